@@ -1,0 +1,57 @@
+"""Users and their roles; what each role may do is decided in ``abide.accounts.access``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A partner organisation with which the mission shares what it has decided to share."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OBSERVER = "observer", _("Observer")
+    ANALYST = "analyst", _("Analyst")
+    HEAD_OF_MISSION = "head_of_mission", _("Head of mission")
+    PARTNER = "partner", _("Partner")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    #: Fields left out of audit snapshots: secrets, and what changes on every login.
+    audit_exclude = ("password", "last_login")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OBSERVER)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.PARTNER and self.organisation_id is None:
+            raise ValidationError({"organisation": _("A partner must belong to an organisation.")})
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles

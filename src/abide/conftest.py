@@ -1,0 +1,51 @@
+"""The shared cast: one user per role, and an outsider."""
+
+from __future__ import annotations
+
+import pytest
+
+from abide.accounts.models import Role, User
+from abide.testing import make_user
+
+
+@pytest.fixture
+def observer(db) -> User:
+    return make_user("olga-observer", Role.OBSERVER)
+
+
+@pytest.fixture
+def analyst(db) -> User:
+    return make_user("ani-analyst", Role.ANALYST)
+
+
+@pytest.fixture
+def head(db) -> User:
+    return make_user("hamid-head", Role.HEAD_OF_MISSION)
+
+
+@pytest.fixture
+def partner(db) -> User:
+    return make_user("pat-partner", Role.PARTNER, organisation="Partner NGO")
+
+
+@pytest.fixture
+def administrator(db) -> User:
+    return make_user("ada-admin", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def starter_registry(db):
+    """The starter registry, loaded through the loader as `abide init` does."""
+    from abide.accounts.services import system_user
+    from abide.registry.services import STARTER_REGISTRY, load_registry, read_registry
+
+    return load_registry(read_registry(STARTER_REGISTRY), actor=system_user())
+
+
+@pytest.fixture(autouse=True)
+def _commands_keep_the_test_connection(monkeypatch):
+    """Management commands close every connection when they finish; in a test transaction that
+    would close the test's own connection, so commands run in-process leave it open."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)

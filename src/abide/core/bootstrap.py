@@ -1,0 +1,86 @@
+"""Setting up a data directory and database; loading the starter registry and the demo."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from abide.accounts.models import Role, User
+from abide.accounts.services import ensure_user, system_user
+from abide.registry.services import STARTER_REGISTRY, LoadSummary, load_registry, read_registry
+
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMINISTRATOR, None),
+    ("head", Role.HEAD_OF_MISSION, None),
+    ("analyst", Role.ANALYST, None),
+    ("observer", Role.OBSERVER, None),
+    ("partner", Role.PARTNER, "Demo partner organisation"),
+)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    data_dir: Path
+    registry: LoadSummary
+    admin: User | None
+
+
+def initialise(
+    *,
+    admin_username: str = "",
+    admin_password: str = "",
+    admin_email: str = "",
+    progress: Callable[[str], None] = lambda message: None,
+) -> InitResult:
+    """Create the data directory, migrate, load the starter registry, create accounts.
+
+    Safe to run again: what exists is kept, the starter registry is loaded idempotently.
+    """
+    data_dir = Path(settings.DATA_DIR)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    progress(f"data directory: {data_dir}")
+    progress("applying database migrations")
+    call_command("migrate", interactive=False, verbosity=0)
+    actor = system_user()
+    progress(f"loading the starter registry ({STARTER_REGISTRY.name})")
+    summary = load_registry(read_registry(STARTER_REGISTRY), actor=actor)
+    admin = None
+    if admin_username:
+        admin, _ = ensure_user(
+            admin_username,
+            actor=actor,
+            role=Role.ADMINISTRATOR,
+            password=admin_password or None,
+            email=admin_email,
+        )
+    return InitResult(data_dir, summary, admin)
+
+
+def demo_password() -> str:
+    """The demo accounts' password: generated once, kept in the data directory."""
+    path = Path(settings.DATA_DIR) / "demo-password"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(12)
+    path.write_text(password, encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
+def ensure_demo_accounts() -> tuple[str, list[User]]:
+    password = demo_password()
+    actor = system_user()
+    users = []
+    for username, role, organisation in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user, _ = ensure_user(
+                username, actor=actor, role=role, password=password, organisation=organisation
+            )
+        users.append(user)
+    return password, users

@@ -1,0 +1,43 @@
+import argparse
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from abide.accounts.services import system_user
+from abide.core.bootstrap import ensure_demo_accounts, initialise
+from abide.core.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "abide's main job on a fresh machine: set everything up, load the starter registry and "
+        "the demo data set, create demo accounts for each role, and serve the web application."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="set up and load the demo, then stop instead of serving",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        def say(message: str) -> None:
+            self.stdout.write(f"· {message}")
+
+        initialise(progress=say)
+        password, users = ensure_demo_accounts()
+        say("loading the demo data set")
+        load_demo(actor=system_user(), progress=say)
+        base = f"http://{options['host']}:{options['port']}"
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"abide demo: open {base}/ and the admin at {base}/admin/")
+        )
+        self.stdout.write(f"log in as one of: {', '.join(u.username for u in users)}")
+        self.stdout.write(f"password (all demo accounts): {password}")
+        self.stdout.write("")
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])

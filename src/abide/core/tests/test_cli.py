@@ -1,0 +1,100 @@
+"""The `abide` command: help for everything, clear errors, init and demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from abide.accounts.models import Role, User
+from abide.audit.services import verify_log
+from abide.cli import abide_commands, main
+from abide.registry.models import Commitment, Party, Source
+
+EXPECTED = {"init", "serve", "demo", "registry", "audit", "version"}
+
+
+def run_abide(*args: str, env: dict | None = None, data_dir=None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    if data_dir is not None:
+        environment["ABIDE_DATA_DIR"] = str(data_dir)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "abide.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_abide_help_lists_every_command(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert EXPECTED <= set(abide_commands())
+    for name in abide_commands():
+        assert f"  {name}" in out
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_command_has_help_text(name, capsys):
+    assert abide_commands()[name], f"{name} has no help"
+    assert main([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage:" in out and len(out.splitlines()) > 3
+
+
+def test_every_subcommand_has_help_text(capsys):
+    for args in (["registry", "load", "--help"], ["audit", "verify", "--help"]):
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "usage:" in out and args[1] in out
+
+
+def test_version_prints_abide_django_and_python(capsys):
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.startswith("abide 0.")
+
+
+def test_an_unknown_command_fails_on_stderr(capsys):
+    assert main(["frobnicate"]) == 1
+    assert "Unknown command: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_init_creates_an_administrator_without_questions(db, monkeypatch, capsys):
+    monkeypatch.setenv("ABIDE_ADMIN_PASSWORD", "a long admin password")
+    assert main(["init", "--admin-username", "boss", "--admin-email", "boss@example.org"]) == 0
+    boss = User.objects.get(username="boss")
+    assert boss.role == Role.ADMINISTRATOR and boss.is_superuser and boss.is_staff
+    assert boss.check_password("a long admin password")
+    assert Party.objects.filter(slug="azerbaijan").exists()
+    assert "abide is ready" in capsys.readouterr().out
+    assert verify_log().ok
+
+
+def test_init_refuses_an_administrator_without_a_password(db, monkeypatch, capsys):
+    monkeypatch.delenv("ABIDE_ADMIN_PASSWORD", raising=False)
+    assert main(["init", "--admin-username", "boss"]) == 1
+    assert "needs a password" in capsys.readouterr().err
+    assert not User.objects.filter(username="boss").exists()
+
+
+def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
+    assert main(["demo", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/admin/" in out
+    assert "password (all demo accounts):" in out
+    password = out.split("password (all demo accounts):")[1].split()[0]
+    assert User.objects.get(username="analyst").check_password(password)
+    assert Source.objects.count() >= 2 and Commitment.objects.count() >= 8
+    assert main(["demo", "--no-serve"]) == 0  # a second run changes nothing
+    assert "already ingested" in capsys.readouterr().out
+    assert main(["audit", "verify"]) == 0
+
+
+def test_a_command_acting_as_an_unknown_user_fails(db, capsys):
+    assert main(["registry", "load", "--as", "nobody"]) == 1
+    assert "--as: no active user named 'nobody'" in capsys.readouterr().err

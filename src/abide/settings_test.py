@@ -1,0 +1,20 @@
+"""Settings for the test suite: abide's settings with a throw-away data directory."""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+if "ABIDE_DATA_DIR" not in os.environ:
+    _data_dir = tempfile.mkdtemp(prefix="abide-test-")
+    os.environ["ABIDE_DATA_DIR"] = _data_dir
+    atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
+
+from abide.settings import *  # noqa: F403
+from abide.settings import DATA_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: threads and the browser's server share it like a real deployment.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
