@@ -42,10 +42,26 @@ def starter_registry(db):
     return load_registry(read_registry(STARTER_REGISTRY), actor=system_user())
 
 
+class _ConnectionsKeptOpen:
+    """Django's connections, except that ``close_all`` does nothing."""
+
+    def __init__(self, connections: object) -> None:
+        self._connections = connections
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._connections, name)
+
+    def __getitem__(self, alias: str) -> object:
+        return self._connections[alias]
+
+    def close_all(self) -> None:
+        pass
+
+
 @pytest.fixture(autouse=True)
 def _commands_keep_the_test_connection(monkeypatch):
     """Management commands close every connection when they finish; in a test transaction that
     would close the test's own connection, so commands run in-process leave it open."""
-    from django.db import connections
+    from django.core.management import base
 
-    monkeypatch.setattr(connections, "close_all", lambda: None)
+    monkeypatch.setattr(base, "connections", _ConnectionsKeptOpen(base.connections))

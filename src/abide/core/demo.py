@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from abide.accounts.models import User
-from abide.registry.models import Category
+from abide.registry.models import Category, Commitment
 from abide.registry.services import (
     CommitmentIn,
     DocumentIn,
@@ -17,6 +17,7 @@ from abide.registry.services import (
     LinkIn,
     RegistryError,
     StatementIn,
+    confirm_commitment,
     find_party,
     find_person,
     ingest_document,
@@ -113,14 +114,23 @@ def _document(raw: dict) -> DocumentIn:
 
 
 def load_demo(
-    *, actor: User, progress: Callable[[str], None] = lambda m: None
+    *,
+    actor: User,
+    reviewer: User | None = None,
+    progress: Callable[[str], None] = lambda m: None,
 ) -> list[IngestResult]:
-    """Ingest every demo document (again: each is stored once, by its text's hash)."""
+    """Ingest every demo document (each is stored once, by its text's hash). With a
+    ``reviewer``, the commitments of newly ingested documents are confirmed in their name."""
     raw = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
     results = []
     for item in raw["documents"]:
         result = ingest_document(_document(item), actor=actor)
         state = "ingested" if result.created else "already ingested"
         progress(f"{state}: {result.source.title}")
+        if result.created and reviewer is not None:
+            commitments = Commitment.objects.filter(statements__source=result.source).distinct()
+            for commitment in commitments:
+                confirm_commitment(commitment, actor=reviewer, note="demo data")
+            progress(f"confirmed {len(commitments)} commitments as {reviewer.username}")
         results.append(result)
     return results

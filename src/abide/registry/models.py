@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from abide.registry.languages import normalise_alias
 
@@ -182,12 +183,12 @@ class Role(models.Model):
     """A dated office: "President" of Azerbaijan from 2003-10-31."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("office held", "title"), max_length=200)
     party = models.ForeignKey(
         Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="roles"
     )
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("to"), null=True, blank=True)
+    start = models.DateField(pgettext_lazy("start of a period", "from"), null=True, blank=True)
+    end = models.DateField(pgettext_lazy("end of a period", "to"), null=True, blank=True)
 
     objects = RoleQuerySet.as_manager()
 
@@ -261,7 +262,9 @@ class Source(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    published = models.DateField(_("published"), null=True, blank=True)
+    published = models.DateField(
+        pgettext_lazy("date of publication", "published"), null=True, blank=True
+    )
     dateline_place = models.CharField(_("dateline place"), max_length=120, blank=True)
     dateline_date = models.DateField(_("dateline date"), null=True, blank=True)
     dateline_agency = models.CharField(_("dateline agency"), max_length=120, blank=True)
@@ -362,10 +365,10 @@ class Statement(models.Model):
 
 
 class Relation(models.TextChoices):
-    SAID = "said", _("said")
-    TOLD = "told", _("told")
-    REPORTED = "reported", _("reported")
-    PUBLISHED = "published", _("published")
+    SAID = "said", pgettext_lazy("attribution: X said", "said")
+    TOLD = "told", pgettext_lazy("attribution: X told Y", "told")
+    REPORTED = "reported", pgettext_lazy("attribution: X reported it", "reported")
+    PUBLISHED = "published", pgettext_lazy("attribution: X published it", "published")
 
 
 class AttributionLink(models.Model):
@@ -397,7 +400,7 @@ class AttributionLink(models.Model):
     name = models.CharField(_("name as written"), max_length=200, blank=True)
     to_person = models.ForeignKey(
         Person,
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("addressee of an utterance", "to"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

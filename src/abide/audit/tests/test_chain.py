@@ -120,7 +120,7 @@ def test_a_bulk_operation_writes_one_entry_naming_every_row(administrator):
     assert verify_log().ok
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_never_fork_the_chain():
     from abide.testing import make_user
 

@@ -21,7 +21,14 @@ pytestmark = [
 
 
 @pytest.fixture
+def demo_loaded(starter_registry, analyst):
+    load_demo(actor=analyst)
+
+
+@pytest.fixture
 def page():
+    """A chromium page. Request it after every fixture that touches the database: code run
+    inside Playwright's context would open a connection of its own, never closed."""
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -43,11 +50,10 @@ def page():
         browser.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_switches_to_arabic_and_the_page_turns_right_to_left(
-    live_server, page, starter_registry, analyst
+    live_server, demo_loaded, page
 ):
-    load_demo(actor=analyst)
     page.goto(f"{live_server.url}/parties/")
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.get_by_role("cell", name="Azerbaijan", exact=True).is_visible()
@@ -62,9 +68,9 @@ def test_a_reader_switches_to_arabic_and_the_page_turns_right_to_left(
     assert brand["x"] > page.viewport_size["width"] / 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_analyst_logs_in_and_finds_a_party_by_its_alias_in_the_admin(
-    live_server, page, starter_registry, analyst
+    live_server, starter_registry, analyst, page
 ):
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", analyst.username)

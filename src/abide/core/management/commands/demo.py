@@ -3,6 +3,7 @@ import argparse
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from abide.accounts.models import Role
 from abide.accounts.services import system_user
 from abide.core.bootstrap import ensure_demo_accounts, initialise
 from abide.core.demo import load_demo
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         initialise(progress=say)
         password, users = ensure_demo_accounts()
         say("loading the demo data set")
-        load_demo(actor=system_user(), progress=say)
+        analyst = next(user for user in users if user.role == Role.ANALYST)
+        load_demo(actor=system_user(), reviewer=analyst, progress=say)
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write("")
         self.stdout.write(
