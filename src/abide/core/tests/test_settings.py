@@ -15,7 +15,10 @@ from abide.core.tests.test_cli import run_abide
         ({"ABIDE_SECRET_KEY": "short"}, "ABIDE_SECRET_KEY: must be at least 32 characters"),
         ({"ABIDE_ALLOWED_HOSTS": " , "}, "ABIDE_ALLOWED_HOSTS: the list is empty"),
         ({"ABIDE_SECRET_KEY_FILE": "/nonexistent/key"}, "ABIDE_SECRET_KEY_FILE: cannot read"),
-        ({"ABIDE_SQLITE_TIMEOUT": "soon", "DATABASE_URL": ""}, "ABIDE_SQLITE_TIMEOUT: 'soon' is not a whole number"),
+        (
+            {"ABIDE_SQLITE_TIMEOUT": "soon", "DATABASE_URL": ""},
+            "ABIDE_SQLITE_TIMEOUT: 'soon' is not a whole number",
+        ),
     ],
 )
 def test_a_bad_setting_fails_with_one_clear_line(tmp_path, env, message):
