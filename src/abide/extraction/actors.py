@@ -1,0 +1,243 @@
+"""Who is meant: names, titles, adjectives, pronouns and "both sides", resolved to the registry.
+
+One ``ActorResolver`` follows one document in reading order: it remembers who was mentioned
+last (salience), who the current conversation is with (the counterpart of a call), and the
+document's narrator (whose "we" it is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from abide.extraction.lexicon import Lexicon
+from abide.extraction.registry import PartyData, PersonData, RegistrySnapshot, normalise
+from abide.extraction.types import Actor
+
+PRONOUNS_PERSON = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+PRONOUNS_WE = {"we", "us", "our", "ours", "ourselves"}
+PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
+PRONOUNS_IT = {"it", "its", "they", "them", "their"}
+NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+
+
+@dataclass
+class ResolverState:
+    persons: list[Actor] = field(default_factory=list)  # most recent last
+    parties: list[Actor] = field(default_factory=list)
+    counterpart: list[Actor] = field(default_factory=list)
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class ActorResolver:
+    def __init__(
+        self,
+        registry: RegistrySnapshot,
+        lexicon: Lexicon,
+        on: dt.date | None,
+        narrator: Actor | None = None,
+    ) -> None:
+        self.registry = registry
+        self.lexicon = lexicon
+        self.on = on
+        self.narrator = narrator
+        self.state = ResolverState()
+
+    # -- building actors -----------------------------------------------------------------
+
+    def from_person(self, person: PersonData, name: str) -> Actor:
+        party = self.registry.party_of(person, self.on)
+        return Actor(name=name, person=person.id, party=party.id if party else None,
+                     person_name=person.name, party_name=party.name if party else None)
+
+    def from_party(self, party: PartyData, name: str) -> Actor:
+        return Actor(name=name, party=party.id, party_name=party.name)
+
+    def remember(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        if actor.person or (actor.proposed and actor.party is None and " " in actor.name):
+            self.state.persons = [
+                a for a in self.state.persons if (a.person or a.name) != (actor.person or actor.name)
+            ] + [actor]
+        if actor.party:
+            party = Actor(name=actor.party_name or actor.name, party=actor.party,
+                          party_name=actor.party_name)
+            self.state.parties = [a for a in self.state.parties if a.party != party.party] + [party]
+
+    def propose(self, name: str, label: str) -> Actor:
+        kind = "person" if label == "PERSON" else "party"
+        key = (kind, name)
+        self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
+        if kind == "person":
+            return Actor(name=name, person_name=name, proposed=True)
+        return Actor(name=name, party_name=name, proposed=True)
+
+    # -- resolving a phrase ----------------------------------------------------------------
+
+    def resolve(
+        self,
+        head: Token,
+        *,
+        speaker: Actor | None = None,
+        exclude: Actor | None = None,
+    ) -> list[Actor]:
+        """The actors the noun phrase headed by ``head`` denotes (several for "both sides" or
+        "the United States and France"). ``speaker`` is whoever is speaking where the phrase
+        stands (for "we" and "I"); ``exclude`` is not a candidate for a pronoun."""
+        actors = []
+        for conj in [head, *_conjuncts(head)]:
+            found = self._resolve_one(conj, speaker=speaker, exclude=exclude)
+            for actor in found:
+                if actor not in actors:
+                    actors.append(actor)
+        return actors
+
+    def _resolve_one(self, head: Token, *, speaker: Actor | None, exclude: Actor | None) -> list[Actor]:
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in PRONOUNS_WE | PRONOUNS_I | PRONOUNS_PERSON:
+            return self._pronoun(lower, speaker=speaker, exclude=exclude)
+        phrase = _phrase(head)
+        text = phrase.text
+        key = normalise(text)
+        for group in self.lexicon.both_sides:
+            if group in key:
+                return self.both_sides()
+        # A registry person named in the phrase ("President Ilham Aliyev", "Secretary Blinken").
+        person = self._person_in(phrase)
+        if person is not None:
+            return [person]
+        # An office ("the Azerbaijani President", "the Secretary", "President of Azerbaijan").
+        title = next((t for t in phrase if t.lower_ in self.lexicon.titles), None)
+        party = self._party_in(phrase)
+        if title is not None and title.i >= head.i - 1 and title.i <= head.i:
+            holder = self._office(phrase, title, party)
+            if holder is not None:
+                return [holder]
+            if party is not None and title.lower_ not in {"officials", "official"}:
+                return [party]
+        if party is not None:
+            return [party]
+        for ent in phrase.ents:
+            if ent.label_ in NAME_ENTS and ent.root.i == head.i:
+                return [self.propose(ent.text, ent.label_)]
+        return []
+
+    def _person_in(self, phrase: Span) -> Actor | None:
+        for ent in phrase.ents:
+            if ent.label_ == "PERSON":
+                person = self.registry.person_for(ent.text)
+                if person is not None:
+                    return self.from_person(person, ent.text)
+        # Names the tagger missed: try each proper-noun run.
+        run: list[Token] = []
+        for token in [*phrase, None]:
+            if token is not None and token.pos_ == "PROPN":
+                run.append(token)
+                continue
+            while run:
+                text = " ".join(t.text for t in run)
+                person = self.registry.person_for(text)
+                if person is not None:
+                    return self.from_person(person, text)
+                run = run[1:]
+        return None
+
+    def _party_in(self, phrase: Span) -> Actor | None:
+        # Longest first: "the United States", "Nagorno-Karabakh", "Azerbaijani".
+        tokens = list(phrase)
+        for size in range(min(6, len(tokens)), 0, -1):
+            for start in range(0, len(tokens) - size + 1):
+                words = tokens[start : start + size]
+                if not any(t.pos_ in {"PROPN", "ADJ", "NOUN"} for t in words):
+                    continue
+                text = phrase.doc[words[0].i : words[-1].i + 1].text
+                party = self.registry.party_for(text)
+                if party is not None:
+                    return self.from_party(party, text)
+        return None
+
+    def _office(self, phrase: Span, title: Token, party: Actor | None) -> Actor | None:
+        words = [title.lower_]
+        for token in phrase.doc[title.i + 1 : phrase.end]:
+            if token.dep_ in {"compound", "prep", "pobj"} or token.pos_ in {"PROPN", "NOUN", "ADP"}:
+                words.append(token.lower_)
+            else:
+                break
+        for token in reversed(list(phrase.doc[phrase.start : title.i])):
+            if token.pos_ in {"NOUN", "PROPN"} and token.lower_ not in {"the"}:
+                words.insert(0, token.lower_)
+            else:
+                break
+        candidates = [" ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1)]
+        party_id = party.party if party else None
+        # The salient person who holds such an office, then the registry's holder at the date.
+        for actor in reversed(self.state.persons):
+            person = self.registry.persons.get(actor.person or "")
+            if person is None:
+                continue
+            for role in person.roles:
+                if role.active_on(self.on) and (party_id is None or role.party == party_id):
+                    if normalise(role.title).endswith(title.lower_) or title.lower_ in normalise(role.title).split():
+                        return actor
+        for candidate in candidates:
+            if candidate in {"president", "minister", "secretary", "leader", "official"} and party_id is None:
+                continue
+            person = self.registry.holder(candidate, party_id, self.on)
+            if person is not None:
+                return self.from_person(person, phrase.text)
+        return None
+
+    def _pronoun(self, lower: str, *, speaker: Actor | None, exclude: Actor | None) -> list[Actor]:
+        if lower in PRONOUNS_WE:
+            who = speaker or self.narrator
+            if who is None:
+                return []
+            if who.party:
+                return [Actor(name=who.party_name or who.name, party=who.party,
+                              party_name=who.party_name)]
+            return [who]
+        if lower in PRONOUNS_I:
+            who = speaker or self.narrator
+            return [who] if who else []
+        if lower in PRONOUNS_PERSON:
+            for actor in reversed(self.state.persons):
+                if actor != exclude and actor != speaker:
+                    return [actor]
+            return []
+        return []
+
+    def both_sides(self) -> list[Actor]:
+        if len(self.state.counterpart) >= 2:
+            return list(self.state.counterpart)
+        parties = [a for a in self.state.parties if a != self.narrator]
+        narrator_party = self.narrator.party if self.narrator else None
+        parties = [a for a in parties if a.party != narrator_party]
+        return parties[-2:]
+
+
+def _phrase(head: Token) -> Span:
+    """The noun phrase of ``head`` without relative clauses, conjuncts or appositions."""
+    left = head.i
+    for child in head.lefts:
+        if child.dep_ in {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "punct", "quantmod"}:
+            left = min(left, child.left_edge.i)
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in {"prep", "compound", "case", "appos"} and child.lower_ in {"of", "'s"} | {child.lower_}:
+            if child.dep_ == "prep" and child.lower_ != "of":
+                continue
+            if child.dep_ == "appos":
+                continue
+            right = max(right, child.right_edge.i)
+    return head.doc[left : right + 1]
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    return [c for c in head.conjuncts if c.i > head.i]
+
+
+def actor_key(actor: Actor) -> str:
+    return actor.party or actor.person or normalise(actor.name)

@@ -1,0 +1,561 @@
+"""Reading a parsed document sentence by sentence: quotes and their speakers, speech events,
+the counterpart of each call, and the raw pledges and demands with their content chunks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from abide.extraction.actors import ActorResolver
+from abide.extraction.cues import NON_ACTIONS, Chunk, content_chunks
+from abide.extraction.lexicon import Lexicon
+from abide.extraction.speech import (
+    Discourse,
+    QuoteInfo,
+    SpeechEvent,
+    according_to,
+    addressee_tokens,
+    agent_of_passive,
+    sentence_date,
+    subject_of,
+)
+from abide.extraction.types import Actor
+
+SPEECH_EXTRA = {"speak", "talk", "meet", "call"}
+CONTENT_CLAUSES = {"ccomp", "xcomp", "parataxis"}
+
+
+@dataclass
+class RawCommitment:
+    kind: str
+    obligors: list[Actor]  # empty: unspecified
+    agent: Actor | None
+    cue: Token
+    chunks: list[Chunk]
+    condition: str
+    confidence: float
+    date: dt.date | None
+    event: SpeechEvent | None = None
+    quote: QuoteInfo | None = None
+
+
+@dataclass
+class Analysis:
+    discourse: Discourse
+    raw: list[RawCommitment] = field(default_factory=list)
+
+
+def attribute_quotes(discourse: Discourse) -> None:
+    """Give each quote its speaker: the speaking verb it depends on, "X said" around it, an
+    introduction ending in a colon before it, or the speaker of the paragraph's last quote."""
+    doc = discourse.doc
+    resolver = discourse.resolver
+    previous: QuoteInfo | None = None
+    for quote in discourse.quotes:
+        first, last = quote.tokens
+        tokens = range(first, last)
+        inside = set(tokens)
+        verb = _governing_verb(doc, inside, discourse.lexicon)
+        if verb is None:
+            verb = _speech_verb_near(doc, first, last, inside, discourse.lexicon)
+        speaker = None
+        if verb is not None:
+            subject = subject_of(verb) or agent_of_passive(verb)
+            if subject is not None and subject.i not in inside:
+                actors = resolver.resolve(subject, speaker=discourse.speaker_at(verb))
+                speaker = actors[0] if actors else None
+                quote.cue = verb.text
+        if speaker is None and previous is not None and _continues(doc, previous, quote):
+            speaker = previous.speaker
+            quote.cue = previous.cue
+        quote.speaker = speaker
+        if speaker is not None:
+            resolver.remember(speaker)
+        previous = quote
+
+
+def _governing_verb(doc: Doc, inside: set[int], lexicon: Lexicon) -> Token | None:
+    """Climb from the quote's words to the first verb outside it that speaks or demands."""
+    words = lexicon.speech_verbs | lexicon.demand_verbs | lexicon.pledge_verbs
+    for i in sorted(inside):
+        token = doc[i]
+        steps = 0
+        while token.head.i != token.i and steps < 8:
+            token = token.head
+            steps += 1
+            if token.i in inside:
+                continue
+            if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in words:
+                return token
+            if token.pos_ in {"VERB", "AUX"} and token.dep_ in {"ROOT"}:
+                break
+        break
+    return None
+
+
+def _speech_verb_near(doc: Doc, first: int, last: int, inside: set[int], lexicon: Lexicon) -> Token | None:
+    """"..., Miller said." after the quote, or "Miller said:" right before it."""
+    sent_start = doc[first].sent.start
+    sent_end = doc[last - 1].sent.end if last > first else doc[first].sent.end
+    for i in list(range(last, min(sent_end, last + 8))) + list(range(first - 1, max(sent_start, first - 12) - 1, -1)):
+        token = doc[i]
+        if token.i not in inside and token.lemma_.lower() in {"say", "add", "tell", "state", "note", "write", "declare", "stress", "explain", "continue", "conclude"} and token.pos_ in {"VERB", "AUX"}:
+            return token
+    # "Miller said:" closing the previous sentence.
+    if first > 0:
+        prev_sent = doc[first - 1].sent
+        if prev_sent.end <= first and prev_sent.text.rstrip().endswith(":"):
+            for token in prev_sent:
+                if token.lemma_.lower() in lexicon.speech_verbs and token.pos_ in {"VERB", "AUX"}:
+                    return token
+    return None
+
+
+def _continues(doc: Doc, previous: QuoteInfo, quote: QuoteInfo) -> bool:
+    between = doc.text[previous.end : quote.start]
+    return len(between) < 400 and between.count("\n\n") <= 1
+
+
+def read_discourse(discourse: Discourse) -> Analysis:
+    analysis = Analysis(discourse)
+    attribute_quotes(discourse)
+    demand_content: set[int] = set()
+    for sent in discourse.doc.sents:
+        _read_sentence(sent, analysis, demand_content)
+    return analysis
+
+
+def _read_sentence(sent: Span, analysis: Analysis, demand_content: set[int]) -> None:
+    d = analysis.discourse
+    resolver = d.resolver
+    date = sentence_date(sent, d.published)
+    if date is not None:
+        d.last_date = date
+    reporter_token = according_to(sent)
+    reporter = None
+    if reporter_token is not None:
+        actors = resolver.resolve(reporter_token, speaker=d.speaker_at(reporter_token))
+        reporter = actors[0] if actors else None
+
+    # Speech events: who speaks to whom here (and so with whom the conversation is).
+    events: list[SpeechEvent] = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if lemma not in d.lexicon.speech_verbs and lemma not in SPEECH_EXTRA:
+            continue
+        subject = subject_of(token) or agent_of_passive(token)
+        speaker = None
+        here = d.speaker_at(token)
+        if subject is not None:
+            found = resolver.resolve(subject, speaker=here)
+            speaker = found[0] if found else None
+        addressees: list[Actor] = []
+        for target in addressee_tokens(token):
+            addressees.extend(resolver.resolve(target, speaker=here, exclude=speaker))
+        content = None
+        for child in token.children:
+            if child.dep_ in CONTENT_CLAUSES and child.pos_ in {"VERB", "AUX"}:
+                content = sent.doc[child.left_edge.i : child.right_edge.i + 1]
+                break
+        quote = d.quote_at(token)
+        event_reporter = reporter
+        if quote is not None and quote.speaker is not None and quote.speaker != speaker:
+            event_reporter = quote.speaker
+        # "X said that Y told Z": the outer speaker reports the inner event.
+        for outer in events:
+            if outer.content is not None and outer.content.start <= token.i < outer.content.end:
+                if outer.speaker is not None and outer.speaker != speaker:
+                    event_reporter = outer.speaker
+        event = SpeechEvent(token, speaker, addressees, event_reporter, content,
+                            d.quote_of_token.get(token.i), d.last_date or d.published)
+        events.append(event)
+        d.events.append(event)
+        if addressees and speaker is not None and lemma in SPEECH_EXTRA | {"tell", "assure", "inform", "brief", "convey", "emphasize", "urge"}:
+            d.resolver.state.counterpart = [a for a in addressees if a.party != (speaker.party if speaker else None)] or d.resolver.state.counterpart
+        for addressee in addressees:
+            resolver.remember(addressee)
+        if speaker is not None:
+            resolver.remember(speaker)
+
+    for token in sent:
+        for raw in _cues(token, sent, analysis, events, demand_content):
+            analysis.raw.append(raw)
+
+    # Salience: the persons and parties named here, in order.
+    for chunk in sent.noun_chunks:
+        if chunk.root.pos_ == "PRON":
+            continue
+        for actor in resolver.resolve(chunk.root, speaker=d.speaker_at(chunk.root)):
+            resolver.remember(actor)
+
+
+def _event_for(token: Token, events: list[SpeechEvent], d: Discourse) -> SpeechEvent | None:
+    """The speech event whose reported content holds ``token``, if any (innermost)."""
+    best = None
+    for event in d.events:
+        if event.content is not None and event.content.start <= token.i < event.content.end:
+            if best is None or event.content.start >= best.content.start:
+                best = event
+    return best
+
+
+def _cues(token: Token, sent: Span, analysis: Analysis, events: list[SpeechEvent], demand_content: set[int]) -> list[RawCommitment]:
+    d = analysis.discourse
+    lex = d.lexicon
+    lemma = token.lemma_.lower()
+    found: list[RawCommitment] = []
+    if any(child.dep_ == "neg" for child in token.children) and lemma not in lex.pledge_modals:
+        return found
+    if token.head.i != token.i and token.head.lemma_.lower() in lex.negators:
+        return found
+    if token.pos_ in {"VERB"} and lemma in lex.demand_verbs:
+        raw = _demand_verb(token, d, events)
+        if raw is not None:
+            found.append(raw)
+    elif token.pos_ == "NOUN" and lemma in lex.demand_nouns:
+        raw = _demand_noun(token, d, events)
+        if raw is not None:
+            found.append(raw)
+    elif token.dep_ == "aux" and lemma in lex.demand_modals:
+        raw = _demand_modal(token, d, events)
+        if raw is not None:
+            found.append(raw)
+    for raw in found:
+        for chunk in raw.chunks:
+            demand_content.update(t.i for t in chunk.tokens)
+    if found or token.i in demand_content:
+        return found
+    if token.dep_ == "aux" and lemma in lex.pledge_modals:
+        found.extend(_pledge_modal(token, d, events))
+    elif token.pos_ == "VERB" and lemma in {"pledge", "promise", "vow", "commit", "undertake", "agree", "accept", "guarantee", "assure", "intend", "resolve", "offer", "consent"}:
+        found.extend(_pledge_verb(token, d, events))
+    elif token.pos_ in {"ADJ", "VERB"} and token.lower_ in lex.pledge_adjectives and token.dep_ in {"acomp", "amod", "xcomp", "ccomp", "conj", "advcl", "ROOT"}:
+        found.extend(_pledge_adjective(token, d, events))
+    elif token.pos_ == "NOUN" and lemma in lex.pledge_nouns:
+        found.extend(_pledge_noun(token, d, events))
+    return found
+
+
+# -- demands --------------------------------------------------------------------------
+
+
+def _agent(verb: Token, d: Discourse) -> Actor | None:
+    subject = subject_of(verb)
+    if verb.dep_ == "auxpass" or any(c.dep_ == "auxpass" for c in verb.children):
+        subject = agent_of_passive(verb)
+    here = d.speaker_at(verb)
+    if subject is None:
+        return here
+    actors = d.resolver.resolve(subject, speaker=here)
+    return actors[0] if actors else None
+
+
+def _obligors_from(tokens: list[Token], d: Discourse, agent: Actor | None) -> list[Actor]:
+    found: list[Actor] = []
+    for token in tokens:
+        for actor in d.resolver.resolve(token, speaker=d.speaker_at(token), exclude=agent):
+            if actor not in found:
+                found.append(actor)
+    return found
+
+
+def _counterpart(token: Token, d: Discourse, events: list[SpeechEvent], agent: Actor | None) -> list[Actor]:
+    for event in reversed(events):
+        if event.addressees and (event.verb.i == token.i or _same_clause(event.verb, token)):
+            return [a for a in event.addressees if a != agent]
+    quote = d.quote_at(token)
+    if quote is None:
+        return [a for a in d.resolver.state.counterpart if a != agent]
+    return []
+
+
+def _same_clause(verb: Token, token: Token) -> bool:
+    node = token
+    for _ in range(6):
+        if node.i == verb.i:
+            return True
+        if node.head.i == node.i:
+            return False
+        if node.dep_ in {"conj", "xcomp", "advcl", "dobj", "pobj", "prep", "acl", "ccomp", "relcl", "amod", "compound"}:
+            node = node.head
+        else:
+            return False
+    return False
+
+
+def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    content: Token | None = None
+    obligor_tokens: list[Token] = []
+    for child in children:
+        if child.dep_ in {"xcomp", "ccomp"} and child.pos_ in {"VERB", "AUX", "ADJ"}:
+            if content is None or (content.dep_ != "xcomp" and child.dep_ == "xcomp"):
+                content = child
+        elif child.dep_ == "advcl" and content is None and any(
+            g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+        ):
+            content = child  # "called on X to provide": the parser hangs it on the verb
+    if lemma in {"tell", "warn", "assure", "inform"} and content is not None and content.dep_ != "xcomp":
+        return None  # "told Y that ...": reported speech, not a demand
+    preps = {c.lower_: c for c in children if c.dep_ in {"prep", "prt"}}
+    if lemma == "call":
+        if "on" in preps or "upon" in preps:
+            prep = preps.get("on") or preps.get("upon")
+            obligor_tokens = [g for g in prep.children if g.dep_ == "pobj"]
+            if content is None:
+                content = next((g for g in prep.children if g.dep_ in {"xcomp", "acl", "relcl"}), None)
+        elif "for" in preps:
+            pobj = next((g for g in preps["for"].children if g.dep_ == "pobj"), None)
+            if pobj is None:
+                return None
+            infinitive = next((g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None)
+            if infinitive is not None and d.resolver.resolve(pobj):
+                obligor_tokens, content = [pobj], infinitive
+            else:
+                content = pobj
+        else:
+            return None
+    else:
+        objects = [c for c in children if c.dep_ in {"dobj", "dative"}]
+        if content is not None:
+            subject = next((c for c in content.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is not None and content.dep_ == "ccomp":
+                obligor_tokens = [subject]
+            elif objects:
+                obligor_tokens = objects
+        elif lemma in {"demand", "request", "want", "require", "need"} and objects:
+            if d.resolver.resolve(objects[0]):
+                return None
+            content = objects[0]
+        elif lemma in {"appeal", "press", "push"} and ("for" in preps):
+            content = next((g for g in preps["for"].children if g.dep_ == "pobj"), None)
+        elif lemma in {"urge"} and objects and not d.resolver.resolve(objects[0]):
+            content = objects[0]  # "urged restraint"
+        if lemma in {"appeal"} and "to" in preps:
+            obligor_tokens = [g for g in preps["to"].children if g.dep_ == "pobj"]
+    if content is None:
+        return None
+    if lemma in {"tell", "warn", "ask", "want", "need", "require", "invite", "expect", "encourage"} and not obligor_tokens and content.dep_ != "ccomp":
+        if lemma not in {"expect", "encourage"}:
+            return None
+    agent = _agent(verb, d)
+    obligors = _obligors_from(obligor_tokens, d, agent) if obligor_tokens else []
+    if obligor_tokens and not obligors:
+        # "urged the parties to the conflict" with the parties named nowhere.
+        obligors = []
+    if not obligor_tokens:
+        obligors = _counterpart(verb, d, events, agent)
+    if agent is not None and any(o == agent or (o.party and o.party == agent.party) for o in obligors):
+        obligors = [o for o in obligors if not (o == agent or (o.party and o.party == agent.party))]
+        if not obligors:
+            return None
+    skip = {t.i for tok in obligor_tokens for t in tok.subtree}
+    chunks, condition = content_chunks(content, d.lexicon, skip=skip)
+    return RawCommitment("demand", obligors, agent, verb, chunks, condition, 0.85,
+                         d.last_date or d.published, _event_for(verb, events, d), d.quote_at(verb))
+
+
+def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
+    head = noun.head
+    # "underscored the need for ...", "stressed the importance of ...", "the urgency of ..."
+    verb = head if head.pos_ in {"VERB", "AUX"} else head.head if head.dep_ == "prep" else None
+    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    if verb.lemma_.lower() not in d.lexicon.speech_verbs | {"emphasize", "underscore", "stress", "highlight", "reiterate", "discuss", "note", "express", "recognize", "agree"}:
+        return None
+    content: Token | None = None
+    obligor_tokens: list[Token] = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in {"of", "for", "to"}:
+            pobj = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), None)
+            if pobj is None:
+                continue
+            infinitive = next((g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None)
+            if child.lower_ == "for" and infinitive is not None and d.resolver.resolve(pobj):
+                obligor_tokens, content = [pobj], infinitive
+            else:
+                content = pobj
+        elif child.dep_ in {"acl", "relcl", "ccomp", "advcl"} and child.pos_ in {"VERB", "AUX"}:
+            content = child
+            subject = next((g for g in child.children if g.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is not None:
+                obligor_tokens = [subject]
+        if content is not None:
+            break
+    if content is None:
+        # "the need for the two countries to conduct ...": the infinitive may hang off the verb.
+        return None
+    agent = _agent(verb, d)
+    obligors = _obligors_from(obligor_tokens, d, agent) if obligor_tokens else _counterpart(verb, d, events, agent)
+    obligors = [o for o in obligors if not (agent and o.party and o.party == agent.party)]
+    skip = {t.i for tok in obligor_tokens for t in tok.subtree}
+    chunks, condition = content_chunks(content, d.lexicon, skip=skip)
+    # "underscored the urgency of X, that there be Y, that there be Z": the subjunctive
+    # clauses that follow the noun are demanded too.
+    for clause in verb.children:
+        subjunctive = clause.tag_ == "VB" or (
+            clause.lemma_ == "be" and any(c.dep_ == "expl" for c in clause.children)
+        )
+        if clause.dep_ == "ccomp" and subjunctive and clause.i > noun.i:
+            more, _ = content_chunks(clause, d.lexicon)
+            chunks.extend(more)
+    return RawCommitment("demand", obligors, agent, noun, chunks, condition, 0.75,
+                         d.last_date or d.published, _event_for(noun, events, d), d.quote_at(noun))
+
+
+def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
+    verb = aux.head
+    speaker = d.speaker_at(aux)
+    if speaker is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:
+        return None
+    obligors = d.resolver.resolve(subject, speaker=speaker)
+    if not obligors:
+        obligors = []
+        if subject.pos_ == "PRON":
+            return None
+    if any(o.party and o.party == speaker.party for o in obligors):
+        return None
+    chunks, condition = content_chunks(verb, d.lexicon, skip={t.i for t in subject.subtree} if obligors else set())
+    return RawCommitment("demand", obligors, speaker, aux, chunks, condition, 0.65,
+                         d.last_date or d.published, _event_for(aux, events, d), d.quote_at(aux))
+
+
+# -- pledges --------------------------------------------------------------------------
+
+
+def _reported_speaker(token: Token, d: Discourse, events: list[SpeechEvent]) -> tuple[Actor | None, SpeechEvent | None]:
+    event = _event_for(token, events, d)
+    if event is not None:
+        return event.speaker, event
+    return d.speaker_at(token), None
+
+
+def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    verb = aux.head
+    if verb.lemma_.lower() in NON_ACTIONS and not (verb.lemma_.lower() == "be" and _expletive(verb)):
+        if not (verb.lemma_.lower() == "be" and any(c.dep_ == "acomp" and c.lower_ in d.lexicon.pledge_adjectives for c in verb.children)):
+            return []
+    if any(c.dep_ == "mark" and c.lower_ in d.lexicon.conditions for c in verb.children):
+        return []
+    speaker, event = _reported_speaker(aux, d, events)
+    if speaker is None:
+        return []
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+    if subject is None and verb.dep_ == "conj":
+        subject = next((c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+    if subject is None:
+        return []
+    if subject.dep_ == "expl" or subject.lower_ == "there":
+        if event is None:
+            return []  # a forecast in the narrator's voice, not a promise
+        obligors = [speaker]
+    else:
+        obligors = d.resolver.resolve(subject, speaker=speaker)
+        if not obligors:
+            return []
+        if event is None and d.quote_at(aux) is None:
+            # The narrator's own voice: only its own party's intentions are pledges.
+            narrator = d.resolver.narrator
+            if narrator is None or not all(o.party and o.party == narrator.party for o in obligors):
+                return []
+        else:
+            own = speaker.party
+            if not all((o.party and o.party == own) or o == speaker for o in obligors):
+                return []
+    skip = {t.i for t in subject.subtree} | {aux.i}
+    chunks, condition = content_chunks(verb, d.lexicon, skip=skip)
+    return [RawCommitment("pledge", obligors, None, aux, chunks, condition, 0.7,
+                          d.last_date or d.published, event, d.quote_at(aux))]
+
+
+def _expletive(verb: Token) -> bool:
+    return any(c.dep_ == "expl" for c in verb.children)
+
+
+def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    content = None
+    for child in verb.children:
+        if child.dep_ in {"xcomp", "ccomp"}:
+            content = child
+        elif child.dep_ == "prep" and child.lower_ in {"to", "on"}:
+            content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), content)
+        elif child.dep_ == "dobj" and content is None and not d.resolver.resolve(child):
+            content = child
+    if content is None:
+        return []
+    subject = subject_of(verb)
+    speaker, event = _reported_speaker(verb, d, events)
+    if subject is None:
+        return []
+    obligors = d.resolver.resolve(subject, speaker=d.speaker_at(verb))
+    if not obligors:
+        return []
+    chunks, condition = content_chunks(content, d.lexicon)
+    return [RawCommitment("pledge", obligors, None, verb, chunks, condition, 0.85,
+                          d.last_date or d.published, event, d.quote_at(verb))]
+
+
+def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    content = None
+    for child in adj.children:
+        if child.dep_ in {"xcomp", "ccomp"}:
+            content = child
+        elif child.dep_ == "prep" and child.lower_ == "to":
+            content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), None)
+    if content is None:
+        return []
+    holder = adj.head if adj.dep_ in {"acomp", "xcomp", "advcl", "ccomp", "conj"} else adj
+    subject = subject_of(holder) or subject_of(adj)
+    if subject is None:
+        return []
+    obligors = d.resolver.resolve(subject, speaker=d.speaker_at(adj))
+    if not obligors:
+        return []
+    _, event = _reported_speaker(adj, d, events)
+    chunks, condition = content_chunks(content, d.lexicon)
+    return [RawCommitment("pledge", obligors, None, adj, chunks, condition, 0.8,
+                          d.last_date or d.published, event, d.quote_at(adj))]
+
+
+def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    content = None
+    owner_tokens: list[Token] = []
+    for child in noun.children:
+        if child.dep_ == "poss":
+            owner_tokens = [child]
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and d.resolver.resolve(pobj):
+                owner_tokens = [pobj]
+                for grandchild in pobj.children:  # "the commitment of the US to peace"
+                    if grandchild.dep_ == "prep" and grandchild.lower_ == "to":
+                        content = next((g for g in grandchild.children if g.dep_ in {"pobj", "pcomp"}), content)
+        elif child.dep_ == "prep" and child.lower_ in {"to", "on"}:
+            content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), content)
+        elif child.dep_ in {"acl", "ccomp", "relcl"} and child.pos_ in {"VERB", "AUX"} and content is None:
+            if not any(g.dep_ in {"nsubj"} and g.lower_ in {"which", "that"} for g in child.children):
+                content = child
+    if content is None:
+        return []
+    head = noun.head
+    if not owner_tokens:
+        if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in {"reaffirm", "reiterate", "affirm", "underscore", "express", "convey", "make", "give", "renew", "emphasize", "stress", "confirm", "have", "demonstrate", "restate", "repeat"}:
+            subject = subject_of(head)
+            owner_tokens = [subject] if subject is not None else []
+        else:
+            return []
+    obligors = _obligors_from(owner_tokens, d, None)
+    if not obligors:
+        return []
+    _, event = _reported_speaker(noun, d, events)
+    chunks, condition = content_chunks(content, d.lexicon)
+    return [RawCommitment("pledge", obligors, None, noun, chunks, condition, 0.7,
+                          d.last_date or d.published, event, d.quote_at(noun))]

