@@ -49,8 +49,13 @@ class ActorResolver:
 
     def from_person(self, person: PersonData, name: str) -> Actor:
         party = self.registry.party_of(person, self.on)
-        return Actor(name=name, person=person.id, party=party.id if party else None,
-                     person_name=person.name, party_name=party.name if party else None)
+        return Actor(
+            name=name,
+            person=person.id,
+            party=party.id if party else None,
+            person_name=person.name,
+            party_name=party.name if party else None,
+        )
 
     def from_party(self, party: PartyData, name: str) -> Actor:
         return Actor(name=name, party=party.id, party_name=party.name)
@@ -60,11 +65,14 @@ class ActorResolver:
             return
         if actor.person or (actor.proposed and actor.party is None and " " in actor.name):
             self.state.persons = [
-                a for a in self.state.persons if (a.person or a.name) != (actor.person or actor.name)
+                a
+                for a in self.state.persons
+                if (a.person or a.name) != (actor.person or actor.name)
             ] + [actor]
         if actor.party:
-            party = Actor(name=actor.party_name or actor.name, party=actor.party,
-                          party_name=actor.party_name)
+            party = Actor(
+                name=actor.party_name or actor.name, party=actor.party, party_name=actor.party_name
+            )
             self.state.parties = [a for a in self.state.parties if a.party != party.party] + [party]
 
     def propose(self, name: str, label: str) -> Actor:
@@ -95,7 +103,9 @@ class ActorResolver:
                     actors.append(actor)
         return actors
 
-    def _resolve_one(self, head: Token, *, speaker: Actor | None, exclude: Actor | None) -> list[Actor]:
+    def _resolve_one(
+        self, head: Token, *, speaker: Actor | None, exclude: Actor | None
+    ) -> list[Actor]:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in PRONOUNS_WE | PRONOUNS_I | PRONOUNS_PERSON:
             return self._pronoun(lower, speaker=speaker, exclude=exclude)
@@ -171,7 +181,9 @@ class ActorResolver:
                 words.insert(0, token.lower_)
             else:
                 break
-        candidates = [" ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1)]
+        candidates = [
+            " ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1)
+        ]
         party_id = party.party if party else None
         # The salient person who holds such an office, then the registry's holder at the date.
         for actor in reversed(self.state.persons):
@@ -180,10 +192,16 @@ class ActorResolver:
                 continue
             for role in person.roles:
                 if role.active_on(self.on) and (party_id is None or role.party == party_id):
-                    if normalise(role.title).endswith(title.lower_) or title.lower_ in normalise(role.title).split():
+                    if (
+                        normalise(role.title).endswith(title.lower_)
+                        or title.lower_ in normalise(role.title).split()
+                    ):
                         return actor
         for candidate in candidates:
-            if candidate in {"president", "minister", "secretary", "leader", "official"} and party_id is None:
+            if (
+                candidate in {"president", "minister", "secretary", "leader", "official"}
+                and party_id is None
+            ):
                 continue
             person = self.registry.holder(candidate, party_id, self.on)
             if person is not None:
@@ -196,8 +214,11 @@ class ActorResolver:
             if who is None:
                 return []
             if who.party:
-                return [Actor(name=who.party_name or who.name, party=who.party,
-                              party_name=who.party_name)]
+                return [
+                    Actor(
+                        name=who.party_name or who.name, party=who.party, party_name=who.party_name
+                    )
+                ]
             return [who]
         if lower in PRONOUNS_I:
             who = speaker or self.narrator
@@ -222,11 +243,23 @@ def _phrase(head: Token) -> Span:
     """The noun phrase of ``head`` without relative clauses, conjuncts or appositions."""
     left = head.i
     for child in head.lefts:
-        if child.dep_ in {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "punct", "quantmod"}:
+        if child.dep_ in {
+            "det",
+            "amod",
+            "compound",
+            "poss",
+            "nmod",
+            "nummod",
+            "case",
+            "punct",
+            "quantmod",
+        }:
             left = min(left, child.left_edge.i)
     right = head.i
     for child in head.rights:
-        if child.dep_ in {"prep", "compound", "case", "appos"} and child.lower_ in {"of", "'s"} | {child.lower_}:
+        if child.dep_ in {"prep", "compound", "case", "appos"} and child.lower_ in {"of", "'s"} | {
+            child.lower_
+        }:
             if child.dep_ == "prep" and child.lower_ != "of":
                 continue
             if child.dep_ == "appos":

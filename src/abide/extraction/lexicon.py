@@ -41,20 +41,31 @@ def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in raw.get(key) or [])
 
-    categories = {name: tuple(str(t).lower() for t in terms or []) for name, terms in raw["categories"].items()}
+    categories = {
+        name: tuple(str(t).lower() for t in terms or [])
+        for name, terms in raw["categories"].items()
+    }
     index: dict[str, str] = {}
     for name, terms in categories.items():
         for term in terms:
             index.setdefault(term, name)
     return Lexicon(
-        speech_verbs=words("speech_verbs"), pledge_verbs=words("pledge_verbs"),
-        pledge_nouns=words("pledge_nouns"), pledge_adjectives=words("pledge_adjectives"),
-        pledge_modals=words("pledge_modals"), demand_verbs=words("demand_verbs"),
-        demand_nouns=words("demand_nouns"), demand_adjectives=words("demand_adjectives"),
-        demand_modals=words("demand_modals"), negators=words("negators"),
-        conditions=words("conditions"), titles=words("titles"),
+        speech_verbs=words("speech_verbs"),
+        pledge_verbs=words("pledge_verbs"),
+        pledge_nouns=words("pledge_nouns"),
+        pledge_adjectives=words("pledge_adjectives"),
+        pledge_modals=words("pledge_modals"),
+        demand_verbs=words("demand_verbs"),
+        demand_nouns=words("demand_nouns"),
+        demand_adjectives=words("demand_adjectives"),
+        demand_modals=words("demand_modals"),
+        negators=words("negators"),
+        conditions=words("conditions"),
+        titles=words("titles"),
         both_sides=tuple(str(p).lower() for p in raw.get("both_sides") or []),
         publishers={str(k): str(v) for k, v in (raw.get("publishers") or {}).items()},
-        categories=categories, weak_terms=words("weak_terms"),
-        circumstance_preps=words("circumstance_preps"), term_index=index,
+        categories=categories,
+        weak_terms=words("weak_terms"),
+        circumstance_preps=words("circumstance_preps"),
+        term_index=index,
     )

@@ -14,13 +14,18 @@ def _party_name(actor: Actor | None) -> str | None:
 
 
 def _link(link: Link) -> dict:
-    return {"relation": link.relation, "who": link.actor.label,
-            "to": link.to.label if link.to else None}
+    return {
+        "relation": link.relation,
+        "who": link.actor.label,
+        "to": link.to.label if link.to else None,
+    }
 
 
 def _statement(statement: Statement) -> dict:
     return {
-        "start": statement.span.start, "end": statement.span.end, "mode": statement.mode,
+        "start": statement.span.start,
+        "end": statement.span.end,
+        "mode": statement.mode,
         "speaker": statement.speaker.label if statement.speaker else None,
         "addressee": statement.addressee.label if statement.addressee else None,
         "date_spoken": statement.date_spoken.isoformat() if statement.date_spoken else None,
@@ -42,8 +47,10 @@ def _commitment(commitment: Commitment) -> dict:
         "statements": list(commitment.statements),
         "confidence": commitment.confidence,
         "condition": commitment.condition or None,
-        "scope": {"area": commitment.scope_area or None,
-                  "population": commitment.scope_population or None},
+        "scope": {
+            "area": commitment.scope_area or None,
+            "population": commitment.scope_population or None,
+        },
         "date_made": commitment.date_made.isoformat() if commitment.date_made else None,
     }
 
@@ -57,15 +64,26 @@ def to_prediction(result: ExtractionResult, *, threshold: float = THRESHOLD) -> 
         "extracted": result.extracted,
         "published": document.published.isoformat() if document.published else None,
         "reading_minutes": document.reading_minutes,
-        "dateline": {"place": dateline.place, "month": dateline.month, "day": dateline.day,
-                     "agency": dateline.agency or None} if dateline else None,
+        "dateline": {
+            "place": dateline.place,
+            "month": dateline.month,
+            "day": dateline.day,
+            "agency": dateline.agency or None,
+        }
+        if dateline
+        else None,
         "quotes": [
-            {"speaker": q.speaker.label if q.speaker else None,
-             "party": _party_name(q.speaker) if q.speaker else None,
-             "text": q.span.text, "span": [q.span.start, q.span.end]}
+            {
+                "speaker": q.speaker.label if q.speaker else None,
+                "party": _party_name(q.speaker) if q.speaker else None,
+                "text": q.span.text,
+                "span": [q.span.start, q.span.end],
+            }
             for q in result.quotes
         ],
         "commitments": [_commitment(c) for c in result.commitments if c.confidence >= threshold],
         "statements": [_statement(s) for s in result.statements],
-        "proposals": [{"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals],
+        "proposals": [
+            {"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals
+        ],
     }

@@ -24,7 +24,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 closing, start = OPENING[ch], i + 1
             elif ch == STRAIGHT and _opens(text, i):
                 closing, start = STRAIGHT, i + 1
-        elif ch == closing or (closing == STRAIGHT and ch == "”") or (closing == "”" and ch == STRAIGHT):
+        elif (
+            ch == closing
+            or (closing == STRAIGHT and ch == "”")
+            or (closing == "”" and ch == STRAIGHT)
+        ):
             if i > start:
                 spans.append((start, i))
             closing = None

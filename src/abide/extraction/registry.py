@@ -100,13 +100,18 @@ class RegistrySnapshot:
                 v for k, v in names.items() if k != "en"
             )
             snapshot.parties[entry["id"]] = PartyData(
-                entry["id"], names.get("en", entry["id"]), entry.get("kind", "other"), aliases,
+                entry["id"],
+                names.get("en", entry["id"]),
+                entry.get("kind", "other"),
+                aliases,
                 None if entry.get("parent") in (None, "null", "") else entry.get("parent"),
             )
         for entry in raw.get("persons") or []:
             names = entry.get("names") or {}
             roles = tuple(
-                RoleData(role["title"], role["party"], _date(role.get("from")), _date(role.get("to")))
+                RoleData(
+                    role["title"], role["party"], _date(role.get("from")), _date(role.get("to"))
+                )
                 for role in entry.get("roles") or []
             )
             aliases = tuple(entry.get("aliases") or ()) + tuple(
@@ -155,8 +160,12 @@ class RegistrySnapshot:
                 if not role.active_on(on):
                     continue
                 have = normalise(role.title)
-                score = 3 if have == wanted else 2 if have.startswith(wanted + " ") else (
-                    1 if wanted in have.split() and len(wanted) > 3 else 0
+                score = (
+                    3
+                    if have == wanted
+                    else 2
+                    if have.startswith(wanted + " ")
+                    else (1 if wanted in have.split() and len(wanted) > 3 else 0)
                 )
                 if score and (best is None or score > best[0]):
                     best = (score, person)

@@ -16,10 +16,30 @@ from abide.extraction.types import Span as TextSpan
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 CONTENT_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
-MEETING_VERBS = {"speak", "talk", "meet", "call", "hold", "host", "welcome", "receive", "visit",
-                 "phone", "join", "have"}
-MEETING_NOUNS = {"call", "meeting", "conversation", "talks", "discussion", "discussions",
-                 "phone call", "visit"}
+MEETING_VERBS = {
+    "speak",
+    "talk",
+    "meet",
+    "call",
+    "hold",
+    "host",
+    "welcome",
+    "receive",
+    "visit",
+    "phone",
+    "join",
+    "have",
+}
+MEETING_NOUNS = {
+    "call",
+    "meeting",
+    "conversation",
+    "talks",
+    "discussion",
+    "discussions",
+    "phone call",
+    "visit",
+}
 _DATE = re.compile(
     r"\b(?:on\s+)?(?P<month>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b"
@@ -72,7 +92,9 @@ class Discourse:
             return quote.speaker
         return self.resolver.narrator
 
-    def chain(self, speaker: Actor | None, addressees: list[Actor], reporter: Actor | None) -> tuple[Link, ...]:
+    def chain(
+        self, speaker: Actor | None, addressees: list[Actor], reporter: Actor | None
+    ) -> tuple[Link, ...]:
         links: list[Link] = []
         if speaker is not None:
             relation = "told" if addressees else "said"
@@ -110,12 +132,46 @@ def agent_of_passive(verb: Token) -> Token | None:
 
 
 def addressee_tokens(verb: Token) -> list[Token]:
-    """"told Blinken", "spoke with Aliyev", "assured him", "in a call with X"."""
+    """ "told Blinken", "spoke with Aliyev", "assured him", "in a call with X"."""
     found = []
     for child in verb.children:
-        if child.dep_ in {"dative"} or (child.dep_ == "dobj" and verb.lemma_ in {"tell", "assure", "inform", "brief", "call", "phone", "meet", "receive", "host", "welcome", "visit"}):
+        if child.dep_ in {"dative"} or (
+            child.dep_ == "dobj"
+            and verb.lemma_
+            in {
+                "tell",
+                "assure",
+                "inform",
+                "brief",
+                "call",
+                "phone",
+                "meet",
+                "receive",
+                "host",
+                "welcome",
+                "visit",
+            }
+        ):
             found.append(child)
-        elif child.dep_ == "prep" and child.lower_ in {"with", "to"} and verb.lemma_ in MEETING_VERBS | {"say", "tell", "speak", "talk", "explain", "convey", "express", "pledge", "promise", "commit", "assure"}:
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ in {"with", "to"}
+            and verb.lemma_
+            in MEETING_VERBS
+            | {
+                "say",
+                "tell",
+                "speak",
+                "talk",
+                "explain",
+                "convey",
+                "express",
+                "pledge",
+                "promise",
+                "commit",
+                "assure",
+            }
+        ):
             found.extend(g for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prep" and child.lower_ in {"in", "during"}:
             for noun in child.children:
@@ -130,7 +186,11 @@ def sentence_date(sent: Span, published: dt.date | None) -> dt.date | None:
     for match in _DATE.finditer(sent.text):
         month = MONTHS[match.group("month").lower()]
         day = int(match.group("day"))
-        year = int(match.group("year")) if match.group("year") else (published.year if published else None)
+        year = (
+            int(match.group("year"))
+            if match.group("year")
+            else (published.year if published else None)
+        )
         if year is None:
             continue
         if published and not match.group("year") and dt.date(year, month, 1) > published:
@@ -166,4 +226,6 @@ def to_text_span(span: Span | tuple[int, int], doc: Doc) -> TextSpan:
 
 
 def make_quote(info: QuoteInfo, doc: Doc) -> Quote:
-    return Quote(TextSpan(info.start, info.end, doc.text[info.start : info.end]), info.speaker, info.cue)
+    return Quote(
+        TextSpan(info.start, info.end, doc.text[info.start : info.end]), info.speaker, info.cue
+    )

@@ -255,6 +255,12 @@ class SourceKind(models.TextChoices):
     REPORT = "report", _("Report")
 
 
+class Extraction(models.TextChoices):
+    EXTRACTED = "extracted", _("Extracted")
+    NOT_EXTRACTED = "not_extracted", _("Not extracted (language not read yet)")
+    MANUAL = "manual", _("Entered by hand")
+
+
 class Source(models.Model):
     """A document. The same normalised text is never stored twice."""
 
@@ -272,6 +278,9 @@ class Source(models.Model):
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     sha256 = models.CharField(_("SHA-256 of the normalised text"), max_length=64, unique=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    extraction = models.CharField(
+        _("extraction"), max_length=20, choices=Extraction.choices, default=Extraction.MANUAL
+    )
     ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True)
     ingested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -513,10 +522,6 @@ class Commitment(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.kind == CommitmentKind.DEMAND and not (
-            self.demanded_by_party_id or self.demanded_by_person_id
-        ):
-            errors["demanded_by_party"] = _("A demand names who demands it.")
         if self.kind == CommitmentKind.PLEDGE and (
             self.demanded_by_party_id or self.demanded_by_person_id
         ):

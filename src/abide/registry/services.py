@@ -252,6 +252,7 @@ class DocumentIn:
     dateline_date: dt.date | None = None
     dateline_agency: str = ""
     metadata: dict = field(default_factory=dict)
+    extraction: str = "manual"
     statements: tuple[StatementIn, ...] = ()
     commitments: tuple[CommitmentIn, ...] = ()
 
@@ -289,6 +290,7 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
         metadata=document.metadata,
         sha256=digest,
         ingested_by=actor,
+        extraction=document.extraction,
     )
     source.full_clean()
     source.save()

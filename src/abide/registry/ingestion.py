@@ -1,0 +1,198 @@
+"""Ingesting documents: the extraction library reads them, the registry's services store them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from abide.accounts.models import User
+from abide.extraction import (
+    Actor,
+    DocumentError,
+    ExtractionResult,
+    Extractor,
+    read_file,
+)
+from abide.extraction.prediction import THRESHOLD
+from abide.registry.models import Category, Extraction, Party, Person, SourceKind
+from abide.registry.services import (
+    CommitmentIn,
+    DocumentIn,
+    IngestResult,
+    LinkIn,
+    RegistryError,
+    StatementIn,
+    ingest_document,
+)
+from abide.registry.snapshot import registry_snapshot
+
+READABLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; nothing of it was stored."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    result: IngestResult | None
+    error: str = ""
+
+
+def make_extractor() -> Extractor:
+    """An extractor that resolves names against the database's registry."""
+    return Extractor(registry_snapshot())
+
+
+def files_in(paths: Iterable[str | Path]) -> list[Path]:
+    """The files named, and the readable files under the folders named, in sorted order."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_files(
+    paths: Iterable[Path],
+    *,
+    actor: User,
+    extractor: Extractor,
+    published: dt.date | None = None,
+    publisher: str = "",
+    url: str = "",
+    progress: Callable[[Outcome], None] = lambda outcome: None,
+) -> Iterator[Outcome]:
+    """Ingest each file in its own transaction; a file that fails is reported and skipped."""
+    for path in paths:
+        try:
+            result = ingest_file(path, actor=actor, extractor=extractor, published=published,
+                                 publisher=publisher, url=url)
+            outcome = Outcome(str(path), result)
+        except IngestError as exc:
+            outcome = Outcome(str(path), None, exc.reason)
+        progress(outcome)
+        yield outcome
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    actor: User,
+    extractor: Extractor,
+    published: dt.date | None = None,
+    publisher: str = "",
+    url: str = "",
+) -> IngestResult:
+    """Read, extract and store one file: one transaction, one audit entry. The same text twice
+    is reported as already ingested and stores nothing."""
+    try:
+        document = read_file(path, published=published)
+    except DocumentError as exc:
+        raise IngestError(path, str(exc)) from exc
+    if publisher:
+        document.publisher = publisher
+    if url:
+        document.url = url
+    result = extractor.extract(document)
+    try:
+        return ingest_document(to_document_in(result), actor=actor)
+    except RegistryError as exc:
+        raise IngestError(path, str(exc)) from exc
+
+
+def to_document_in(result: ExtractionResult, *, threshold: float = THRESHOLD) -> DocumentIn:
+    """The extraction result as the registry's input: names become registry rows."""
+    document = result.document
+    parties = {p.slug: p for p in Party.objects.all()}
+    persons = {p.slug: p for p in Person.objects.all()}
+    categories = {c.slug: c for c in Category.objects.all()}
+
+    def party(actor: Actor | None) -> Party | None:
+        return parties.get(actor.party) if actor and actor.party else None
+
+    def person(actor: Actor | None) -> Person | None:
+        return persons.get(actor.person) if actor and actor.person else None
+
+    statements = tuple(
+        StatementIn(
+            start=s.span.start, end=s.span.end, mode=s.mode,
+            speaker_person=person(s.speaker), speaker_party=party(s.speaker),
+            addressee_person=person(s.addressee), addressee_party=party(s.addressee),
+            date_spoken=s.date_spoken,
+            chain=tuple(
+                LinkIn(link.relation, person=person(link.actor), party=party(link.actor),
+                       name=link.actor.label, to_person=person(link.to))
+                for link in s.chain
+            ),
+        )
+        for s in result.statements
+    )
+    commitments = tuple(
+        CommitmentIn(
+            kind=c.kind, category=categories[c.category], text=c.text[:2000],
+            statements=c.statements, obligor_party=party(c.obligor),
+            obligor_person=person(c.obligor), demanded_by_party=party(c.demanded_by),
+            demanded_by_person=person(c.demanded_by), scope_area=c.scope_area[:300],
+            scope_population=c.scope_population[:300], date_made=c.date_made,
+            condition=c.condition, confidence=c.confidence,
+        )
+        for c in result.commitments
+        if c.confidence >= threshold and c.category in categories
+    )
+    metadata = dict(document.metadata)
+    metadata.update({
+        "reading_minutes": document.reading_minutes,
+        "words": document.words,
+        "proposals": [{"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals],
+    })
+    dateline = document.dateline
+    return DocumentIn(
+        kind=source_kind(result), title=(document.title or metadata.get("file") or "untitled")[:500],
+        text=document.body, language=document.language, publisher=document.publisher,
+        published=document.published, url=document.url[:1000],
+        dateline_place=dateline.place if dateline else "",
+        dateline_date=dateline.date if dateline else None,
+        dateline_agency=dateline.agency if dateline else "",
+        metadata=_jsonable(metadata),
+        extraction=Extraction.EXTRACTED if result.extracted else Extraction.NOT_EXTRACTED,
+        statements=statements if result.extracted else (),
+        commitments=commitments if result.extracted else (),
+    )
+
+
+def source_kind(result: ExtractionResult) -> str:
+    document = result.document
+    title = document.title.lower()
+    if title.startswith("readout") or " readout " in f" {title} ":
+        return SourceKind.READOUT
+    if "briefing" in title or "press gaggle" in title or "press call" in title:
+        return SourceKind.BRIEFING
+    if "agreement" in title or "accord" in title:
+        return SourceKind.AGREEMENT
+    if document.dateline is not None:
+        return SourceKind.NEWS_ARTICLE
+    if "report" in title:
+        return SourceKind.REPORT
+    return SourceKind.STATEMENT
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,77 @@
+import argparse
+import sys
+
+from django.core.management.base import CommandError
+
+from abide.core.commands import ActorCommand
+from abide.extraction import ModelError
+from abide.registry.ingestion import Outcome, files_in, ingest_files, make_extractor
+from abide.registry.management.commands.extract import iso_date
+
+
+class Command(ActorCommand):
+    help = (
+        "Ingest documents: extract their statements and commitments and store them, each file "
+        "in one transaction, as proposals for review. The same text twice is stored once."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="FILE|DIR",
+                            help="files, or folders whose .txt/.md/.html files are ingested")
+        parser.add_argument("--published", type=iso_date, metavar="DATE",
+                            help="publication date (YYYY-MM-DD) when the file does not say")
+        parser.add_argument("--publisher", default="", help="who published the documents")
+        parser.add_argument("--url", default="", help="where the document was published")
+        super().add_arguments(parser)
+
+    def handle(self, *args: object, **options: object) -> None:
+        actor = self.actor(options)
+        paths = files_in(options["paths"])
+        if not paths:
+            raise CommandError("no readable files (.txt, .md, .html) in the paths given")
+        try:
+            extractor = make_extractor()
+        except ModelError as exc:
+            raise CommandError(str(exc)) from exc
+        counts = {"ingested": 0, "already": 0, "failed": 0, "statements": 0, "commitments": 0}
+        total = len(paths)
+        done = 0
+
+        def progress(outcome: Outcome) -> None:
+            nonlocal done
+            done += 1
+            if outcome.error:
+                counts["failed"] += 1
+                self.stderr.write(f"{outcome.path}: {outcome.error}")
+                return
+            result = outcome.result
+            if result.created:
+                counts["ingested"] += 1
+                counts["statements"] += result.statements
+                counts["commitments"] += result.commitments
+                state = "ingested"
+                if result.source.extraction == "not_extracted":
+                    state = f"stored, not extracted (language {result.source.language})"
+            else:
+                counts["already"] += 1
+                state = "already ingested"
+            if total == 1 or not self.stdout.isatty():
+                self.stdout.write(f"{outcome.path}: {state} ({result.statements} statements, "
+                                  f"{result.commitments} proposed commitments)")
+            else:
+                bar = "#" * int(30 * done / total)
+                self.stdout.write(f"\r[{bar:<30}] {done}/{total} {state}: {outcome.path}"[:160],
+                                  ending="\n" if done == total else "")
+                self.stdout.flush()
+
+        for _ in ingest_files(paths, actor=actor, extractor=extractor,
+                              published=options["published"], publisher=str(options["publisher"]),
+                              url=str(options["url"]), progress=progress):
+            pass
+        self.stdout.write(
+            f"{counts['ingested']} ingested ({counts['statements']} statements, "
+            f"{counts['commitments']} proposed commitments), {counts['already']} already "
+            f"ingested, {counts['failed']} failed"
+        )
+        if counts["failed"]:
+            sys.exit(1)
