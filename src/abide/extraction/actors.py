@@ -20,6 +20,8 @@ PRONOUNS_PERSON = {"he", "him", "his", "she", "her", "hers", "himself", "herself
 PRONOUNS_WE = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "h.e.", "his", "her", "excellency",
+              "mr.", "mrs.", "ms.", "dr."}
 NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
@@ -131,28 +133,34 @@ class ActorResolver:
         if party is not None:
             return [party]
         for ent in phrase.ents:
-            if ent.label_ in NAME_ENTS and ent.root.i == head.i:
+            if ent.label_ in NAME_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
                 return [self.propose(ent.text, ent.label_)]
         return []
 
     def _person_in(self, phrase: Span) -> Actor | None:
         for ent in phrase.ents:
-            if ent.label_ == "PERSON":
-                person = self.registry.person_for(ent.text)
-                if person is not None:
-                    return self.from_person(person, ent.text)
-        # Names the tagger missed: try each proper-noun run.
-        run: list[Token] = []
-        for token in [*phrase, None]:
-            if token is not None and token.pos_ == "PROPN":
-                run.append(token)
-                continue
-            while run:
-                text = " ".join(t.text for t in run)
-                person = self.registry.person_for(text)
-                if person is not None:
-                    return self.from_person(person, text)
-                run = run[1:]
+            if ent.label_ == "PERSON" and self.registry.party_for(ent.text) is None:
+                return self._person_named(ent.text)
+        # Names the tagger missed: a run of proper nouns, less any leading title words.
+        run = [t for t in phrase if t.pos_ == "PROPN"]
+        while run and run[0].lower_ in self.lexicon.titles | HONORIFICS:
+            run = run[1:]
+        if run:
+            return self._person_named(" ".join(t.text for t in run))
+        return None
+
+    def _person_named(self, text: str) -> Actor | None:
+        """A person by name; a bare surname ("Trump", "Mrs. Trump") means whoever of that
+        name was mentioned last, before the registry's namesake."""
+        words = [w for w in text.replace(".", " ").split() if w.lower() not in HONORIFICS]
+        if len(words) == 1:
+            surname = normalise(words[0])
+            for actor in reversed(self.state.persons):
+                if normalise(actor.label).split()[-1:] == [surname]:
+                    return actor
+        person = self.registry.person_for(text)
+        if person is not None:
+            return self.from_person(person, text)
         return None
 
     def _party_in(self, phrase: Span) -> Actor | None:

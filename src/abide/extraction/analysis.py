@@ -69,6 +69,8 @@ def attribute_quotes(discourse: Discourse) -> None:
         if speaker is None and previous is not None and _continues(doc, previous, quote):
             speaker = previous.speaker
             quote.cue = previous.cue
+        if speaker is not None and speaker.person is None and speaker.person_name is None:
+            speaker = None  # a party does not speak in quotation marks: a title or a slogan
         quote.speaker = speaker
         if speaker is not None:
             resolver.remember(speaker)
@@ -77,7 +79,7 @@ def attribute_quotes(discourse: Discourse) -> None:
 
 def _governing_verb(doc: Doc, inside: set[int], lexicon: Lexicon) -> Token | None:
     """Climb from the quote's words to the first verb outside it that speaks or demands."""
-    words = lexicon.speech_verbs | lexicon.demand_verbs | lexicon.pledge_verbs
+    words = lexicon.speech_verbs | lexicon.quote_verbs | lexicon.demand_verbs
     for i in sorted(inside):
         token = doc[i]
         steps = 0
@@ -106,20 +108,7 @@ def _speech_verb_near(
         token = doc[i]
         if (
             token.i not in inside
-            and token.lemma_.lower()
-            in {
-                "say",
-                "add",
-                "tell",
-                "state",
-                "note",
-                "write",
-                "declare",
-                "stress",
-                "explain",
-                "continue",
-                "conclude",
-            }
+            and token.lemma_.lower() in lexicon.quote_verbs
             and token.pos_ in {"VERB", "AUX"}
         ):
             return token
@@ -545,11 +534,9 @@ def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if subject is None:
         return None
-    obligors = d.resolver.resolve(subject, speaker=speaker)
+    obligors = [o for o in d.resolver.resolve(subject, speaker=speaker) if not o.proposed]
     if not obligors:
-        obligors = []
-        if subject.pos_ == "PRON":
-            return None
+        return None  # "Americans should not travel": advice, not a demand on a party
     if any(o.party and o.party == speaker.party for o in obligors):
         return None
     chunks, condition = content_chunks(
@@ -684,7 +671,7 @@ def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> li
     for child in adj.children:
         if child.dep_ in {"xcomp", "ccomp"}:
             content = child
-        elif child.dep_ == "prep" and child.lower_ == "to":
+        elif child.dep_ == "prep" and child.lower_ in {"to", "in"}:
             content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), None)
     if content is None:
         return []

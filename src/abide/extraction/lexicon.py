@@ -14,6 +14,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 @dataclass(frozen=True)
 class Lexicon:
     speech_verbs: frozenset[str]
+    quote_verbs: frozenset[str]
     pledge_verbs: frozenset[str]
     pledge_nouns: frozenset[str]
     pledge_adjectives: frozenset[str]
@@ -51,6 +52,7 @@ def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
             index.setdefault(term, name)
     return Lexicon(
         speech_verbs=words("speech_verbs"),
+        quote_verbs=words("quote_verbs"),
         pledge_verbs=words("pledge_verbs"),
         pledge_nouns=words("pledge_nouns"),
         pledge_adjectives=words("pledge_adjectives"),
