@@ -21,7 +21,8 @@ PRONOUNS_WE = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "h.e.", "his", "her", "excellency",
-              "mr.", "mrs.", "ms.", "dr."}
+              "mr.", "mrs.", "ms.", "dr.", "lady", "first", "saint", "st.", "pope", "father",
+              "sister", "rev.", "reverend", "former", "late"}
 NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
@@ -79,6 +80,12 @@ class ActorResolver:
 
     def propose(self, name: str, label: str) -> Actor:
         kind = "person" if label == "PERSON" else "party"
+        name = name.removesuffix("’s").removesuffix("'s")
+        if kind == "person":
+            words = name.split()
+            while len(words) > 2 and words[0].lower().strip(".") in self.lexicon.titles | HONORIFICS:
+                words = words[1:]
+            name = " ".join(words)
         key = (kind, name)
         self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
         if kind == "person":
@@ -117,6 +124,11 @@ class ActorResolver:
         for group in self.lexicon.both_sides:
             if group in key:
                 return self.both_sides()
+        # "my Administration", "the Biden-Harris Administration": the government speaking.
+        if head.lemma_.lower() in self.lexicon.government_nouns:
+            owner = self._government_of(phrase, speaker)
+            if owner is not None:
+                return [owner]
         # A registry person named in the phrase ("President Ilham Aliyev", "Secretary Blinken").
         person = self._person_in(phrase)
         if person is not None:
@@ -136,6 +148,22 @@ class ActorResolver:
             if ent.label_ in NAME_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
                 return [self.propose(ent.text, ent.label_)]
         return []
+
+    def _government_of(self, phrase: Span, speaker: Actor | None) -> Actor | None:
+        party = self._party_in(phrase)
+        if party is not None:
+            return party
+        for token in phrase:
+            if token.lower_ in {"my", "our", "this"}:
+                who = speaker or self.narrator
+                if who is not None and who.party:
+                    return Actor(name=who.party_name or who.name, party=who.party,
+                                 party_name=who.party_name)
+        person = self._person_in(phrase)
+        if person is not None and person.party:
+            return Actor(name=person.party_name or person.name, party=person.party,
+                         party_name=person.party_name)
+        return None
 
     def _person_in(self, phrase: Span) -> Actor | None:
         for ent in phrase.ents:

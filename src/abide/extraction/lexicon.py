@@ -26,6 +26,7 @@ class Lexicon:
     negators: frozenset[str]
     conditions: frozenset[str]
     titles: frozenset[str]
+    government_nouns: frozenset[str]
     both_sides: tuple[str, ...]
     publishers: dict[str, str]
     categories: dict[str, tuple[str, ...]]
@@ -63,7 +64,7 @@ def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
         demand_modals=words("demand_modals"),
         negators=words("negators"),
         conditions=words("conditions"),
-        titles=words("titles"),
+        titles=words("titles"), government_nouns=words("government_nouns"),
         both_sides=tuple(str(p).lower() for p in raw.get("both_sides") or []),
         publishers={str(k): str(v) for k, v in (raw.get("publishers") or {}).items()},
         categories=categories,

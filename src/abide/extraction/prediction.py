@@ -39,6 +39,7 @@ def _commitment(commitment: Commitment) -> dict:
     return {
         "kind": commitment.kind,
         "obligor": _party_name(obligor) or (obligor.label if obligor else "unspecified"),
+        "obligor_person": obligor.person_name if obligor else None,
         "by": by.person_name if by and by.person_name else None,
         "by_party": _party_name(by) if commitment.kind == "demand" else None,
         "category": commitment.category,

@@ -127,10 +127,11 @@ class RegistrySnapshot:
 
     def party_for(self, text: str) -> PartyData | None:
         """The party a name, alias or adjective denotes ("Baku", "the Azerbaijani side")."""
-        key = normalise(text).strip(" .,;:")
-        for candidate in _variants(key):
-            if candidate in self._party_index:
-                return self.parties[self._party_index[candidate]]
+        full = normalise(text).strip(" ,;:")
+        for key in dict.fromkeys((full, full.strip("."))):
+            for candidate in _variants(key):
+                if candidate in self._party_index:
+                    return self.parties[self._party_index[candidate]]
         return None
 
     def person_for(self, text: str) -> PersonData | None:
