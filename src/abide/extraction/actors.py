@@ -47,6 +47,8 @@ class ActorResolver:
         self.on = on
         self.narrator = narrator
         self.state = ResolverState()
+        #: Every party the document names, in order (for "both sides" before they are named).
+        self.document_parties: list[Actor] = []
 
     # -- building actors -----------------------------------------------------------------
 
@@ -86,6 +88,8 @@ class ActorResolver:
             while len(words) > 2 and words[0].lower().strip(".") in self.lexicon.titles | HONORIFICS:
                 words = words[1:]
             name = " ".join(words)
+            if len(words) < 2:  # a lone word is too often a place the tagger took for a name
+                return Actor(name=name, person_name=name, proposed=True)
         key = (kind, name)
         self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
         if kind == "person":
@@ -123,7 +127,7 @@ class ActorResolver:
         key = normalise(text)
         for group in self.lexicon.both_sides:
             if group in key:
-                return self.both_sides()
+                return self.both_sides(exclude)
         # "my Administration", "the Biden-Harris Administration": the government speaking.
         if head.lemma_.lower() in self.lexicon.government_nouns:
             owner = self._government_of(phrase, speaker)
@@ -264,15 +268,26 @@ class ActorResolver:
                 if actor != exclude and actor != speaker:
                     return [actor]
             return []
+        if lower in PRONOUNS_IT:
+            # "Azerbaijan said it would ...": a party speaking of itself.
+            if speaker is not None and speaker.party and not speaker.person:
+                return [speaker]
+            for actor in reversed(self.state.parties):
+                if actor != exclude and actor != self.narrator:
+                    return [actor]
         return []
 
-    def both_sides(self) -> list[Actor]:
+    def both_sides(self, exclude: Actor | None = None) -> list[Actor]:
+        """The two parties a text means by "both sides": those of the conversation, else the
+        last two named, else the first two the document names."""
         if len(self.state.counterpart) >= 2:
             return list(self.state.counterpart)
-        parties = [a for a in self.state.parties if a != self.narrator]
-        narrator_party = self.narrator.party if self.narrator else None
-        parties = [a for a in parties if a.party != narrator_party]
-        return parties[-2:]
+        skip = {a.party for a in (self.narrator, exclude) if a is not None and a.party}
+        parties = [a for a in self.state.parties if a.party not in skip]
+        if len(parties) >= 2:
+            return parties[-2:]
+        ahead = [a for a in self.document_parties if a.party not in skip]
+        return ahead[:2]
 
 
 def _phrase(head: Token) -> Span:

@@ -135,6 +135,10 @@ def read_discourse(discourse: Discourse) -> Analysis:
     for chunk in discourse.doc.noun_chunks:  # once per document: per sentence is quadratic
         if chunk.root.pos_ != "PRON":
             chunk_roots.setdefault(chunk.root.sent.start, []).append(chunk.root)
+            for token in chunk:
+                party = discourse.resolver.registry.party_for(token.text) if token.pos_ == "PROPN" else None
+                if party is not None and all(a.party != party.id for a in discourse.resolver.document_parties):
+                    discourse.resolver.document_parties.append(discourse.resolver.from_party(party, token.text))
     for sent in discourse.doc.sents:
         _read_sentence(sent, analysis, demand_content, chunk_roots.get(sent.start, []))
     return analysis
@@ -243,8 +247,10 @@ def _cues(
     found: list[RawCommitment] = []
     if any(child.dep_ == "neg" for child in token.children) and lemma not in lex.pledge_modals:
         return found
-    if token.head.i != token.i and token.head.lemma_.lower() in lex.negators:
-        return found
+    governor = token.head.head if token.dep_ == "aux" else token.head
+    if token.dep_ in {"xcomp", "ccomp", "aux"} and governor.lemma_.lower() in lex.negators:
+        if token.dep_ != "aux" or governor.i != token.head.i:
+            return found  # "refused to commit", "declined to say it would"
     if token.pos_ in {"VERB"} and lemma in lex.demand_verbs:
         raw = _demand_verb(token, d, events)
         if raw is not None:
@@ -582,6 +588,8 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
             return []
     if any(c.dep_ == "mark" and c.lower_ in d.lexicon.conditions for c in verb.children):
         return []
+    if any(c.dep_ == "neg" for c in verb.children) and verb.lemma_.lower() in d.lexicon.refusals:
+        return []  # "we will never accept": a refusal, not a restraint
     speaker, event = _reported_speaker(aux, d, events)
     if speaker is None:
         return []

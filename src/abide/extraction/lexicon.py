@@ -24,6 +24,7 @@ class Lexicon:
     demand_adjectives: frozenset[str]
     demand_modals: frozenset[str]
     negators: frozenset[str]
+    refusals: frozenset[str]
     conditions: frozenset[str]
     titles: frozenset[str]
     government_nouns: frozenset[str]
@@ -62,7 +63,7 @@ def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
         demand_nouns=words("demand_nouns"),
         demand_adjectives=words("demand_adjectives"),
         demand_modals=words("demand_modals"),
-        negators=words("negators"),
+        negators=words("negators"), refusals=words("refusals"),
         conditions=words("conditions"),
         titles=words("titles"), government_nouns=words("government_nouns"),
         both_sides=tuple(str(p).lower() for p in raw.get("both_sides") or []),

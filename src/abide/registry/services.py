@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from abide.accounts.models import User
@@ -399,3 +400,116 @@ def link_demand_to_pledge(demand: Commitment, pledge: Commitment, *, actor: User
     demand.save()
     record_change(demand, actor=actor, action="link", before=before)
     return demand
+
+
+def _full_clean(obj: models.Model) -> None:
+    """Validate ``obj``, turning Django's errors into one RegistryError naming each field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise RegistryError(problems) from exc
+
+
+EDITABLE_FIELDS = (
+    "kind",
+    "category",
+    "text",
+    "obligor_party",
+    "obligor_person",
+    "demanded_by_party",
+    "demanded_by_person",
+    "scope_area",
+    "scope_population",
+    "date_made",
+    "deadline",
+    "condition",
+)
+
+
+@transaction.atomic
+def edit_commitment(commitment: Commitment, *, actor: User, **changes: object) -> Commitment:
+    """Correct a commitment's fields (what is promised, by whom, its category, scope, dates)."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise RegistryError(f"cannot edit {', '.join(unknown)} of a commitment")
+    before = snapshot(commitment)
+    for name, value in changes.items():
+        setattr(commitment, name, value)
+    _full_clean(commitment)
+    commitment.save()
+    if snapshot(commitment) != before:
+        record_change(commitment, actor=actor, action="change", before=before)
+    return commitment
+
+
+@transaction.atomic
+def add_statement(
+    source: Source,
+    *,
+    actor: User,
+    start: int,
+    end: int,
+    mode: str,
+    speaker_person: Person | None = None,
+    speaker_party: Party | None = None,
+    addressee_person: Person | None = None,
+    addressee_party: Party | None = None,
+    date_spoken: dt.date | None = None,
+    chain: tuple[LinkIn, ...] = (),
+) -> Statement:
+    """Add a statement by hand, from a span of the source's text."""
+    if not 0 <= start < end <= len(source.text):
+        raise RegistryError(
+            f"span {start}–{end} lies outside the source's text ({len(source.text)} characters)"
+        )
+    statement = Statement(
+        source=source,
+        start=start,
+        end=end,
+        mode=mode,
+        speaker_person=speaker_person,
+        speaker_party=speaker_party,
+        addressee_person=addressee_person,
+        addressee_party=addressee_party,
+        date_spoken=date_spoken,
+    )
+    _full_clean(statement)
+    statement.save()
+    for position, link in enumerate(chain):
+        AttributionLink.objects.create(
+            statement=statement,
+            position=position,
+            relation=link.relation,
+            person=link.person,
+            party=link.party,
+            name=link.name,
+            to_person=link.to_person,
+        )
+    record_change(statement, actor=actor, action="create", detail={"by": "hand"})
+    return statement
+
+
+@transaction.atomic
+def add_commitment(
+    statements: list[Statement],
+    *,
+    actor: User,
+    kind: str,
+    category: Category,
+    text: str,
+    **fields: object,
+) -> Commitment:
+    """Add a commitment by hand, resting on statements already in the registry. It is
+    proposed like any other, for review."""
+    if not statements:
+        raise RegistryError("a commitment rests on at least one statement")
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise RegistryError(f"unknown field(s): {', '.join(unknown)}")
+    commitment = Commitment(kind=kind, category=category, text=text, **fields)
+    _full_clean(commitment)
+    commitment.save()
+    commitment.statements.set(statements)
+    record_change(commitment, actor=actor, action="create", detail={"by": "hand"})
+    return commitment
