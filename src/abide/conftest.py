@@ -37,7 +37,8 @@ def administrator(db) -> User:
 def starter_registry(db):
     """The starter registry, loaded through the loader as `abide init` does."""
     from abide.accounts.services import system_user
-    from abide.registry.services import STARTER_REGISTRY, load_registry, read_registry
+    from abide.registry.files import STARTER_REGISTRY
+    from abide.registry.services import load_registry, read_registry
 
     return load_registry(read_registry(STARTER_REGISTRY), actor=system_user())
 

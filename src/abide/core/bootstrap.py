@@ -12,7 +12,8 @@ from django.core.management import call_command
 
 from abide.accounts.models import Role, User
 from abide.accounts.services import ensure_user, system_user
-from abide.registry.services import STARTER_REGISTRY, LoadSummary, load_registry, read_registry
+from abide.registry.files import STARTER_REGISTRY
+from abide.registry.services import LoadSummary, load_registry, read_registry
 
 DEMO_ACCOUNTS = (
     ("admin", Role.ADMINISTRATOR, None),

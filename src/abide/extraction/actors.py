@@ -49,6 +49,8 @@ class ActorResolver:
         self.state = ResolverState()
         #: Every party the document names, in order (for "both sides" before they are named).
         self.document_parties: list[Actor] = []
+        self._ents_doc: object = None
+        self._ents_at: dict[int, Span] = {}
 
     # -- building actors -----------------------------------------------------------------
 
@@ -79,6 +81,10 @@ class ActorResolver:
                 name=actor.party_name or actor.name, party=actor.party, party_name=actor.party_name
             )
             self.state.parties = [a for a in self.state.parties if a.party != party.party] + [party]
+
+    def forget(self) -> None:
+        """Forget everything met so far: a new reading of the document begins."""
+        self.state = ResolverState()
 
     def propose(self, name: str, label: str) -> Actor:
         kind = "person" if label == "PERSON" else "party"
@@ -148,7 +154,7 @@ class ActorResolver:
                 return [party]
         if party is not None:
             return [party]
-        for ent in phrase.ents:
+        for ent in self._ents_in(phrase):
             if ent.label_ in NAME_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
                 return [self.propose(ent.text, ent.label_)]
         return []
@@ -169,8 +175,22 @@ class ActorResolver:
                          party_name=person.party_name)
         return None
 
+    def _ents_in(self, phrase: Span) -> list[Span]:
+        """The named entities inside ``phrase`` (the document's, indexed once per document:
+        ``Span.ents`` walks the whole document at every call)."""
+        doc = phrase.doc
+        if self._ents_doc is not doc:
+            self._ents_doc = doc
+            self._ents_at = {}
+            for ent in doc.ents:
+                self._ents_at[ent.start] = ent
+        return [
+            ent for i in range(phrase.start, phrase.end)
+            if (ent := self._ents_at.get(i)) is not None and ent.end <= phrase.end
+        ]
+
     def _person_in(self, phrase: Span) -> Actor | None:
-        for ent in phrase.ents:
+        for ent in self._ents_in(phrase):
             if ent.label_ == "PERSON" and self.registry.party_for(ent.text) is None:
                 return self._person_named(ent.text)
         # Names the tagger missed: a run of proper nouns, less any leading title words.

@@ -46,14 +46,24 @@ class Analysis:
     raw: list[RawCommitment] = field(default_factory=list)
 
 
-def attribute_quotes(discourse: Discourse) -> None:
+def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) -> None:
     """Give each quote its speaker: the speaking verb it depends on, "X said" around it, an
     introduction ending in a colon before it, or the speaker of the paragraph's last quote."""
     doc = discourse.doc
     resolver = discourse.resolver
     previous: QuoteInfo | None = None
+    # Names met before each quote make "the Secretary said" resolvable; this first reading
+    # leaves the resolver as it found it.
+    roots = sorted((root for sentence in chunk_roots.values() for root in sentence), key=lambda t: t.i)
+    next_root = 0
     for quote in discourse.quotes:
         first, last = quote.tokens
+        while next_root < len(roots) and roots[next_root].i < first:
+            root = roots[next_root]
+            if root.i not in discourse.quote_of_token:
+                for actor in resolver.resolve(root, speaker=discourse.speaker_at(root)):
+                    resolver.remember(actor)
+            next_root += 1
         tokens = range(first, last)
         inside = set(tokens)
         verb = _governing_verb(doc, inside, discourse.lexicon)
@@ -113,8 +123,11 @@ def _speech_verb_near(
         ):
             return token
     # "Miller said:" closing the previous sentence.
-    if first > 0:
-        prev_sent = doc[first - 1].sent
+    before = first - 1
+    while before >= 0 and (doc[before].is_space or doc[before].is_quote):
+        before -= 1
+    if before >= 0:
+        prev_sent = doc[before].sent
         if prev_sent.end <= first and prev_sent.text.rstrip().endswith(":"):
             for token in prev_sent:
                 if token.lemma_.lower() in lexicon.speech_verbs and token.pos_ in {"VERB", "AUX"}:
@@ -129,7 +142,6 @@ def _continues(doc: Doc, previous: QuoteInfo, quote: QuoteInfo) -> bool:
 
 def read_discourse(discourse: Discourse) -> Analysis:
     analysis = Analysis(discourse)
-    attribute_quotes(discourse)
     demand_content: set[int] = set()
     chunk_roots: dict[int, list[Token]] = {}
     for chunk in discourse.doc.noun_chunks:  # once per document: per sentence is quadratic
@@ -139,6 +151,8 @@ def read_discourse(discourse: Discourse) -> Analysis:
                 party = discourse.resolver.registry.party_for(token.text) if token.pos_ == "PROPN" else None
                 if party is not None and all(a.party != party.id for a in discourse.resolver.document_parties):
                     discourse.resolver.document_parties.append(discourse.resolver.from_party(party, token.text))
+    attribute_quotes(discourse, chunk_roots)
+    discourse.resolver.forget()
     for sent in discourse.doc.sents:
         _read_sentence(sent, analysis, demand_content, chunk_roots.get(sent.start, []))
     return analysis
@@ -332,6 +346,16 @@ def _counterpart(
     return []
 
 
+def _names_actor(token: Token, d: Discourse) -> bool:
+    """The phrase headed by ``token`` is someone ("Aliyev", "him", "the parties"), not a thing
+    that merely mentions someone ("a cessation of hostilities between Israel and Lebanon")."""
+    if token.pos_ not in {"PROPN", "PRON"} and token.lower_ not in d.lexicon.titles | {
+        "side", "sides", "parties", "party", "government", "leaders", "leader", "regime"
+    }:
+        return False
+    return bool(d.resolver.resolve(token))
+
+
 def _same_clause(verb: Token, token: Token) -> bool:
     node = token
     for _ in range(6):
@@ -410,12 +434,12 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             elif objects:
                 obligor_tokens = objects
         elif lemma in {"demand", "request", "want", "require", "need"} and objects:
-            if d.resolver.resolve(objects[0]):
+            if _names_actor(objects[0], d):
                 return None
             content = objects[0]
         elif lemma in {"appeal", "press", "push"} and ("for" in preps):
             content = next((g for g in preps["for"].children if g.dep_ == "pobj"), None)
-        elif lemma in {"urge"} and objects and not d.resolver.resolve(objects[0]):
+        elif lemma in {"urge"} and objects and not _names_actor(objects[0], d):
             content = objects[0]  # "urged restraint"
         if lemma in {"appeal"} and "to" in preps:
             obligor_tokens = [g for g in preps["to"].children if g.dep_ == "pobj"]
@@ -646,7 +670,7 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
             content = child
         elif child.dep_ == "prep" and child.lower_ in {"to", "on"}:
             content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), content)
-        elif child.dep_ == "dobj" and content is None and not d.resolver.resolve(child):
+        elif child.dep_ == "dobj" and content is None and not _names_actor(child, d):
             content = child
     if content is None:
         return []

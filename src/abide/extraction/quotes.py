@@ -38,6 +38,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((start, i))
             closing = None
         i += 1
+    if closing is not None and n > start:  # a quotation still open where the text ends
+        spans.append((start, n))
     return [(a, b) for a, b in (_trim(text, s, e) for s, e in spans) if b - a >= 2]
 
 

@@ -74,16 +74,12 @@ class RegistrySnapshot:
             for name in (party.name, party.id, *party.aliases):
                 self._party_index.setdefault(normalise(name), party.id)
         self._person_index: dict[str, str] = {}
-        surnames: dict[str, set[str]] = {}
         for person in self.persons.values():
             for name in (person.name, *person.aliases):
                 self._person_index.setdefault(normalise(name), person.id)
                 self._person_index.setdefault(short_name(name), person.id)
-            surname = normalise(person.name.split()[-1])
-            surnames.setdefault(surname, set()).add(person.id)
-        for surname, ids in surnames.items():
-            if len(ids) == 1:
-                self._person_index.setdefault(surname, next(iter(ids)))
+        # Surnames only where the registry lists them as aliases: "Kim Jong Un" must not make
+        # "UN" a person, nor "Abdullah II" every "Phase II".
 
     # -- construction --------------------------------------------------------------------
 

@@ -31,8 +31,6 @@ from abide.registry.models import (
 )
 from abide.registry.registry_file import RegistryData, read_registry_file
 
-STARTER_REGISTRY = Path(__file__).resolve().parent / "data" / "starter_registry.yaml"
-
 
 class RegistryError(Exception):
     """A registry action that cannot be carried out; the message says why."""

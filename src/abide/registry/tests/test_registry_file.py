@@ -12,7 +12,8 @@ from abide.accounts.services import system_user
 from abide.audit.models import AuditEntry
 from abide.cli import main
 from abide.registry.models import Party, PartyAlias, Person, Role
-from abide.registry.services import STARTER_REGISTRY, find_party, holder_of
+from abide.registry.files import STARTER_REGISTRY
+from abide.registry.services import find_party, holder_of
 
 GOOD = """\
 parties:

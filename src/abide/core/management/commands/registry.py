@@ -4,7 +4,8 @@ from django.core.management.base import CommandError
 
 from abide.core.commands import ActorCommand
 from abide.registry.registry_file import RegistryFileError
-from abide.registry.services import STARTER_REGISTRY, RegistryError, load_registry, read_registry
+from abide.registry.files import STARTER_REGISTRY
+from abide.registry.services import RegistryError, load_registry, read_registry
 
 
 class Command(ActorCommand):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnapshot, read_file
 from abide.extraction.prediction import to_prediction
 from abide.extraction.scoring import GoldError, NameMatcher, load_gold, score
-from abide.registry.services import STARTER_REGISTRY
+from abide.registry.files import STARTER_REGISTRY
 
 
 class Command(BaseCommand):
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         sys.stdout.flush()
 
 
-def _date(value: object):  # noqa: ANN202
+def _date(value: object):
     import datetime as dt
 
     return dt.date.fromisoformat(str(value)) if value else None

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnapshot, read_file
 from abide.extraction.prediction import THRESHOLD, to_prediction
-from abide.registry.services import STARTER_REGISTRY
+from abide.registry.files import STARTER_REGISTRY
 
 
 def iso_date(value: str) -> dt.date:

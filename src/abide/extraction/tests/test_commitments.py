@@ -1,0 +1,112 @@
+"""Pledges and demands: kind, obligor, category, conditions, chains, dates, proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from abide.extraction.tests.conftest import triples
+
+
+def test_urged_to_is_a_demand_on_the_person_urged_and_their_party(extract):
+    result = extract("Blinken urged Aliyev to allow humanitarian access.")
+    assert triples(result) == {("demand", "Azerbaijan", "humanitarian_access")}
+    (commitment,) = result["commitments"]
+    assert commitment["by"] == "Antony Blinken" and commitment["by_party"] == "United States"
+    assert commitment["evidence"] == ["allow humanitarian access"]
+
+
+def test_a_pledge_word_inside_a_demand_stays_a_demand(extract):
+    result = extract("Blinken urged the Azerbaijani President to commit to a broad amnesty.")
+    assert triples(result) == {("demand", "Azerbaijan", "amnesty_and_detention")}
+
+
+def test_expects_x_to_is_a_demand_on_x_not_a_pledge_of_the_one_who_expects(extract):
+    result = extract("The U.S. expects Azerbaijan to release the detainees.")
+    assert triples(result) == {("demand", "Azerbaijan", "amnesty_and_detention")}
+
+
+def test_refused_to_commit_is_no_pledge(extract):
+    assert triples(extract("Armenia refused to commit to a ceasefire.")) == set()
+
+
+def test_will_never_accept_is_a_refusal_but_will_not_attack_is_a_restraint(extract):
+    result = extract("“We will never accept this, and we will not attack civilians,” "
+                     "said Ilham Aliyev.")
+    assert triples(result) == {("pledge", "Azerbaijan", "protection_of_civilians")}
+
+
+def test_a_condition_is_recorded_and_kept_out_of_what_is_promised(extract):
+    result = extract("Azerbaijan said it would withdraw its forces from the border if "
+                     "Armenia did the same.")
+    (commitment,) = result["commitments"]
+    assert (commitment["kind"], commitment["obligor"], commitment["category"]) == (
+        "pledge", "Azerbaijan", "cessation_of_hostilities")
+    assert commitment["condition"] == "if Armenia did the same"
+    assert commitment["evidence"] == ["withdraw its forces from the border"]
+
+
+def test_both_sides_resolves_to_the_parties_the_text_names(extract):
+    result = extract("Russia urged both sides to respect the ceasefire. "
+                     "Armenia and Azerbaijan met in Moscow.")
+    assert triples(result) == {("demand", "Armenia", "cessation_of_hostilities"),
+                               ("demand", "Azerbaijan", "cessation_of_hostilities")}
+
+
+def test_in_a_readout_the_demand_falls_on_the_leader_called(extract):
+    result = extract("President Biden spoke with Prime Minister Pashinyan of Armenia. The "
+                     "President underscored the need to release all prisoners of war.")
+    assert triples(result) == {("demand", "Armenia", "amnesty_and_detention")}
+    assert result["commitments"][0]["by"] == "Joe Biden"
+
+
+def test_the_category_comes_from_what_is_demanded_not_from_the_circumstances(extract):
+    result = extract("Blinken urged Aliyev to allow humanitarian access during the ceasefire.")
+    assert triples(result) == {("demand", "Azerbaijan", "humanitarian_access")}
+
+
+def test_coordinated_demands_are_split_by_category(extract):
+    result = extract("Blinken called on Aliyev to refrain from further hostilities and to "
+                     "provide unhindered humanitarian access.")
+    assert triples(result) == {("demand", "Azerbaijan", "cessation_of_hostilities"),
+                               ("demand", "Azerbaijan", "humanitarian_access")}
+
+
+def test_one_commitment_per_kind_obligor_and_category_citing_every_statement(extract):
+    result = extract("Blinken urged Aliyev to stop the hostilities. Sullivan called on "
+                     "Azerbaijan to end all military action.")
+    (commitment,) = result["commitments"]
+    assert len(commitment["evidence"]) == 2 and len(commitment["statements"]) == 2
+
+
+def test_reported_speech_nested_several_deep_keeps_its_chain_and_date(extract):
+    text = ("YEREVAN, SEPTEMBER 27, ARMENPRESS. Blinken spoke with Aliyev on September 26. "
+            "According to Miller, the Azerbaijani President told Blinken that there will be "
+            "no further military action.")
+    result = extract(text, published=dt.date(2023, 9, 27))
+    assert ("pledge", "Azerbaijan", "cessation_of_hostilities") in triples(result)
+    told = next(s for s in result["statements"] if s["chain"] and s["chain"][0]["relation"] == "told")
+    assert told["chain"] == [
+        {"relation": "told", "who": "Ilham Aliyev", "to": "Antony Blinken"},
+        {"relation": "reported", "who": "Matthew Miller", "to": None},
+        {"relation": "published", "who": "ARMENPRESS", "to": None},
+    ]
+    assert told["date_spoken"] == "2023-09-26"
+
+
+def test_the_azerbaijani_president_is_resolved_at_the_date_of_the_document(extract):
+    result = extract("The Azerbaijani President urged Armenia to sign the peace treaty.",
+                     published=dt.date(2023, 9, 27))
+    assert result["commitments"][0]["by"] == "Ilham Aliyev"
+
+
+def test_people_and_parties_unknown_to_the_registry_are_proposed(extract):
+    result = extract("Foreign Minister Maria Exampleva of Ruritania urged the rebels to "
+                     "release the hostages.")
+    proposals = {(p["kind"], p["name"]) for p in result["proposals"]}
+    assert ("person", "Maria Exampleva") in proposals
+
+
+def test_scope_names_the_area_and_population_where_the_text_gives_them(extract):
+    result = extract("Blinken urged Aliyev to protect civilians in Nagorno-Karabakh.")
+    (commitment,) = result["commitments"]
+    assert commitment["scope"] == {"area": "Nagorno-Karabakh", "population": "civilians"}

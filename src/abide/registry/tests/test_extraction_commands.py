@@ -1,0 +1,83 @@
+"""`abide extract` and `abide eval extraction` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from abide.cli import main
+from abide.testing import shared_path
+
+TESTS_DATA = Path(__file__).resolve().parents[2] / "extraction" / "tests" / "data"
+README = Path(__file__).resolve().parents[4] / "README.md"
+
+
+def test_extract_prints_a_readable_table(capsys):
+    assert main(["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "2024-03-03"]) == 0
+    out = capsys.readouterr().out
+    assert "dateline:  Baku, 3/3, ABIDE DESK" in out
+    assert "Sergey Lavrov (Russia): “We will keep our peacekeepers in place,”" in out
+    assert "demand Azerbaijan" in out and "humanitarian_access" in out
+
+
+def test_extract_json_prints_one_object_per_document_in_the_gold_format(capsys):
+    assert main(["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "2024-03-03",
+                 "--json"]) == 0
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    prediction = json.loads(line)
+    assert prediction["dateline"] == {"place": "Baku", "month": 3, "day": 3, "agency": "ABIDE DESK"}
+    assert {(c["kind"], c["obligor"], c["category"]) for c in prediction["commitments"]} >= {
+        ("demand", "Azerbaijan", "cessation_of_hostilities"),
+        ("demand", "Azerbaijan", "humanitarian_access")}
+
+
+def test_extract_reports_an_unreadable_file_and_goes_on(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00binary")
+    assert main(["extract", str(bad), str(TESTS_DATA / "tiny-readout.txt")]) == 1
+    captured = capsys.readouterr()
+    assert f"{bad}: a binary file, not text" in captured.err
+    assert "tiny-readout.txt" in captured.out
+
+
+def test_extract_refuses_a_bad_date(capsys):
+    assert main(["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "27/09/2023"]) == 2
+    assert "'27/09/2023' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_eval_scores_a_tiny_gold_set(capsys):
+    assert main(["eval", "extraction", str(TESTS_DATA / "tiny-readout.gold.json"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["total"]["commitments"]["tp"], report["total"]["commitments"]["fp"],
+            report["total"]["commitments"]["fn"]) == (2, 0, 0)
+    assert report["total"]["quotes"]["f1"] == 1.0
+    assert report["total"]["dateline_accuracy"] == 1.0
+
+
+def test_eval_names_a_bad_gold_file(tmp_path, capsys):
+    gold = tmp_path / "x.gold.json"
+    gold.write_text('{"text": "missing.txt", "commitments": []}', encoding="utf-8")
+    assert main(["eval", "extraction", str(gold)]) == 1
+    err = capsys.readouterr().err
+    assert "x.gold.json" in err and "missing.txt" in err
+
+
+def _readme_figures() -> dict[str, float]:
+    match = re.search(r"<!-- dev-scores: (.*?) -->", README.read_text(encoding="utf-8"))
+    assert match, "the README states the development set's scores"
+    return {k: float(v) for k, v in (item.split("=") for item in match.group(1).split())}
+
+
+@pytest.mark.slow
+def test_the_development_set_scores_no_worse_than_the_readme_says(capsys):
+    shared_path("data", "texts", "whitehouse", "archive")  # skips without the shared data
+    eval_dir = README.parent / "eval"
+    folders = [str(eval_dir / name) for name in ("dev", "dev-un", "dev-quotes")]
+    assert main(["eval", "extraction", *folders, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    figures = _readme_figures()
+    assert report["total"]["commitments"]["f1"] >= figures["commitments_f1"] - 0.02
+    assert report["total"]["quotes"]["f1"] >= figures["quotes_f1"] - 0.02
