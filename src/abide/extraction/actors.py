@@ -20,9 +20,6 @@ PRONOUNS_PERSON = {"he", "him", "his", "she", "her", "hers", "himself", "herself
 PRONOUNS_WE = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
-HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "h.e.", "his", "her", "excellency",
-              "mr.", "mrs.", "ms.", "dr.", "lady", "first", "saint", "st.", "pope", "father",
-              "sister", "rev.", "reverend", "former", "late"}
 NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
@@ -91,7 +88,10 @@ class ActorResolver:
         name = name.removesuffix("’s").removesuffix("'s")
         if kind == "person":
             words = name.split()
-            while len(words) > 2 and words[0].lower().strip(".") in self.lexicon.titles | HONORIFICS:
+            while (
+                len(words) > 2
+                and words[0].lower().strip(".") in self.lexicon.titles | self.lexicon.honorifics
+            ):
                 words = words[1:]
             name = " ".join(words)
             if len(words) < 2:  # a lone word is too often a place the tagger took for a name
@@ -167,12 +167,16 @@ class ActorResolver:
             if token.lower_ in {"my", "our", "this"}:
                 who = speaker or self.narrator
                 if who is not None and who.party:
-                    return Actor(name=who.party_name or who.name, party=who.party,
-                                 party_name=who.party_name)
+                    return Actor(
+                        name=who.party_name or who.name, party=who.party, party_name=who.party_name
+                    )
         person = self._person_in(phrase)
         if person is not None and person.party:
-            return Actor(name=person.party_name or person.name, party=person.party,
-                         party_name=person.party_name)
+            return Actor(
+                name=person.party_name or person.name,
+                party=person.party,
+                party_name=person.party_name,
+            )
         return None
 
     def _ents_in(self, phrase: Span) -> list[Span]:
@@ -185,7 +189,8 @@ class ActorResolver:
             for ent in doc.ents:
                 self._ents_at[ent.start] = ent
         return [
-            ent for i in range(phrase.start, phrase.end)
+            ent
+            for i in range(phrase.start, phrase.end)
             if (ent := self._ents_at.get(i)) is not None and ent.end <= phrase.end
         ]
 
@@ -195,7 +200,7 @@ class ActorResolver:
                 return self._person_named(ent.text)
         # Names the tagger missed: a run of proper nouns, less any leading title words.
         run = [t for t in phrase if t.pos_ == "PROPN"]
-        while run and run[0].lower_ in self.lexicon.titles | HONORIFICS:
+        while run and run[0].lower_ in self.lexicon.titles | self.lexicon.honorifics:
             run = run[1:]
         if run:
             return self._person_named(" ".join(t.text for t in run))
@@ -204,7 +209,9 @@ class ActorResolver:
     def _person_named(self, text: str) -> Actor | None:
         """A person by name; a bare surname ("Trump", "Mrs. Trump") means whoever of that
         name was mentioned last, before the registry's namesake."""
-        words = [w for w in text.replace(".", " ").split() if w.lower() not in HONORIFICS]
+        words = [
+            w for w in text.replace(".", " ").split() if w.lower() not in self.lexicon.honorifics
+        ]
         if len(words) == 1:
             surname = normalise(words[0])
             for actor in reversed(self.state.persons):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from abide.extraction.cues import NON_ACTIONS, Chunk, content_chunks
+from abide.extraction.cues import Chunk, content_chunks
 from abide.extraction.lexicon import Lexicon
 from abide.extraction.speech import (
     Discourse,
@@ -22,7 +22,6 @@ from abide.extraction.speech import (
 )
 from abide.extraction.types import Actor
 
-SPEECH_EXTRA = {"speak", "talk", "meet", "call"}
 CONTENT_CLAUSES = {"ccomp", "xcomp", "parataxis"}
 
 
@@ -54,7 +53,9 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
     previous: QuoteInfo | None = None
     # Names met before each quote make "the Secretary said" resolvable; this first reading
     # leaves the resolver as it found it.
-    roots = sorted((root for sentence in chunk_roots.values() for root in sentence), key=lambda t: t.i)
+    roots = sorted(
+        (root for sentence in chunk_roots.values() for root in sentence), key=lambda t: t.i
+    )
     next_root = 0
     for quote in discourse.quotes:
         first, last = quote.tokens
@@ -148,9 +149,17 @@ def read_discourse(discourse: Discourse) -> Analysis:
         if chunk.root.pos_ != "PRON":
             chunk_roots.setdefault(chunk.root.sent.start, []).append(chunk.root)
             for token in chunk:
-                party = discourse.resolver.registry.party_for(token.text) if token.pos_ == "PROPN" else None
-                if party is not None and all(a.party != party.id for a in discourse.resolver.document_parties):
-                    discourse.resolver.document_parties.append(discourse.resolver.from_party(party, token.text))
+                party = (
+                    discourse.resolver.registry.party_for(token.text)
+                    if token.pos_ == "PROPN"
+                    else None
+                )
+                if party is not None and all(
+                    a.party != party.id for a in discourse.resolver.document_parties
+                ):
+                    discourse.resolver.document_parties.append(
+                        discourse.resolver.from_party(party, token.text)
+                    )
     attribute_quotes(discourse, chunk_roots)
     discourse.resolver.forget()
     for sent in discourse.doc.sents:
@@ -178,7 +187,7 @@ def _read_sentence(
         lemma = token.lemma_.lower()
         if token.pos_ not in {"VERB", "AUX"}:
             continue
-        if lemma not in d.lexicon.speech_verbs and lemma not in SPEECH_EXTRA:
+        if lemma not in d.lexicon.speech_verbs and lemma not in d.lexicon.talking_verbs:
             continue
         subject = subject_of(token) or agent_of_passive(token)
         speaker = None
@@ -187,7 +196,7 @@ def _read_sentence(
             found = resolver.resolve(subject, speaker=here)
             speaker = found[0] if found else None
         addressees: list[Actor] = []
-        for target in addressee_tokens(token):
+        for target in addressee_tokens(token, d.lexicon):
             addressees.extend(resolver.resolve(target, speaker=here, exclude=speaker))
         content = None
         for child in token.children:
@@ -217,8 +226,7 @@ def _read_sentence(
         if (
             addressees
             and speaker is not None
-            and lemma
-            in SPEECH_EXTRA | {"tell", "assure", "inform", "brief", "convey", "emphasize", "urge"}
+            and lemma in d.lexicon.talking_verbs | d.lexicon.counterpart_verbs
         ):
             d.resolver.state.counterpart = [
                 a for a in addressees if a.party != (speaker.party if speaker else None)
@@ -284,21 +292,7 @@ def _cues(
         return found
     if token.dep_ == "aux" and lemma in lex.pledge_modals:
         found.extend(_pledge_modal(token, d, events))
-    elif token.pos_ == "VERB" and lemma in {
-        "pledge",
-        "promise",
-        "vow",
-        "commit",
-        "undertake",
-        "agree",
-        "accept",
-        "guarantee",
-        "assure",
-        "intend",
-        "resolve",
-        "offer",
-        "consent",
-    }:
+    elif token.pos_ == "VERB" and lemma in lex.pledge_verbs:
         found.extend(_pledge_verb(token, d, events))
     elif (
         token.pos_ in {"ADJ", "VERB"}
@@ -349,9 +343,10 @@ def _counterpart(
 def _names_actor(token: Token, d: Discourse) -> bool:
     """The phrase headed by ``token`` is someone ("Aliyev", "him", "the parties"), not a thing
     that merely mentions someone ("a cessation of hostilities between Israel and Lebanon")."""
-    if token.pos_ not in {"PROPN", "PRON"} and token.lower_ not in d.lexicon.titles | {
-        "side", "sides", "parties", "party", "government", "leaders", "leader", "regime"
-    }:
+    if (
+        token.pos_ not in {"PROPN", "PRON"}
+        and token.lower_ not in d.lexicon.titles | d.lexicon.collective_nouns
+    ):
         return False
     return bool(d.resolver.resolve(token))
 
@@ -397,11 +392,7 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
         ):
             content = child  # "called on X to provide": the parser hangs it on the verb
-    if (
-        lemma in {"tell", "warn", "assure", "inform"}
-        and content is not None
-        and content.dep_ != "xcomp"
-    ):
+    if lemma in d.lexicon.telling_verbs and content is not None and content.dep_ != "xcomp":
         return None  # "told Y that ...": reported speech, not a demand
     preps = {c.lower_: c for c in children if c.dep_ in {"prep", "prt"}}
     if lemma == "call":
@@ -433,24 +424,20 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
                 obligor_tokens = [subject]
             elif objects:
                 obligor_tokens = objects
-        elif lemma in {"demand", "request", "want", "require", "need"} and objects:
+        elif lemma in d.lexicon.object_demand_verbs and objects:
             if _names_actor(objects[0], d):
                 return None
             content = objects[0]
-        elif lemma in {"appeal", "press", "push"} and ("for" in preps):
+        elif lemma in d.lexicon.for_demand_verbs and ("for" in preps):
             content = next((g for g in preps["for"].children if g.dep_ == "pobj"), None)
-        elif lemma in {"urge"} and objects and not _names_actor(objects[0], d):
+        elif lemma in d.lexicon.urging_verbs and objects and not _names_actor(objects[0], d):
             content = objects[0]  # "urged restraint"
-        if lemma in {"appeal"} and "to" in preps:
+        if lemma in d.lexicon.appeal_verbs and "to" in preps:
             obligor_tokens = [g for g in preps["to"].children if g.dep_ == "pobj"]
     if content is None:
         return None
-    if (
-        lemma in {"tell", "warn", "ask", "want", "need", "require", "invite", "expect", "encourage"}
-        and not obligor_tokens
-        and content.dep_ != "ccomp"
-    ):
-        if lemma not in {"expect", "encourage"}:
+    if lemma in d.lexicon.addressed_demand_verbs and not obligor_tokens and content.dep_ != "ccomp":
+        if lemma not in d.lexicon.open_demand_verbs:
             return None
     agent = _agent(verb, d)
     obligors = _obligors_from(obligor_tokens, d, agent) if obligor_tokens else []
@@ -487,18 +474,7 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
     verb = head if head.pos_ in {"VERB", "AUX"} else head.head if head.dep_ == "prep" else None
     if verb is None or verb.pos_ not in {"VERB", "AUX"}:
         return None
-    if verb.lemma_.lower() not in d.lexicon.speech_verbs | {
-        "emphasize",
-        "underscore",
-        "stress",
-        "highlight",
-        "reiterate",
-        "discuss",
-        "note",
-        "express",
-        "recognize",
-        "agree",
-    }:
+    if verb.lemma_.lower() not in d.lexicon.speech_verbs | d.lexicon.emphasis_verbs:
         return None
     content: Token | None = None
     obligor_tokens: list[Token] = []
@@ -600,7 +576,7 @@ def _reported_speaker(
 
 def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
     verb = aux.head
-    if verb.lemma_.lower() in NON_ACTIONS and not (
+    if verb.lemma_.lower() in d.lexicon.non_actions and not (
         verb.lemma_.lower() == "be" and _expletive(verb)
     ):
         if not (
@@ -675,7 +651,7 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     if content is None:
         return []
     subject = subject_of(verb)
-    speaker, event = _reported_speaker(verb, d, events)
+    _, event = _reported_speaker(verb, d, events)
     if subject is None:
         return []
     obligors = d.resolver.resolve(subject, speaker=d.speaker_at(verb))
@@ -762,24 +738,7 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
         return []
     head = noun.head
     if not owner_tokens:
-        if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in {
-            "reaffirm",
-            "reiterate",
-            "affirm",
-            "underscore",
-            "express",
-            "convey",
-            "make",
-            "give",
-            "renew",
-            "emphasize",
-            "stress",
-            "confirm",
-            "have",
-            "demonstrate",
-            "restate",
-            "repeat",
-        }:
+        if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in d.lexicon.affirmation_verbs:
             subject = subject_of(head)
             owner_tokens = [subject] if subject is not None else []
         else:

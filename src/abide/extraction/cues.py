@@ -14,77 +14,6 @@ from spacy.tokens import Span, Token
 
 from abide.extraction.lexicon import Lexicon
 
-ANAPHORS = {
-    "that",
-    "this",
-    "it",
-    "these",
-    "those",
-    "them",
-    "so",
-    "same",
-    "commitment",
-    "commitments",
-    "pledge",
-    "pledges",
-    "promise",
-    "promises",
-    "agreement",
-    "arrangement",
-    "steps",
-    "assurance",
-    "assurances",
-    "obligation",
-    "obligations",
-}
-NON_ACTIONS = {
-    "be",
-    "have",
-    "say",
-    "think",
-    "believe",
-    "know",
-    "see",
-    "hope",
-    "wish",
-    "like",
-    "want",
-    "feel",
-    "seem",
-    "look",
-    "remain",
-    "become",
-    "happen",
-    "get",
-    "go",
-    "come",
-    "tell",
-    "ask",
-    "talk",
-    "speak",
-    "discuss",
-    "meet",
-    "note",
-    "add",
-    "make",
-    "take",
-    "need",
-    "mean",
-    "agree",
-    "join",
-    "travel",
-    "visit",
-    "host",
-    "attend",
-    "lead",
-    "hear",
-    "learn",
-    "read",
-    "brief",
-    "update",
-    "expect",
-}
-
 
 @dataclass
 class Chunk:
@@ -161,7 +90,7 @@ def content_chunks(
         if not tokens:
             continue
         category, strength = classify(tokens, lexicon)
-        anaphoric = any(t.lower_ in ANAPHORS for t in tokens) and len(tokens) <= 8
+        anaphoric = any(t.lower_ in lexicon.anaphors for t in tokens) and len(tokens) <= 8
         chunks.append(Chunk(tokens, category, strength, anaphoric))
     return chunks, condition
 

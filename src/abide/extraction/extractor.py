@@ -14,9 +14,9 @@ from spacy.tokens import Doc
 from abide.extraction import components  # noqa: F401  (registers the abide_* components)
 from abide.extraction.analysis import Analysis, RawCommitment
 from abide.extraction.cues import Chunk
-from abide.extraction.lexicon import load_lexicon
+from abide.extraction.lexicon import Lexicon, load_lexicon
 from abide.extraction.registry import RegistrySnapshot, normalise
-from abide.extraction.speech import make_quote, to_text_span
+from abide.extraction.speech import Discourse, make_quote, to_text_span
 from abide.extraction.types import (
     Actor,
     Commitment,
@@ -35,20 +35,6 @@ LANGUAGES = {"en"}
 AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
-POPULATIONS = {
-    "civilians",
-    "civilian",
-    "residents",
-    "population",
-    "people",
-    "refugees",
-    "detainees",
-    "hostages",
-    "prisoners",
-    "children",
-    "women",
-    "displaced",
-}
 
 
 class ModelError(RuntimeError):
@@ -104,7 +90,9 @@ class Extractor:
         if batch:
             yield from self._extract_batch(batch, batch_size)
 
-    def _extract_batch(self, documents: list[Document], batch_size: int) -> Iterator[ExtractionResult]:
+    def _extract_batch(
+        self, documents: list[Document], batch_size: int
+    ) -> Iterator[ExtractionResult]:
         """One batch at a time, so that memory does not grow with the number of documents."""
         docs = []
         for document in documents:
@@ -173,7 +161,7 @@ class Extractor:
                     speaker=info.speaker,
                     addressee=None,
                     date_spoken=discourse.last_date or document.published,
-                    chain=discourse.chain(info.speaker, [], None if True else None),
+                    chain=discourse.chain(info.speaker, [], None),
                 )
             )
         statement_of_event: dict[int, int] = {}
@@ -195,7 +183,7 @@ class Extractor:
         last_category: dict[str, str] = {}
         for raw in analysis.raw:
             statement = self._statement_for(
-                raw, result, discourse, statement_of_quote, statement_of_event, doc
+                raw, result, discourse, statement_of_quote, statement_of_event
             )
             for chunk in raw.chunks:
                 category, factor = self._category(chunk, raw, last_category)
@@ -250,7 +238,7 @@ class Extractor:
                     condition=raw.condition,
                     date_made=raw.date,
                     scope_area=_area(entry["chunks"]),
-                    scope_population=_population(entry["chunks"]),
+                    scope_population=_population(entry["chunks"], self.lexicon),
                 )
             )
         result.proposals = [
@@ -275,7 +263,12 @@ class Extractor:
         return None, 0.0
 
     def _statement_for(
-        self, raw: RawCommitment, result: ExtractionResult, discourse, by_quote, by_event, doc
+        self,
+        raw: RawCommitment,
+        result: ExtractionResult,
+        discourse: Discourse,
+        by_quote: dict[int, int],
+        by_event: dict[int, int],
     ) -> int:
         if raw.quote is not None:
             index = discourse.quotes.index(raw.quote)
@@ -325,15 +318,17 @@ def _area(chunks: list[Chunk]) -> str:
                 and token.head.lower_ in AREA_PREPOSITIONS
                 and (token.pos_ == "PROPN" or token.ent_type_ in {"GPE", "LOC", "FAC"})
             ):
-                start = min(t.i for t in token.subtree if t.pos_ in {"PROPN", "PUNCT"} or t.i == token.i)
+                start = min(
+                    t.i for t in token.subtree if t.pos_ in {"PROPN", "PUNCT"} or t.i == token.i
+                )
                 return token.doc[start : token.i + 1].text
     return ""
 
 
-def _population(chunks: list[Chunk]) -> str:
+def _population(chunks: list[Chunk], lexicon: Lexicon) -> str:
     for chunk in chunks:
         for token in chunk.tokens:
-            if token.lower_ in POPULATIONS:
+            if token.lower_ in lexicon.populations:
                 return token.lower_
     return ""
 

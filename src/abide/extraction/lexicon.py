@@ -13,37 +13,26 @@ LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 
 @dataclass(frozen=True)
 class Lexicon:
-    speech_verbs: frozenset[str]
-    quote_verbs: frozenset[str]
-    pledge_verbs: frozenset[str]
-    pledge_nouns: frozenset[str]
-    pledge_adjectives: frozenset[str]
-    pledge_modals: frozenset[str]
-    demand_verbs: frozenset[str]
-    demand_nouns: frozenset[str]
-    demand_adjectives: frozenset[str]
-    demand_modals: frozenset[str]
-    negators: frozenset[str]
-    refusals: frozenset[str]
-    conditions: frozenset[str]
-    titles: frozenset[str]
-    government_nouns: frozenset[str]
+    """Every word list of ``lexicon.yaml`` is an attribute (a frozenset of lower-case words);
+    the structured entries are typed fields."""
+
     both_sides: tuple[str, ...]
     publishers: dict[str, str]
     categories: dict[str, tuple[str, ...]]
-    weak_terms: frozenset[str]
-    circumstance_preps: frozenset[str]
     #: term → category, for single-word terms and multi-word phrases (lower case).
-    term_index: dict[str, str] = field(default_factory=dict)
+    term_index: dict[str, str]
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        try:
+            return self.__dict__["words"][name]
+        except KeyError:
+            raise AttributeError(f"lexicon.yaml has no word list {name!r}") from None
 
 
 @cache
 def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-    def words(key: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in raw.get(key) or [])
-
     categories = {
         name: tuple(str(t).lower() for t in terms or [])
         for name, terms in raw["categories"].items()
@@ -52,24 +41,15 @@ def load_lexicon(path: str | Path = LEXICON_FILE) -> Lexicon:
     for name, terms in categories.items():
         for term in terms:
             index.setdefault(term, name)
+    words = {
+        key: frozenset(str(w).lower() for w in value)
+        for key, value in raw.items()
+        if isinstance(value, list) and key != "both_sides"
+    }
     return Lexicon(
-        speech_verbs=words("speech_verbs"),
-        quote_verbs=words("quote_verbs"),
-        pledge_verbs=words("pledge_verbs"),
-        pledge_nouns=words("pledge_nouns"),
-        pledge_adjectives=words("pledge_adjectives"),
-        pledge_modals=words("pledge_modals"),
-        demand_verbs=words("demand_verbs"),
-        demand_nouns=words("demand_nouns"),
-        demand_adjectives=words("demand_adjectives"),
-        demand_modals=words("demand_modals"),
-        negators=words("negators"), refusals=words("refusals"),
-        conditions=words("conditions"),
-        titles=words("titles"), government_nouns=words("government_nouns"),
         both_sides=tuple(str(p).lower() for p in raw.get("both_sides") or []),
         publishers={str(k): str(v) for k, v in (raw.get("publishers") or {}).items()},
         categories=categories,
-        weak_terms=words("weak_terms"),
-        circumstance_preps=words("circumstance_preps"),
         term_index=index,
+        words=words,
     )

@@ -16,30 +16,6 @@ from abide.extraction.types import Span as TextSpan
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 CONTENT_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
-MEETING_VERBS = {
-    "speak",
-    "talk",
-    "meet",
-    "call",
-    "hold",
-    "host",
-    "welcome",
-    "receive",
-    "visit",
-    "phone",
-    "join",
-    "have",
-}
-MEETING_NOUNS = {
-    "call",
-    "meeting",
-    "conversation",
-    "talks",
-    "discussion",
-    "discussions",
-    "phone call",
-    "visit",
-}
 _DATE = re.compile(
     r"\b(?:on\s+)?(?P<month>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b"
@@ -131,51 +107,23 @@ def agent_of_passive(verb: Token) -> Token | None:
     return None
 
 
-def addressee_tokens(verb: Token) -> list[Token]:
+def addressee_tokens(verb: Token, lexicon: Lexicon) -> list[Token]:
     """ "told Blinken", "spoke with Aliyev", "assured him", "in a call with X"."""
     found = []
     for child in verb.children:
         if child.dep_ in {"dative"} or (
-            child.dep_ == "dobj"
-            and verb.lemma_
-            in {
-                "tell",
-                "assure",
-                "inform",
-                "brief",
-                "call",
-                "phone",
-                "meet",
-                "receive",
-                "host",
-                "welcome",
-                "visit",
-            }
+            child.dep_ == "dobj" and verb.lemma_ in lexicon.addressing_verbs
         ):
             found.append(child)
         elif (
             child.dep_ == "prep"
             and child.lower_ in {"with", "to"}
-            and verb.lemma_
-            in MEETING_VERBS
-            | {
-                "say",
-                "tell",
-                "speak",
-                "talk",
-                "explain",
-                "convey",
-                "express",
-                "pledge",
-                "promise",
-                "commit",
-                "assure",
-            }
+            and verb.lemma_ in lexicon.meeting_verbs | lexicon.addressing_prep_verbs
         ):
             found.extend(g for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prep" and child.lower_ in {"in", "during"}:
             for noun in child.children:
-                if noun.dep_ == "pobj" and noun.lemma_ in MEETING_NOUNS:
+                if noun.dep_ == "pobj" and noun.lemma_ in lexicon.meeting_nouns:
                     for prep in noun.children:
                         if prep.dep_ == "prep" and prep.lower_ == "with":
                             found.extend(g for g in prep.children if g.dep_ == "pobj")

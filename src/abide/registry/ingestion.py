@@ -58,7 +58,13 @@ def files_in(paths: Iterable[str | Path]) -> list[Path]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES
+                )
+            )
         else:
             found.append(path)
     return found
@@ -77,8 +83,14 @@ def ingest_files(
     """Ingest each file in its own transaction; a file that fails is reported and skipped."""
     for path in paths:
         try:
-            result = ingest_file(path, actor=actor, extractor=extractor, published=published,
-                                 publisher=publisher, url=url)
+            result = ingest_file(
+                path,
+                actor=actor,
+                extractor=extractor,
+                published=published,
+                publisher=publisher,
+                url=url,
+            )
             outcome = Outcome(str(path), result)
         except IngestError as exc:
             outcome = Outcome(str(path), None, exc.reason)
@@ -127,13 +139,22 @@ def to_document_in(result: ExtractionResult, *, threshold: float = THRESHOLD) ->
 
     statements = tuple(
         StatementIn(
-            start=s.span.start, end=s.span.end, mode=s.mode,
-            speaker_person=person(s.speaker), speaker_party=party(s.speaker),
-            addressee_person=person(s.addressee), addressee_party=party(s.addressee),
+            start=s.span.start,
+            end=s.span.end,
+            mode=s.mode,
+            speaker_person=person(s.speaker),
+            speaker_party=party(s.speaker),
+            addressee_person=person(s.addressee),
+            addressee_party=party(s.addressee),
             date_spoken=s.date_spoken,
             chain=tuple(
-                LinkIn(link.relation, person=person(link.actor), party=party(link.actor),
-                       name=link.actor.label, to_person=person(link.to))
+                LinkIn(
+                    link.relation,
+                    person=person(link.actor),
+                    party=party(link.actor),
+                    name=link.actor.label,
+                    to_person=person(link.to),
+                )
                 for link in s.chain
             ),
         )
@@ -141,27 +162,42 @@ def to_document_in(result: ExtractionResult, *, threshold: float = THRESHOLD) ->
     )
     commitments = tuple(
         CommitmentIn(
-            kind=c.kind, category=categories[c.category], text=c.text[:2000],
-            statements=c.statements, obligor_party=party(c.obligor),
-            obligor_person=person(c.obligor), demanded_by_party=party(c.demanded_by),
-            demanded_by_person=person(c.demanded_by), scope_area=c.scope_area[:300],
-            scope_population=c.scope_population[:300], date_made=c.date_made,
-            condition=c.condition, confidence=c.confidence,
+            kind=c.kind,
+            category=categories[c.category],
+            text=c.text[:2000],
+            statements=c.statements,
+            obligor_party=party(c.obligor),
+            obligor_person=person(c.obligor),
+            demanded_by_party=party(c.demanded_by),
+            demanded_by_person=person(c.demanded_by),
+            scope_area=c.scope_area[:300],
+            scope_population=c.scope_population[:300],
+            date_made=c.date_made,
+            condition=c.condition,
+            confidence=c.confidence,
         )
         for c in result.commitments
         if c.confidence >= threshold and c.category in categories
     )
     metadata = dict(document.metadata)
-    metadata.update({
-        "reading_minutes": document.reading_minutes,
-        "words": document.words,
-        "proposals": [{"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals],
-    })
+    metadata.update(
+        {
+            "reading_minutes": document.reading_minutes,
+            "words": document.words,
+            "proposals": [
+                {"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals
+            ],
+        }
+    )
     dateline = document.dateline
     return DocumentIn(
-        kind=source_kind(result), title=(document.title or metadata.get("file") or "untitled")[:500],
-        text=document.body, language=document.language, publisher=document.publisher,
-        published=document.published, url=document.url[:1000],
+        kind=source_kind(result),
+        title=(document.title or metadata.get("file") or "untitled")[:500],
+        text=document.body,
+        language=document.language,
+        publisher=document.publisher,
+        published=document.published,
+        url=document.url[:1000],
         dateline_place=dateline.place if dateline else "",
         dateline_date=dateline.date if dateline else None,
         dateline_agency=dateline.agency if dateline else "",

@@ -21,8 +21,9 @@ def extract(extractor):
     """Extract a constructed text published on 27 September 2023, as a prediction dict."""
 
     def run(text: str, published: dt.date = dt.date(2023, 9, 27), **kwargs: object) -> dict:
-        return to_prediction(extractor.extract(read_text(text, published=published, **kwargs)),
-                             threshold=0)
+        return to_prediction(
+            extractor.extract(read_text(text, published=published, **kwargs)), threshold=0
+        )
 
     return run
 

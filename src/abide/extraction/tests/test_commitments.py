@@ -30,31 +30,41 @@ def test_refused_to_commit_is_no_pledge(extract):
 
 
 def test_will_never_accept_is_a_refusal_but_will_not_attack_is_a_restraint(extract):
-    result = extract("“We will never accept this, and we will not attack civilians,” "
-                     "said Ilham Aliyev.")
+    result = extract(
+        "“We will never accept this, and we will not attack civilians,” said Ilham Aliyev."
+    )
     assert triples(result) == {("pledge", "Azerbaijan", "protection_of_civilians")}
 
 
 def test_a_condition_is_recorded_and_kept_out_of_what_is_promised(extract):
-    result = extract("Azerbaijan said it would withdraw its forces from the border if "
-                     "Armenia did the same.")
+    result = extract(
+        "Azerbaijan said it would withdraw its forces from the border if Armenia did the same."
+    )
     (commitment,) = result["commitments"]
     assert (commitment["kind"], commitment["obligor"], commitment["category"]) == (
-        "pledge", "Azerbaijan", "cessation_of_hostilities")
+        "pledge",
+        "Azerbaijan",
+        "cessation_of_hostilities",
+    )
     assert commitment["condition"] == "if Armenia did the same"
     assert commitment["evidence"] == ["withdraw its forces from the border"]
 
 
 def test_both_sides_resolves_to_the_parties_the_text_names(extract):
-    result = extract("Russia urged both sides to respect the ceasefire. "
-                     "Armenia and Azerbaijan met in Moscow.")
-    assert triples(result) == {("demand", "Armenia", "cessation_of_hostilities"),
-                               ("demand", "Azerbaijan", "cessation_of_hostilities")}
+    result = extract(
+        "Russia urged both sides to respect the ceasefire. Armenia and Azerbaijan met in Moscow."
+    )
+    assert triples(result) == {
+        ("demand", "Armenia", "cessation_of_hostilities"),
+        ("demand", "Azerbaijan", "cessation_of_hostilities"),
+    }
 
 
 def test_in_a_readout_the_demand_falls_on_the_leader_called(extract):
-    result = extract("President Biden spoke with Prime Minister Pashinyan of Armenia. The "
-                     "President underscored the need to release all prisoners of war.")
+    result = extract(
+        "President Biden spoke with Prime Minister Pashinyan of Armenia. The "
+        "President underscored the need to release all prisoners of war."
+    )
     assert triples(result) == {("demand", "Armenia", "amnesty_and_detention")}
     assert result["commitments"][0]["by"] == "Joe Biden"
 
@@ -65,26 +75,36 @@ def test_the_category_comes_from_what_is_demanded_not_from_the_circumstances(ext
 
 
 def test_coordinated_demands_are_split_by_category(extract):
-    result = extract("Blinken called on Aliyev to refrain from further hostilities and to "
-                     "provide unhindered humanitarian access.")
-    assert triples(result) == {("demand", "Azerbaijan", "cessation_of_hostilities"),
-                               ("demand", "Azerbaijan", "humanitarian_access")}
+    result = extract(
+        "Blinken called on Aliyev to refrain from further hostilities and to "
+        "provide unhindered humanitarian access."
+    )
+    assert triples(result) == {
+        ("demand", "Azerbaijan", "cessation_of_hostilities"),
+        ("demand", "Azerbaijan", "humanitarian_access"),
+    }
 
 
 def test_one_commitment_per_kind_obligor_and_category_citing_every_statement(extract):
-    result = extract("Blinken urged Aliyev to stop the hostilities. Sullivan called on "
-                     "Azerbaijan to end all military action.")
+    result = extract(
+        "Blinken urged Aliyev to stop the hostilities. Sullivan called on "
+        "Azerbaijan to end all military action."
+    )
     (commitment,) = result["commitments"]
     assert len(commitment["evidence"]) == 2 and len(commitment["statements"]) == 2
 
 
 def test_reported_speech_nested_several_deep_keeps_its_chain_and_date(extract):
-    text = ("YEREVAN, SEPTEMBER 27, ARMENPRESS. Blinken spoke with Aliyev on September 26. "
-            "According to Miller, the Azerbaijani President told Blinken that there will be "
-            "no further military action.")
+    text = (
+        "YEREVAN, SEPTEMBER 27, ARMENPRESS. Blinken spoke with Aliyev on September 26. "
+        "According to Miller, the Azerbaijani President told Blinken that there will be "
+        "no further military action."
+    )
     result = extract(text, published=dt.date(2023, 9, 27))
     assert ("pledge", "Azerbaijan", "cessation_of_hostilities") in triples(result)
-    told = next(s for s in result["statements"] if s["chain"] and s["chain"][0]["relation"] == "told")
+    told = next(
+        s for s in result["statements"] if s["chain"] and s["chain"][0]["relation"] == "told"
+    )
     assert told["chain"] == [
         {"relation": "told", "who": "Ilham Aliyev", "to": "Antony Blinken"},
         {"relation": "reported", "who": "Matthew Miller", "to": None},
@@ -94,14 +114,17 @@ def test_reported_speech_nested_several_deep_keeps_its_chain_and_date(extract):
 
 
 def test_the_azerbaijani_president_is_resolved_at_the_date_of_the_document(extract):
-    result = extract("The Azerbaijani President urged Armenia to sign the peace treaty.",
-                     published=dt.date(2023, 9, 27))
+    result = extract(
+        "The Azerbaijani President urged Armenia to sign the peace treaty.",
+        published=dt.date(2023, 9, 27),
+    )
     assert result["commitments"][0]["by"] == "Ilham Aliyev"
 
 
 def test_people_and_parties_unknown_to_the_registry_are_proposed(extract):
-    result = extract("Foreign Minister Maria Exampleva of Ruritania urged the rebels to "
-                     "release the hostages.")
+    result = extract(
+        "Foreign Minister Maria Exampleva of Ruritania urged the rebels to release the hostages."
+    )
     proposals = {(p["kind"], p["name"]) for p in result["proposals"]}
     assert ("person", "Maria Exampleva") in proposals
 

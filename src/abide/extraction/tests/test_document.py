@@ -25,7 +25,11 @@ def test_a_news_article_yields_title_dateline_and_body_without_furniture():
     assert document.title == "Ceasefire talks resume in Geneva"
     dateline = document.dateline
     assert (dateline.place, dateline.month, dateline.day, dateline.agency) == (
-        "Geneva", 3, 4, "ABIDE NEWS")
+        "Geneva",
+        3,
+        4,
+        "ABIDE NEWS",
+    )
     assert dateline.date == dt.date(2024, 3, 4)
     assert "minute read" not in document.body and "Русский" not in document.body
     assert document.body.startswith("GENEVA, MARCH 4")
@@ -34,8 +38,9 @@ def test_a_news_article_yields_title_dateline_and_body_without_furniture():
 
 
 def test_a_december_dateline_published_in_january_belongs_to_the_year_before():
-    document = read_text("BAKU, DECEMBER 30, ABIDE NEWS. Text follows here.",
-                         published=dt.date(2024, 1, 2))
+    document = read_text(
+        "BAKU, DECEMBER 30, ABIDE NEWS. Text follows here.", published=dt.date(2024, 1, 2)
+    )
     assert document.dateline.date == dt.date(2023, 12, 30)
 
 
@@ -77,8 +82,11 @@ def test_the_language_of_a_russian_text_is_detected():
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "the file is empty"), (b"\x00\x01\x02binary", "a binary file"),
-     (b"caf\xe9 au lait", "not UTF-8 text")],
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary", "a binary file"),
+        (b"caf\xe9 au lait", "not UTF-8 text"),
+    ],
 )
 def test_an_unreadable_file_is_refused_with_its_reason(tmp_path, content, reason):
     path = tmp_path / "bad.txt"

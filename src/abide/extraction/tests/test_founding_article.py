@@ -26,10 +26,16 @@ def test_the_founding_article_is_extracted_completely_and_without_false_positive
 def test_the_founding_article_chain_runs_from_aliyev_to_armenpress(extractor):
     path = shared_path("seed", "armenpress-2023-09-27-blinken-aliyev.txt")
     prediction = to_prediction(extractor.extract(read_file(path, published=dt.date(2023, 9, 27))))
-    told = [s for s in prediction["statements"]
-            if s["chain"] and s["chain"][0] == {"relation": "told", "who": "Ilham Aliyev",
-                                               "to": "Antony Blinken"}]
+    told = [
+        s
+        for s in prediction["statements"]
+        if s["chain"]
+        and s["chain"][0] == {"relation": "told", "who": "Ilham Aliyev", "to": "Antony Blinken"}
+    ]
     assert told, "Aliyev told Blinken"
     assert [link["who"] for link in told[0]["chain"]] == [
-        "Ilham Aliyev", "Matthew Miller", "ARMENPRESS"]
+        "Ilham Aliyev",
+        "Matthew Miller",
+        "ARMENPRESS",
+    ]
     assert told[0]["date_spoken"] == "2023-09-26"

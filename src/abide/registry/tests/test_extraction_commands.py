@@ -24,14 +24,19 @@ def test_extract_prints_a_readable_table(capsys):
 
 
 def test_extract_json_prints_one_object_per_document_in_the_gold_format(capsys):
-    assert main(["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "2024-03-03",
-                 "--json"]) == 0
+    assert (
+        main(
+            ["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "2024-03-03", "--json"]
+        )
+        == 0
+    )
     (line,) = capsys.readouterr().out.strip().splitlines()
     prediction = json.loads(line)
     assert prediction["dateline"] == {"place": "Baku", "month": 3, "day": 3, "agency": "ABIDE DESK"}
     assert {(c["kind"], c["obligor"], c["category"]) for c in prediction["commitments"]} >= {
         ("demand", "Azerbaijan", "cessation_of_hostilities"),
-        ("demand", "Azerbaijan", "humanitarian_access")}
+        ("demand", "Azerbaijan", "humanitarian_access"),
+    }
 
 
 def test_extract_reports_an_unreadable_file_and_goes_on(tmp_path, capsys):
@@ -51,8 +56,11 @@ def test_extract_refuses_a_bad_date(capsys):
 def test_eval_scores_a_tiny_gold_set(capsys):
     assert main(["eval", "extraction", str(TESTS_DATA / "tiny-readout.gold.json"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert (report["total"]["commitments"]["tp"], report["total"]["commitments"]["fp"],
-            report["total"]["commitments"]["fn"]) == (2, 0, 0)
+    assert (
+        report["total"]["commitments"]["tp"],
+        report["total"]["commitments"]["fp"],
+        report["total"]["commitments"]["fn"],
+    ) == (2, 0, 0)
     assert report["total"]["quotes"]["f1"] == 1.0
     assert report["total"]["dateline_accuracy"] == 1.0
 

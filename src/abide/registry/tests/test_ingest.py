@@ -36,17 +36,34 @@ def test_ingesting_a_file_stores_source_statements_and_proposed_commitments_as_o
     starter_registry, analyst, capsys
 ):
     before = AuditEntry.objects.count()
-    assert main(["ingest", str(TINY), "--published", "2024-03-03", "--as", analyst.username,
-                 "--publisher", "abide desk"]) == 0
+    assert (
+        main(
+            [
+                "ingest",
+                str(TINY),
+                "--published",
+                "2024-03-03",
+                "--as",
+                analyst.username,
+                "--publisher",
+                "abide desk",
+            ]
+        )
+        == 0
+    )
     assert "1 ingested" in capsys.readouterr().out
     source = Source.objects.get()
     assert source.extraction == Extraction.EXTRACTED and source.language == "en"
     assert (source.dateline_place, source.dateline_date, source.publisher) == (
-        "Baku", dt.date(2024, 3, 3), "abide desk")
+        "Baku",
+        dt.date(2024, 3, 3),
+        "abide desk",
+    )
     commitments = Commitment.objects.filter(statements__source=source).distinct()
     assert {(c.kind, c.obligor_party.slug, c.category.slug) for c in commitments} >= {
         ("demand", "azerbaijan", "cessation_of_hostilities"),
-        ("demand", "azerbaijan", "humanitarian_access")}
+        ("demand", "azerbaijan", "humanitarian_access"),
+    }
     assert all(c.review_state == ReviewState.PROPOSED for c in commitments)
     demand = commitments.get(category__slug="humanitarian_access")
     assert demand.demanded_by_person == find_person("Sergey Lavrov")
@@ -87,8 +104,9 @@ def test_a_text_in_a_language_not_read_yet_is_stored_and_marked_not_extracted(
     starter_registry, tmp_path, capsys
 ):
     path = tmp_path / "ru.txt"
-    path.write_text("Стороны договорились о прекращении огня с полуночи и обмене пленными.",
-                    encoding="utf-8")
+    path.write_text(
+        "Стороны договорились о прекращении огня с полуночи и обмене пленными.", encoding="utf-8"
+    )
     assert main(["ingest", str(path)]) == 0
     assert "not extracted (language ru)" in capsys.readouterr().out
     source = Source.objects.get()
@@ -96,17 +114,23 @@ def test_a_text_in_a_language_not_read_yet_is_stored_and_marked_not_extracted(
     assert not source.statements.exists()
 
 
-def test_ingestion_resolves_names_against_the_database_registry(starter_registry, tmp_path, analyst):
+def test_ingestion_resolves_names_against_the_database_registry(
+    starter_registry, tmp_path, analyst
+):
     from abide.registry.registry_file import read_registry_file
     from abide.registry.services import load_registry
 
     extra = tmp_path / "extra.yaml"
-    extra.write_text("parties:\n  - id: ruritania\n    kind: state\n    names: {en: Ruritania}\n"
-                     "    aliases: [Ruritanian]\n", encoding="utf-8")
+    extra.write_text(
+        "parties:\n  - id: ruritania\n    kind: state\n    names: {en: Ruritania}\n"
+        "    aliases: [Ruritanian]\n",
+        encoding="utf-8",
+    )
     load_registry(read_registry_file(extra), actor=analyst)
     text = tmp_path / "r.txt"
-    text.write_text("Blinken urged the Ruritanian government to release all detainees.",
-                    encoding="utf-8")
+    text.write_text(
+        "Blinken urged the Ruritanian government to release all detainees.", encoding="utf-8"
+    )
     assert main(["ingest", str(text), "--published", "2023-05-01"]) == 0
     assert Commitment.objects.get().obligor_party == Party.objects.get(slug="ruritania")
 
@@ -126,8 +150,13 @@ def ingested(starter_registry, analyst):
 
 def test_an_analyst_edits_a_proposed_commitment_and_the_change_is_audited(ingested, analyst):
     commitment = Commitment.objects.filter(category__slug="humanitarian_access").get()
-    edit_commitment(commitment, actor=analyst, text="Let aid convoys through.",
-                    scope_area="Karabakh", deadline=dt.date(2024, 4, 1))
+    edit_commitment(
+        commitment,
+        actor=analyst,
+        text="Let aid convoys through.",
+        scope_area="Karabakh",
+        deadline=dt.date(2024, 4, 1),
+    )
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.actor == analyst and entry.changes["text"][1] == "Let aid convoys through."
     with pytest.raises(RegistryError, match="cannot edit review_state"):
@@ -143,14 +172,23 @@ def test_a_statement_and_a_commitment_are_added_by_hand_from_a_span(ingested, an
     start = ingested.text.index("Lavrov urged")
     end = ingested.text.index(".", start) + 1
     statement = add_statement(
-        ingested, actor=analyst, start=start, end=end, mode="paraphrase",
-        speaker_person=find_person("Sergey Lavrov"), speaker_party=find_party("Russia"),
+        ingested,
+        actor=analyst,
+        start=start,
+        end=end,
+        mode="paraphrase",
+        speaker_person=find_person("Sergey Lavrov"),
+        speaker_party=find_party("Russia"),
         chain=(LinkIn("said", person=find_person("Sergey Lavrov")),),
     )
     assert statement.text.startswith("Lavrov urged Azerbaijan")
     commitment = add_commitment(
-        [statement], actor=analyst, kind="demand", category=Category.objects.get(slug="other"),
-        text="Keep the line of contact quiet.", obligor_party=find_party("Azerbaijan"),
+        [statement],
+        actor=analyst,
+        kind="demand",
+        category=Category.objects.get(slug="other"),
+        text="Keep the line of contact quiet.",
+        obligor_party=find_party("Azerbaijan"),
         demanded_by_party=find_party("Russia"),
     )
     assert commitment.review_state == ReviewState.PROPOSED
@@ -158,6 +196,7 @@ def test_a_statement_and_a_commitment_are_added_by_hand_from_a_span(ingested, an
     with pytest.raises(RegistryError, match="outside the source's text"):
         add_statement(ingested, actor=analyst, start=0, end=10_000, mode="paraphrase")
     with pytest.raises(RegistryError, match="at least one statement"):
-        add_commitment([], actor=analyst, kind="pledge",
-                       category=Category.objects.get(slug="other"), text="x")
+        add_commitment(
+            [], actor=analyst, kind="pledge", category=Category.objects.get(slug="other"), text="x"
+        )
     assert verify_log().ok

@@ -11,8 +11,8 @@ import pytest
 from abide.accounts.services import system_user
 from abide.audit.models import AuditEntry
 from abide.cli import main
-from abide.registry.models import Party, PartyAlias, Person, Role
 from abide.registry.files import STARTER_REGISTRY
+from abide.registry.models import Party, PartyAlias, Person, Role
 from abide.registry.services import find_party, holder_of
 
 GOOD = """\

@@ -3,8 +3,8 @@ import argparse
 from django.core.management.base import CommandError
 
 from abide.core.commands import ActorCommand
-from abide.registry.registry_file import RegistryFileError
 from abide.registry.files import STARTER_REGISTRY
+from abide.registry.registry_file import RegistryFileError
 from abide.registry.services import RegistryError, load_registry, read_registry
 
 

@@ -20,16 +20,23 @@ class Command(BaseCommand):
             "extraction",
             help="score the extractor against gold files",
             description="Run the extractor on the text of each gold file (its path is relative "
-                        "to the gold file) and print per-document and micro-averaged precision, "
-                        "recall and F1 for commitments and quotes, and dateline accuracy. A "
-                        "directory stands for every *.gold.json file in it.",
+            "to the gold file) and print per-document and micro-averaged precision, "
+            "recall and F1 for commitments and quotes, and dateline accuracy. A "
+            "directory stands for every *.gold.json file in it.",
         )
         extraction.add_argument("gold", nargs="+", metavar="GOLD", help="gold files or folders")
         extraction.add_argument("--json", action="store_true", help="print the report as JSON")
-        extraction.add_argument("--registry", default=str(STARTER_REGISTRY), metavar="FILE",
-                                help="registry file for extraction and for matching names")
-        extraction.add_argument("--errors", action="store_true",
-                                help="list every missed and spurious commitment and quote")
+        extraction.add_argument(
+            "--registry",
+            default=str(STARTER_REGISTRY),
+            metavar="FILE",
+            help="registry file for extraction and for matching names",
+        )
+        extraction.add_argument(
+            "--errors",
+            action="store_true",
+            help="list every missed and spurious commitment and quote",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         paths: list[Path] = []

@@ -24,16 +24,35 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE",
-                            help="plain text, Markdown with YAML front matter, or HTML")
-        parser.add_argument("--published", type=iso_date, metavar="DATE",
-                            help="publication date (YYYY-MM-DD), the year of datelines")
-        parser.add_argument("--json", action="store_true",
-                            help="print one JSON object per document, in the gold format")
-        parser.add_argument("--registry", default=str(STARTER_REGISTRY), metavar="FILE",
-                            help="registry file to resolve names against")
-        parser.add_argument("--threshold", type=float, default=THRESHOLD,
-                            help="lowest confidence of a commitment to print")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="plain text, Markdown with YAML front matter, or HTML",
+        )
+        parser.add_argument(
+            "--published",
+            type=iso_date,
+            metavar="DATE",
+            help="publication date (YYYY-MM-DD), the year of datelines",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print one JSON object per document, in the gold format",
+        )
+        parser.add_argument(
+            "--registry",
+            default=str(STARTER_REGISTRY),
+            metavar="FILE",
+            help="registry file to resolve names against",
+        )
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=THRESHOLD,
+            help="lowest confidence of a commitment to print",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         try:
@@ -63,10 +82,13 @@ def render(prediction: dict) -> str:
     lines = [f"== {prediction['file']}", f"title:     {prediction['title'] or '—'}"]
     dateline = prediction["dateline"]
     if dateline:
-        lines.append(f"dateline:  {dateline['place']}, {dateline['month']}/{dateline['day']}, "
-                     f"{dateline['agency'] or '—'}")
-    lines.append(f"language:  {prediction['language']}  ·  "
-                 f"{prediction['reading_minutes']} min read")
+        lines.append(
+            f"dateline:  {dateline['place']}, {dateline['month']}/{dateline['day']}, "
+            f"{dateline['agency'] or '—'}"
+        )
+    lines.append(
+        f"language:  {prediction['language']}  ·  {prediction['reading_minutes']} min read"
+    )
     if not prediction["extracted"]:
         lines.append("not extracted: the extractor does not read this language yet")
         return "\n".join(lines)
@@ -77,8 +99,10 @@ def render(prediction: dict) -> str:
     lines.append(f"commitments ({len(prediction['commitments'])}):")
     for c in prediction["commitments"]:
         demander = f" ← {c['by'] or c['by_party']}" if c["kind"] == "demand" else ""
-        lines.append(f"  {c['kind']:<6} {c['obligor']:<22} {c['category']:<26} "
-                     f"{c['confidence']:.2f}{demander}")
+        lines.append(
+            f"  {c['kind']:<6} {c['obligor']:<22} {c['category']:<26} "
+            f"{c['confidence']:.2f}{demander}"
+        )
         for evidence in c["evidence"]:
             lines.append(f"         “{evidence}”")
     if prediction["proposals"]:

@@ -16,10 +16,18 @@ class Command(ActorCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="FILE|DIR",
-                            help="files, or folders whose .txt/.md/.html files are ingested")
-        parser.add_argument("--published", type=iso_date, metavar="DATE",
-                            help="publication date (YYYY-MM-DD) when the file does not say")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="FILE|DIR",
+            help="files, or folders whose .txt/.md/.html files are ingested",
+        )
+        parser.add_argument(
+            "--published",
+            type=iso_date,
+            metavar="DATE",
+            help="publication date (YYYY-MM-DD) when the file does not say",
+        )
         parser.add_argument("--publisher", default="", help="who published the documents")
         parser.add_argument("--url", default="", help="where the document was published")
         super().add_arguments(parser)
@@ -56,17 +64,27 @@ class Command(ActorCommand):
                 counts["already"] += 1
                 state = "already ingested"
             if total == 1 or not self.stdout.isatty():
-                self.stdout.write(f"{outcome.path}: {state} ({result.statements} statements, "
-                                  f"{result.commitments} proposed commitments)")
+                self.stdout.write(
+                    f"{outcome.path}: {state} ({result.statements} statements, "
+                    f"{result.commitments} proposed commitments)"
+                )
             else:
                 bar = "#" * int(30 * done / total)
-                self.stdout.write(f"\r[{bar:<30}] {done}/{total} {state}: {outcome.path}"[:160],
-                                  ending="\n" if done == total else "")
+                self.stdout.write(
+                    f"\r[{bar:<30}] {done}/{total} {state}: {outcome.path}"[:160],
+                    ending="\n" if done == total else "",
+                )
                 self.stdout.flush()
 
-        for _ in ingest_files(paths, actor=actor, extractor=extractor,
-                              published=options["published"], publisher=str(options["publisher"]),
-                              url=str(options["url"]), progress=progress):
+        for _ in ingest_files(
+            paths,
+            actor=actor,
+            extractor=extractor,
+            published=options["published"],
+            publisher=str(options["publisher"]),
+            url=str(options["url"]),
+            progress=progress,
+        ):
             pass
         self.stdout.write(
             f"{counts['ingested']} ingested ({counts['statements']} statements, "
