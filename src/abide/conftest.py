@@ -33,14 +33,27 @@ def administrator(db) -> User:
     return make_user("ada-admin", Role.ADMINISTRATOR)
 
 
-@pytest.fixture
-def starter_registry(db):
-    """The starter registry, loaded through the loader as `abide init` does."""
+def _load_starter_registry() -> None:
     from abide.accounts.services import system_user
     from abide.registry.files import STARTER_REGISTRY
+    from abide.registry.models import Party
     from abide.registry.services import load_registry, read_registry
 
-    return load_registry(read_registry(STARTER_REGISTRY), actor=system_user())
+    if not Party.objects.filter(slug="azerbaijan").exists():
+        load_registry(read_registry(STARTER_REGISTRY), actor=system_user())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The starter registry is loaded once into each test database, as `abide init` does."""
+    with django_db_blocker.unblock():
+        _load_starter_registry()
+
+
+@pytest.fixture
+def starter_registry(db):
+    """The starter registry (reloaded where a transactional test emptied the database)."""
+    _load_starter_registry()
 
 
 class _ConnectionsKeptOpen:

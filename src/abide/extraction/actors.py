@@ -28,6 +28,7 @@ class ResolverState:
     persons: list[Actor] = field(default_factory=list)  # most recent last
     parties: list[Actor] = field(default_factory=list)
     counterpart: list[Actor] = field(default_factory=list)
+    last_subject: Actor | None = None  # the person last seen as a subject: "he" continues them
     unknown: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -64,9 +65,11 @@ class ActorResolver:
     def from_party(self, party: PartyData, name: str) -> Actor:
         return Actor(name=name, party=party.id, party_name=party.name)
 
-    def remember(self, actor: Actor | None) -> None:
+    def remember(self, actor: Actor | None, *, subject: bool = False) -> None:
         if actor is None:
             return
+        if subject and actor.person:
+            self.state.last_subject = actor
         if actor.person or (actor.proposed and actor.party is None and " " in actor.name):
             self.state.persons = [
                 a
@@ -127,6 +130,16 @@ class ActorResolver:
     ) -> list[Actor]:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in PRONOUNS_WE | PRONOUNS_I | PRONOUNS_PERSON:
+            last = self.state.last_subject
+            narrated = speaker is None or speaker == self.narrator
+            if (
+                lower in {"he", "she"}
+                and head.dep_ in {"nsubj", "nsubjpass"}
+                and narrated
+                and last is not None
+                and last != exclude
+            ):
+                return [last]  # a subject pronoun continues the last subject
             return self._pronoun(lower, speaker=speaker, exclude=exclude)
         phrase = _phrase(head)
         text = phrase.text

@@ -242,8 +242,12 @@ def _read_sentence(
 
     # Salience: the persons and parties named here, in order.
     for root in chunk_roots:
+        subject = root.dep_ in {"nsubj", "nsubjpass"}
         for actor in resolver.resolve(root, speaker=d.speaker_at(root)):
-            resolver.remember(actor)
+            resolver.remember(actor, subject=subject)
+    for event in events:  # a speaker is a subject too, even a pronoun one
+        if event.speaker is not None and d.quote_at(event.verb) is None:
+            resolver.remember(event.speaker, subject=True)
 
 
 def _event_for(token: Token, events: list[SpeechEvent], d: Discourse) -> SpeechEvent | None:
@@ -605,7 +609,10 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
             return []  # a forecast in the narrator's voice, not a promise
         obligors = [speaker]
     else:
-        obligors = d.resolver.resolve(subject, speaker=speaker)
+        if subject.lower_ in {"he", "she"} and event is not None and event.speaker is not None:
+            obligors = [event.speaker]  # "Aliyev said that he would ...": the speaker
+        else:
+            obligors = d.resolver.resolve(subject, speaker=speaker)
         if not obligors:
             return []
         if event is None and d.quote_at(aux) is None:
@@ -654,7 +661,10 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     _, event = _reported_speaker(verb, d, events)
     if subject is None:
         return []
-    obligors = d.resolver.resolve(subject, speaker=d.speaker_at(verb))
+    if subject.lower_ in {"he", "she"} and event is not None and event.speaker is not None:
+        obligors = [event.speaker]
+    else:
+        obligors = d.resolver.resolve(subject, speaker=d.speaker_at(verb))
     if not obligors:
         return []
     chunks, condition = content_chunks(content, d.lexicon)

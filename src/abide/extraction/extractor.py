@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
@@ -41,6 +42,23 @@ class ModelError(RuntimeError):
     """The English pipeline is missing or is not the pinned one."""
 
 
+_PIPELINE: Language | None = None
+_PIPELINE_LOCK = threading.Lock()
+
+
+def shared_pipeline() -> Language:
+    """The process's one English pipeline with abide's components (loading takes a second)."""
+    global _PIPELINE
+    with _PIPELINE_LOCK:
+        if _PIPELINE is None:
+            nlp = load_pipeline()
+            nlp.add_pipe("abide_paragraphs", before="parser")
+            nlp.add_pipe("abide_quotes")
+            nlp.add_pipe("abide_discourse")
+            _PIPELINE = nlp
+        return _PIPELINE
+
+
 def load_pipeline() -> Language:
     """spaCy's English pipeline, checked to be the pinned name and version."""
     try:
@@ -63,12 +81,11 @@ class Extractor:
 
     def __init__(self, registry: RegistrySnapshot, *, nlp: Language | None = None) -> None:
         self.registry = registry
-        self.nlp = nlp or load_pipeline()
+        self.nlp = nlp or shared_pipeline()
         if "abide_quotes" not in self.nlp.pipe_names:
             self.nlp.add_pipe("abide_paragraphs", before="parser")
             self.nlp.add_pipe("abide_quotes")
             self.nlp.add_pipe("abide_discourse")
-        self.nlp.get_pipe("abide_discourse").registry = registry
         self.lexicon = load_lexicon()
 
     # -- public ----------------------------------------------------------------------------
@@ -94,6 +111,14 @@ class Extractor:
         self, documents: list[Document], batch_size: int
     ) -> Iterator[ExtractionResult]:
         """One batch at a time, so that memory does not grow with the number of documents."""
+        with _PIPELINE_LOCK:  # the pipeline may be shared: one registry at a time
+            results = list(self._extract_locked(documents, batch_size))
+        yield from results
+
+    def _extract_locked(
+        self, documents: list[Document], batch_size: int
+    ) -> Iterator[ExtractionResult]:
+        self.nlp.get_pipe("abide_discourse").registry = self.registry
         docs = []
         for document in documents:
             if document.language in LANGUAGES:
@@ -165,9 +190,13 @@ class Extractor:
                 )
             )
         statement_of_event: dict[int, int] = {}
+        quoted = [(q.start, q.end) for q in discourse.quotes]
         for event in discourse.events:
             if event.content is None or event.speaker is None or event.in_quote is not None:
                 continue
+            content = (event.content.start_char, event.content.end_char)
+            if any(start < content[1] and content[0] < end for start, end in quoted):
+                continue  # "“...,” Miller said": the quote is the statement
             statement_of_event[event.verb.i] = len(result.statements)
             result.statements.append(
                 Statement(

@@ -16,9 +16,10 @@ from abide.extraction.types import Span as TextSpan
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 CONTENT_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
-    r"\b(?:on\s+)?(?P<month>January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b"
+    rf"\b(?:on\s+)?(?:(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTHS}))(?:,?\s+(?P<year>\d{{4}}))?\b"
 )
 
 
@@ -121,6 +122,8 @@ def addressee_tokens(verb: Token, lexicon: Lexicon) -> list[Token]:
             and verb.lemma_ in lexicon.meeting_verbs | lexicon.addressing_prep_verbs
         ):
             found.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in {"on", "upon"} and verb.lemma_ == "call":
+            found.extend(g for g in child.children if g.dep_ == "pobj")  # "called on Baku"
         elif child.dep_ == "prep" and child.lower_ in {"in", "during"}:
             for noun in child.children:
                 if noun.dep_ == "pobj" and noun.lemma_ in lexicon.meeting_nouns:
@@ -132,8 +135,8 @@ def addressee_tokens(verb: Token, lexicon: Lexicon) -> list[Token]:
 
 def sentence_date(sent: Span, published: dt.date | None) -> dt.date | None:
     for match in _DATE.finditer(sent.text):
-        month = MONTHS[match.group("month").lower()]
-        day = int(match.group("day"))
+        month = MONTHS[(match.group("month") or match.group("month2")).lower()]
+        day = int(match.group("day") or match.group("day2"))
         year = (
             int(match.group("year"))
             if match.group("year")
