@@ -77,6 +77,11 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
                 actors = resolver.resolve(subject, speaker=discourse.speaker_at(verb))
                 speaker = actors[0] if actors else None
                 quote.cue = verb.text
+        if speaker is None:
+            source = according_to(doc[first].sent)  # "According to Miller, “...”"
+            if source is not None and source.i not in inside:
+                actors = resolver.resolve(source, speaker=discourse.speaker_at(source))
+                speaker = actors[0] if actors else None
         if speaker is None and previous is not None and _continues(doc, previous, quote):
             speaker = previous.speaker
             quote.cue = previous.cue

@@ -17,7 +17,7 @@ from abide.extraction.analysis import Analysis, RawCommitment
 from abide.extraction.cues import Chunk
 from abide.extraction.lexicon import Lexicon, load_lexicon
 from abide.extraction.registry import RegistrySnapshot, normalise
-from abide.extraction.speech import Discourse, make_quote, to_text_span
+from abide.extraction.speech import Discourse, deadline_in, make_quote, to_text_span
 from abide.extraction.types import (
     Actor,
     Commitment,
@@ -268,6 +268,7 @@ class Extractor:
                     date_made=raw.date,
                     scope_area=_area(entry["chunks"]),
                     scope_population=_population(entry["chunks"], self.lexicon),
+                    deadline=_deadline(entry["chunks"], raw.date, document.published),
                 )
             )
         result.proposals = [
@@ -336,6 +337,19 @@ def _actor_key(actor: Actor | None) -> str:
     if actor is None:
         return "unspecified"
     return actor.party or actor.person or normalise(actor.name)
+
+
+def _deadline(
+    chunks: list[Chunk], made: dt.date | None, published: dt.date | None
+) -> dt.date | None:
+    for chunk in chunks:
+        sentence = chunk.tokens[0].sent
+        found = deadline_in(
+            sentence.text[chunk.start_char - sentence.start_char :], made, published
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def _area(chunks: list[Chunk]) -> str:

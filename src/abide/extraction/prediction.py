@@ -53,6 +53,7 @@ def _commitment(commitment: Commitment) -> dict:
             "population": commitment.scope_population or None,
         },
         "date_made": commitment.date_made.isoformat() if commitment.date_made else None,
+        "deadline": commitment.deadline.isoformat() if commitment.deadline else None,
     }
 
 

@@ -153,6 +153,46 @@ def sentence_date(sent: Span, published: dt.date | None) -> dt.date | None:
     return None
 
 
+_WITHIN = re.compile(
+    r"\bwithin\s+(?P<n>\d+|one|two|three|seven|ten|thirty)\s+(?P<unit>hours?|days?|weeks?|months?)\b",
+    re.I,
+)
+_WORDS = {"one": 1, "two": 2, "three": 3, "seven": 7, "ten": 10, "thirty": 30}
+
+
+def deadline_in(text: str, made: dt.date | None, published: dt.date | None) -> dt.date | None:
+    """ "by 1 October", "no later than March 3", "within 72 hours" in ``text``."""
+    lowered = text.lower()
+    for marker in ("by ", "no later than ", "before ", "until "):
+        at = lowered.find(marker)
+        if at >= 0:
+            match = _DATE.match(text, at + len(marker))
+            if match:
+                return _date_of(match, published or made)
+    match = _WITHIN.search(text)
+    if match and made is not None:
+        n = match.group("n").lower()
+        count = int(n) if n.isdigit() else _WORDS[n]
+        unit = match.group("unit").lower().rstrip("s")
+        days = {"hour": count / 24, "day": count, "week": 7 * count, "month": 30 * count}[unit]
+        return made + dt.timedelta(days=max(0, int(days)))
+    return None
+
+
+def _date_of(match: re.Match, published: dt.date | None) -> dt.date | None:
+    month = MONTHS[(match.group("month") or match.group("month2")).lower()]
+    day = int(match.group("day") or match.group("day2"))
+    year = (
+        int(match.group("year")) if match.group("year") else (published.year if published else None)
+    )
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def according_to(sent: Span) -> Token | None:
     for token in sent:
         if token.lower_ == "according":

@@ -173,6 +173,7 @@ def to_document_in(result: ExtractionResult, *, threshold: float = THRESHOLD) ->
             scope_area=c.scope_area[:300],
             scope_population=c.scope_population[:300],
             date_made=c.date_made,
+            deadline=c.deadline,
             condition=c.condition,
             confidence=c.confidence,
         )

@@ -133,3 +133,21 @@ def test_scope_names_the_area_and_population_where_the_text_gives_them(extract):
     result = extract("Blinken urged Aliyev to protect civilians in Nagorno-Karabakh.")
     (commitment,) = result["commitments"]
     assert commitment["scope"] == {"area": "Nagorno-Karabakh", "population": "civilians"}
+
+
+def test_a_deadline_is_read_from_by_a_date_or_within_a_delay(extract):
+    result = extract(
+        "On September 26, Blinken urged Aliyev to release the detainees by October 15.",
+        published=dt.date(2023, 9, 27),
+    )
+    assert result["commitments"][0]["deadline"] == "2023-10-15"
+    result = extract(
+        "On September 26, Blinken urged Aliyev to open the road within 3 days.",
+        published=dt.date(2023, 9, 27),
+    )
+    assert result["commitments"][0]["deadline"] == "2023-09-29"
+
+
+def test_according_to_names_the_speaker_of_a_quote(extract):
+    result = extract("According to Matthew Miller, “the talks will go on next week.”")
+    assert [q["speaker"] for q in result["quotes"]] == ["Matthew Miller"]
