@@ -215,7 +215,7 @@ def find_dateline(body: str, published: dt.date | None) -> Dateline | None:
 
 
 @cache
-def _identifier():  # noqa: ANN202 (py3langid's LanguageIdentifier)
+def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
