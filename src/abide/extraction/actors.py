@@ -322,6 +322,9 @@ class ActorResolver:
         last two named, else the first two the document names."""
         if len(self.state.counterpart) >= 2:
             return list(self.state.counterpart)
+        if len(self.state.counterpart) == 1 and self.narrator is not None and self.narrator.party:
+            # "Both leaders" in a readout: the narrator's leader and the one called.
+            return [self.narrator, *self.state.counterpart]
         skip = {a.party for a in (self.narrator, exclude) if a is not None and a.party}
         parties = [a for a in self.state.parties if a.party not in skip]
         if len(parties) >= 2:

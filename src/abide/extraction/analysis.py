@@ -349,6 +349,21 @@ def _counterpart(
     return []
 
 
+def _holders(chunks: list[Chunk], d: Discourse) -> list[Actor]:
+    """"the release of the hostages held by Hamas": who holds them must release them."""
+    for chunk in chunks:
+        for token in chunk.tokens:
+            if token.lemma_.lower() in d.lexicon.holding_verbs:
+                for child in token.children:
+                    if child.dep_ == "agent":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                found = d.resolver.resolve(pobj)
+                                if found:
+                                    return found
+    return []
+
+
 def _names_actor(token: Token, d: Discourse) -> bool:
     """The phrase headed by ``token`` is someone ("Aliyev", "him", "the parties"), not a thing
     that merely mentions someone ("a cessation of hostilities between Israel and Lebanon")."""
@@ -463,6 +478,8 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             return None
     skip = {t.i for tok in obligor_tokens for t in tok.subtree}
     chunks, condition = content_chunks(content, d.lexicon, skip=skip)
+    if not obligor_tokens:
+        obligors = _holders(chunks, d) or obligors
     return RawCommitment(
         "demand",
         obligors,
@@ -527,6 +544,8 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         if clause.dep_ == "ccomp" and subjunctive and clause.i > noun.i:
             more, _ = content_chunks(clause, d.lexicon)
             chunks.extend(more)
+    if not obligor_tokens:
+        obligors = _holders(chunks, d) or obligors
     return RawCommitment(
         "demand",
         obligors,

@@ -58,7 +58,7 @@ def content_chunks(
             excluded.update(t.i for t in token.subtree)
         elif token.dep_ == "advcl" and any(
             c.dep_ == "mark"
-            and c.lower_ in {"as", "because", "since", "while", "when", "after", "before", "until"}
+            and c.lower_ in {"as", "because", "since", "while", "when", "after", "before"}
             for c in token.children
         ):
             excluded.update(t.i for t in token.subtree)

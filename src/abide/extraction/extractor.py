@@ -288,7 +288,10 @@ class Extractor:
                     return last[_actor_key(obligor)], 0.8
             if "*" in last:
                 return last["*"], 0.7
-        if raw.obligors and any(t.pos_ == "VERB" for t in chunk.tokens):
+        substantive = any(t.pos_ == "VERB" for t in chunk.tokens) or (
+            raw.kind == "pledge" and any(t.pos_ in {"NOUN", "PROPN"} for t in chunk.tokens)
+        )
+        if raw.obligors and substantive:
             return "other", OTHER_FACTOR  # an action promised or demanded, of no named category
         return None, 0.0
 
