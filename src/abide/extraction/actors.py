@@ -169,6 +169,8 @@ class ActorResolver:
             return [party]
         for ent in self._ents_in(phrase):
             if ent.label_ in NAME_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
+                if ent.label_ == "PERSON" and not _looks_like_a_name(ent):
+                    continue
                 return [self.propose(ent.text, ent.label_)]
         return []
 
@@ -331,6 +333,13 @@ class ActorResolver:
             return parties[-2:]
         ahead = [a for a in self.document_parties if a.party not in skip]
         return ahead[:2]
+
+
+def _looks_like_a_name(ent: Span) -> bool:
+    """ "Melania Trump" is a name; "Mother's Day", tagged a person too, is not."""
+    return all(t.pos_ == "PROPN" or t.is_punct for t in ent) and not any(
+        t.tag_ == "POS" for t in ent
+    )
 
 
 def _phrase(head: Token) -> Span:

@@ -78,6 +78,8 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
                 speaker = actors[0] if actors else None
                 quote.cue = verb.text
         if speaker is None:
+            speaker = _next_sentence_subject(doc, last, inside, discourse)
+        if speaker is None:
             source = according_to(doc[first].sent)  # "According to Miller, “...”"
             if source is not None and source.i not in inside:
                 actors = resolver.resolve(source, speaker=discourse.speaker_at(source))
@@ -139,6 +141,26 @@ def _speech_verb_near(
                 if token.lemma_.lower() in lexicon.speech_verbs and token.pos_ in {"VERB", "AUX"}:
                     return token
     return None
+
+
+def _next_sentence_subject(
+    doc: Doc, last: int, inside: set[int], discourse: Discourse
+) -> Actor | None:
+    """ "“...” First Lady Melania Trump opened her remarks": a quote standing as its own
+    sentence, followed at once by a sentence whose subject is a named person."""
+    after = last
+    while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
+        after += 1
+    if after >= len(doc) or doc[after].is_space or doc[after].i in inside:
+        return None
+    sentence = doc[after].sent
+    if sentence.start != after and doc[after].sent.start > last:
+        return None
+    subject = next((t for t in sentence if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    actors = discourse.resolver.resolve(subject)
+    return actors[0] if actors and (actors[0].person or actors[0].person_name) else None
 
 
 def _continues(doc: Doc, previous: QuoteInfo, quote: QuoteInfo) -> bool:
@@ -350,7 +372,7 @@ def _counterpart(
 
 
 def _holders(chunks: list[Chunk], d: Discourse) -> list[Actor]:
-    """"the release of the hostages held by Hamas": who holds them must release them."""
+    """ "the release of the hostages held by Hamas": who holds them must release them."""
     for chunk in chunks:
         for token in chunk.tokens:
             if token.lemma_.lower() in d.lexicon.holding_verbs:
