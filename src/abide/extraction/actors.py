@@ -185,13 +185,12 @@ class ActorResolver:
                     return Actor(
                         name=who.party_name or who.name, party=who.party, party_name=who.party_name
                     )
-        person = self._person_in(phrase)
-        if person is not None and person.party:
-            return Actor(
-                name=person.party_name or person.name,
-                party=person.party,
-                party_name=person.party_name,
-            )
+        for token in phrase:  # "the Biden-Harris Administration"
+            if token.pos_ == "PROPN":
+                person = self.registry.person_for(token.text)
+                party = self.registry.party_of(person, self.on) if person else None
+                if party is not None:
+                    return self.from_party(party, phrase.text)
         return None
 
     def _ents_in(self, phrase: Span) -> list[Span]:
