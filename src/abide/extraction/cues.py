@@ -90,6 +90,8 @@ def content_chunks(
         if not tokens:
             continue
         category, strength = classify(tokens, lexicon)
+        if head.i != root.i and head.pos_ != "VERB" and strength < 2:
+            continue  # "by land, air and sea": a listed noun names no commitment of its own
         anaphoric = any(t.lower_ in lexicon.anaphors for t in tokens) and len(tokens) <= 8
         chunks.append(Chunk(tokens, category, strength, anaphoric))
     return chunks, condition
@@ -135,6 +137,9 @@ def classify(tokens: list[Token], lexicon: Lexicon) -> tuple[str | None, int]:
                     category = lexicon.term_index.get(term.replace("-", " "))
                 if category is None:
                     continue
+                end = position + size
+                if end < len(tokens) and tokens[end].text == "-":
+                    continue  # "civilian-led" says nothing about civilians
                 strength = 1 if term in lexicon.weak_terms else 2
                 key = (strength, size, -position, category)
                 if best is None or key[:3] > best[:3]:
