@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from abide.accounts.access import can_read_audit_log
-from abide.audit.models import AuditEntry
+from abide.audit.models import AuditEntry, AuditHead
 
 
 @admin.register(AuditEntry)
@@ -28,3 +28,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(AuditEntryAdmin):
+    """The chain's head: the last sequence number and hash, to note down as an anchor."""
+
+    list_display = ["seq", "hash"]
+    list_filter = []
+    search_fields = []
+    date_hierarchy = None

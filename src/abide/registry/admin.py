@@ -203,3 +203,36 @@ class CommitmentAdmin(RegistryAdmin):
 
     def get_queryset(self, request: HttpRequest):  # noqa: ANN201
         return get_commitments_for(request.user)
+
+
+@admin.register(PartyAlias)
+class PartyAliasAdmin(RegistryAdmin):
+    list_display = ["alias", "party"]
+    list_filter = ["party__kind"]
+    search_fields = ["alias", "party__name_en"]
+    autocomplete_fields = ["party"]
+
+
+@admin.register(PersonAlias)
+class PersonAliasAdmin(RegistryAdmin):
+    list_display = ["alias", "person"]
+    search_fields = ["alias", "person__name_en"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Role)
+class RoleAdmin(RegistryAdmin):
+    list_display = ["person", "title", "party", "start", "end"]
+    list_filter = ["party", "title"]
+    search_fields = ["person__name_en", "title", "party__name_en"]
+    autocomplete_fields = ["person", "party"]
+    date_hierarchy = "start"
+
+
+@admin.register(AttributionLink)
+class AttributionLinkAdmin(RegistryAdmin):
+    list_display = ["statement", "position", "relation", "person", "party", "name", "to_person"]
+    list_filter = ["relation"]
+    search_fields = ["name", "person__name_en", "party__name_en"]
+    raw_id_fields = ["statement"]
+    autocomplete_fields = ["person", "party", "to_person"]

@@ -170,3 +170,16 @@ def test_a_duplicate_alias_in_the_admin_is_a_form_error_not_a_crash(
 
 def test_the_health_check_answers(client, db):
     assert client.get(reverse("web:healthz")).json()["status"] == "ok"
+
+
+def test_every_model_has_an_admin_page_the_staff_can_open(client, starter_registry, administrator):
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    client.force_login(administrator)
+    for model in apps.get_models():
+        if model._meta.app_label not in {"accounts", "audit", "registry"}:
+            continue
+        assert model in django_admin.site._registry, f"{model._meta.label} is not in the admin"
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
