@@ -371,6 +371,32 @@ def _counterpart(
     return []
 
 
+def _raw(
+    kind: str,
+    obligors: list[Actor],
+    agent: Actor | None,
+    cue: Token,
+    chunks: list[Chunk],
+    condition: str,
+    confidence: float,
+    d: Discourse,
+    events: list[SpeechEvent],
+) -> RawCommitment:
+    """A raw commitment at ``cue``, dated and placed in its speech event and quote."""
+    return RawCommitment(
+        kind,
+        obligors,
+        agent,
+        cue,
+        chunks,
+        condition,
+        confidence,
+        d.last_date or d.published,
+        _event_for(cue, events, d),
+        d.quote_at(cue),
+    )
+
+
 def _holders(chunks: list[Chunk], d: Discourse) -> list[Actor]:
     """ "the release of the hostages held by Hamas": who holds them must release them."""
     for chunk in chunks:
@@ -502,18 +528,7 @@ def _demand_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
     chunks, condition = content_chunks(content, d.lexicon, skip=skip)
     if not obligor_tokens:
         obligors = _holders(chunks, d) or obligors
-    return RawCommitment(
-        "demand",
-        obligors,
-        agent,
-        verb,
-        chunks,
-        condition,
-        0.85,
-        d.last_date or d.published,
-        _event_for(verb, events, d),
-        d.quote_at(verb),
-    )
+    return _raw("demand", obligors, agent, verb, chunks, condition, 0.85, d, events)
 
 
 def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
@@ -568,18 +583,7 @@ def _demand_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
             chunks.extend(more)
     if not obligor_tokens:
         obligors = _holders(chunks, d) or obligors
-    return RawCommitment(
-        "demand",
-        obligors,
-        agent,
-        noun,
-        chunks,
-        condition,
-        0.75,
-        d.last_date or d.published,
-        _event_for(noun, events, d),
-        d.quote_at(noun),
-    )
+    return _raw("demand", obligors, agent, noun, chunks, condition, 0.75, d, events)
 
 
 def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
@@ -598,18 +602,7 @@ def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
     chunks, condition = content_chunks(
         verb, d.lexicon, skip={t.i for t in subject.subtree} if obligors else set()
     )
-    return RawCommitment(
-        "demand",
-        obligors,
-        speaker,
-        aux,
-        chunks,
-        condition,
-        0.65,
-        d.last_date or d.published,
-        _event_for(aux, events, d),
-        d.quote_at(aux),
-    )
+    return _raw("demand", obligors, speaker, aux, chunks, condition, 0.65, d, events)
 
 
 # -- pledges --------------------------------------------------------------------------
@@ -672,20 +665,7 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
                 return []
     skip = {t.i for t in subject.subtree} | {aux.i}
     chunks, condition = content_chunks(verb, d.lexicon, skip=skip)
-    return [
-        RawCommitment(
-            "pledge",
-            obligors,
-            None,
-            aux,
-            chunks,
-            condition,
-            0.7,
-            d.last_date or d.published,
-            event,
-            d.quote_at(aux),
-        )
-    ]
+    return [_raw("pledge", obligors, None, aux, chunks, condition, 0.7, d, events)]
 
 
 def _expletive(verb: Token) -> bool:
@@ -714,20 +694,7 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     if not obligors:
         return []
     chunks, condition = content_chunks(content, d.lexicon)
-    return [
-        RawCommitment(
-            "pledge",
-            obligors,
-            None,
-            verb,
-            chunks,
-            condition,
-            0.85,
-            d.last_date or d.published,
-            event,
-            d.quote_at(verb),
-        )
-    ]
+    return [_raw("pledge", obligors, None, verb, chunks, condition, 0.85, d, events)]
 
 
 def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
@@ -746,22 +713,8 @@ def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> li
     obligors = d.resolver.resolve(subject, speaker=d.speaker_at(adj))
     if not obligors:
         return []
-    _, event = _reported_speaker(adj, d, events)
     chunks, condition = content_chunks(content, d.lexicon)
-    return [
-        RawCommitment(
-            "pledge",
-            obligors,
-            None,
-            adj,
-            chunks,
-            condition,
-            0.8,
-            d.last_date or d.published,
-            event,
-            d.quote_at(adj),
-        )
-    ]
+    return [_raw("pledge", obligors, None, adj, chunks, condition, 0.8, d, events)]
 
 
 def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
@@ -802,19 +755,5 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     obligors = _obligors_from(owner_tokens, d, None)
     if not obligors:
         return []
-    _, event = _reported_speaker(noun, d, events)
     chunks, condition = content_chunks(content, d.lexicon)
-    return [
-        RawCommitment(
-            "pledge",
-            obligors,
-            None,
-            noun,
-            chunks,
-            condition,
-            0.7,
-            d.last_date or d.published,
-            event,
-            d.quote_at(noun),
-        )
-    ]
+    return [_raw("pledge", obligors, None, noun, chunks, condition, 0.7, d, events)]

@@ -27,20 +27,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from abide.extraction.registry import RegistrySnapshot, normalise, short_name
+from abide.registry.registry_file import CATEGORY_IDS
 
-CATEGORIES = frozenset(
-    {
-        "cessation_of_hostilities",
-        "humanitarian_access",
-        "freedom_of_movement",
-        "protection_of_civilians",
-        "rights_and_property",
-        "amnesty_and_detention",
-        "monitoring_access",
-        "peace_process",
-        "other",
-    }
-)
+CATEGORIES = frozenset(CATEGORY_IDS)
 KINDS = frozenset({"pledge", "demand"})
 UNSPECIFIED = "unspecified"
 QUOTE_THRESHOLD = Fraction(4, 5)  # share of the gold quote's tokens a prediction must contain

@@ -264,6 +264,19 @@ class IngestResult:
     commitments: int = 0
 
 
+def _store_chain(statement: Statement, chain: tuple[LinkIn, ...]) -> None:
+    for position, link in enumerate(chain):
+        AttributionLink.objects.create(
+            statement=statement,
+            position=position,
+            relation=link.relation,
+            person=link.person,
+            party=link.party,
+            name=link.name,
+            to_person=link.to_person,
+        )
+
+
 @transaction.atomic
 def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
     """Store a source with its statements and proposed commitments: one transaction, one
@@ -310,16 +323,7 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
             addressee_party=item.addressee_party,
             date_spoken=item.date_spoken,
         )
-        for position, link in enumerate(item.chain):
-            AttributionLink.objects.create(
-                statement=statement,
-                position=position,
-                relation=link.relation,
-                person=link.person,
-                party=link.party,
-                name=link.name,
-                to_person=link.to_person,
-            )
+        _store_chain(statement, item.chain)
         statements.append(statement)
     commitments = []
     for item in document.commitments:
@@ -474,16 +478,7 @@ def add_statement(
     )
     _full_clean(statement)
     statement.save()
-    for position, link in enumerate(chain):
-        AttributionLink.objects.create(
-            statement=statement,
-            position=position,
-            relation=link.relation,
-            person=link.person,
-            party=link.party,
-            name=link.name,
-            to_person=link.to_person,
-        )
+    _store_chain(statement, chain)
     record_change(statement, actor=actor, action="create", detail={"by": "hand"})
     return statement
 
