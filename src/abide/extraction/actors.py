@@ -152,6 +152,15 @@ class ActorResolver:
             owner = self._government_of(phrase, speaker)
             if owner is not None:
                 return [owner]
+        # "the regime in Myanmar", "the regime": a government named nearby.
+        if head.lemma_.lower() in self.lexicon.regime_nouns:
+            place = head.doc[head.left_edge.i : head.right_edge.i + 1]
+            party = self._party_in(place)
+            if party is not None:
+                return [party]
+            for actor in reversed(self.state.parties):
+                if actor != self.narrator and actor != exclude:
+                    return [actor]
         # A registry person named in the phrase ("President Ilham Aliyev", "Secretary Blinken").
         person = self._person_in(phrase)
         if person is not None:
