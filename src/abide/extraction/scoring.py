@@ -1,4 +1,4 @@
-"""Scoring extraction output against gold files, as ``/work/shared/eval/FORMAT.md`` prescribes.
+"""Scoring extraction output against gold files, as the gold format's scoring rules prescribe.
 
 A gold file (``NAME.gold.json``) records what a careful analyst extracts from one text; a
 prediction is an object in the same format, with any further fields ignored. Three things are

@@ -1,4 +1,4 @@
-"""The evaluation scorer: the scoring rules of ``/work/shared/eval/FORMAT.md``."""
+"""The evaluation scorer: the scoring rules of the gold format."""
 
 from __future__ import annotations
 
