@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import spacy
@@ -24,6 +25,7 @@ from abide.extraction.types import (
     Document,
     ExtractionResult,
     Link,
+    PlaceRef,
     Proposal,
     Span,
     Statement,
@@ -36,6 +38,10 @@ LANGUAGES = {"en"}
 AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
+
+
+class PlaceResolver(Protocol):
+    def resolve(self, name: str) -> Any: ...
 
 
 class ModelError(RuntimeError):
@@ -79,8 +85,17 @@ def load_pipeline() -> Language:
 class Extractor:
     """Reads English documents against a registry snapshot. Build once, use for many."""
 
-    def __init__(self, registry: RegistrySnapshot, *, nlp: Language | None = None) -> None:
+    def __init__(
+        self,
+        registry: RegistrySnapshot,
+        *,
+        nlp: Language | None = None,
+        gazetteer: PlaceResolver | None = None,
+    ) -> None:
+        """``gazetteer`` (``abide.geo.gazetteer.Gazetteer``) resolves the areas commitments
+        cover to places; without it they stay words."""
         self.registry = registry
+        self.gazetteer = gazetteer
         self.nlp = nlp or shared_pipeline()
         if "abide_quotes" not in self.nlp.pipe_names:
             self.nlp.add_pipe("abide_paragraphs", before="parser")
@@ -267,6 +282,7 @@ class Extractor:
                     condition=raw.condition,
                     date_made=raw.date,
                     scope_area=_area(entry["chunks"]),
+                    scope_place=self._place(_area(entry["chunks"])),
                     scope_population=_population(entry["chunks"], self.lexicon),
                     deadline=_deadline(entry["chunks"], raw.date, document.published),
                 )
@@ -276,6 +292,16 @@ class Extractor:
             for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
         ]
         return result
+
+    def _place(self, area: str) -> PlaceRef | None:
+        if not area or self.gazetteer is None:
+            return None
+        place = self.gazetteer.resolve(area)
+        if place is None:
+            return None
+        return PlaceRef(
+            place.geonameid, place.name, place.country_code, place.latitude, place.longitude
+        )
 
     def _category(
         self, chunk: Chunk, raw: RawCommitment, last: dict[str, str]

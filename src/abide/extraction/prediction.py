@@ -50,6 +50,15 @@ def _commitment(commitment: Commitment) -> dict:
         "condition": commitment.condition or None,
         "scope": {
             "area": commitment.scope_area or None,
+            "place": {
+                "geonameid": commitment.scope_place.geonameid,
+                "name": commitment.scope_place.name,
+                "country": commitment.scope_place.country_code,
+                "latitude": commitment.scope_place.latitude,
+                "longitude": commitment.scope_place.longitude,
+            }
+            if commitment.scope_place
+            else None,
             "population": commitment.scope_population or None,
         },
         "date_made": commitment.date_made.isoformat() if commitment.date_made else None,

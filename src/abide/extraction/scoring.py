@@ -147,7 +147,7 @@ class Report:
 
     def table(self) -> str:
         """One row per document and a final ``micro`` row, in fixed-width columns."""
-        width = max([len("document"), len("micro"), *(len(d.name) for d in self.documents)])
+        width = min(NAME_WIDTH, max([len("document"), *(len(d.name) for d in self.documents)]))
         header = (
             f"{'document':<{width}}  {'commitments':^29}  {'quotes':^29}  {'dateline':>8}\n"
             f"{'':<{width}}  {_PRF_HEADER}  {_PRF_HEADER}  {'pts/tot':>8}"
@@ -157,8 +157,9 @@ class Report:
             dateline = f"{doc.dateline_points}/{doc.dateline_total}"
             if doc.false_dateline:
                 dateline += "!"
+            name = doc.name if len(doc.name) <= width else doc.name[: width - 1] + "…"
             rows.append(
-                f"{doc.name:<{width}}  {_prf_cells(doc.commitments)}  {_prf_cells(doc.quotes)}"
+                f"{name:<{width}}  {_prf_cells(doc.commitments)}  {_prf_cells(doc.quotes)}"
                 f"  {dateline:>8}"
             )
         rows.append(rows[1])
@@ -173,6 +174,7 @@ class Report:
         return "\n".join(rows)
 
 
+NAME_WIDTH = 48  # document names are cut to this many characters in the table
 _PRF_HEADER = f"{'P':>6} {'R':>6} {'F1':>6} {'tp/fp/fn':>8}"
 
 

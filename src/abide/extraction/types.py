@@ -45,6 +45,17 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class PlaceRef:
+    """A place of the gazetteer (GeoNames)."""
+
+    geonameid: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class Link:
     """One link of a chain of attribution: ``actor`` *relation* (``to``)."""
 
@@ -82,6 +93,7 @@ class Commitment:
     confidence: float
     condition: str = ""
     scope_area: str = ""
+    scope_place: PlaceRef | None = None  # the area as a place of the gazetteer, where it is one
     scope_population: str = ""
     date_made: dt.date | None = None
     deadline: dt.date | None = None

@@ -16,6 +16,7 @@ from abide.extraction import (
     read_file,
 )
 from abide.extraction.prediction import THRESHOLD
+from abide.geo.gazetteer import Gazetteer
 from abide.registry.models import Category, Extraction, Party, Person, SourceKind
 from abide.registry.services import (
     CommitmentIn,
@@ -49,7 +50,7 @@ class Outcome:
 
 def make_extractor() -> Extractor:
     """An extractor that resolves names against the database's registry."""
-    return Extractor(registry_snapshot())
+    return Extractor(registry_snapshot(), gazetteer=Gazetteer())
 
 
 def files_in(paths: Iterable[str | Path]) -> list[Path]:

@@ -132,7 +132,8 @@ def test_people_and_parties_unknown_to_the_registry_are_proposed(extract):
 def test_scope_names_the_area_and_population_where_the_text_gives_them(extract):
     result = extract("Blinken urged Aliyev to protect civilians in Nagorno-Karabakh.")
     (commitment,) = result["commitments"]
-    assert commitment["scope"] == {"area": "Nagorno-Karabakh", "population": "civilians"}
+    scope = commitment["scope"]
+    assert (scope["area"], scope["population"]) == ("Nagorno-Karabakh", "civilians")
 
 
 def test_a_deadline_is_read_from_by_a_date_or_within_a_delay(extract):
@@ -151,3 +152,17 @@ def test_a_deadline_is_read_from_by_a_date_or_within_a_delay(extract):
 def test_according_to_names_the_speaker_of_a_quote(extract):
     result = extract("According to Matthew Miller, “the talks will go on next week.”")
     assert [q["speaker"] for q in result["quotes"]] == ["Matthew Miller"]
+
+
+def test_the_area_is_resolved_to_a_place_of_the_gazetteer(extractor):
+    from abide.extraction import read_text
+    from abide.extraction.extractor import Extractor
+    from abide.extraction.prediction import to_prediction
+    from abide.geo.gazetteer import Gazetteer
+
+    with_places = Extractor(extractor.registry, nlp=extractor.nlp, gazetteer=Gazetteer())
+    result = to_prediction(with_places.extract(read_text(
+        "Blinken urged Aliyev to protect civilians in Stepanakert.",
+        published=dt.date(2023, 9, 27))))
+    place = result["commitments"][0]["scope"]["place"]
+    assert place["country"] == "AZ" and abs(place["latitude"] - 39.82) < 0.2

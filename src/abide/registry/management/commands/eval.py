@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnapshot, read_file
 from abide.extraction.prediction import to_prediction
 from abide.extraction.scoring import GoldError, NameMatcher, load_gold, score
+from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
 
 
@@ -56,7 +57,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         try:
             registry = RegistrySnapshot.from_file(str(options["registry"]))
-            extractor = Extractor(registry)
+            gazetteer = Gazetteer()
+            extractor = Extractor(registry, gazetteer=gazetteer)
         except ModelError as exc:
             raise CommandError(str(exc)) from exc
         pairs = []
@@ -68,7 +70,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{gold['text_path']}: {exc}") from exc
             prediction = to_prediction(extractor.extract(document))
             pairs.append((path.name.removesuffix(".gold.json"), gold, prediction))
-        report = score(pairs, names=NameMatcher(registry))
+        report = score(pairs, names=NameMatcher(registry), places=gazetteer)
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnapshot, read_file
 from abide.extraction.prediction import THRESHOLD, to_prediction
+from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
 
 
@@ -56,7 +57,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         try:
-            extractor = Extractor(RegistrySnapshot.from_file(str(options["registry"])))
+            extractor = Extractor(
+                RegistrySnapshot.from_file(str(options["registry"])), gazetteer=Gazetteer()
+            )
         except ModelError as exc:
             raise CommandError(str(exc)) from exc
         failed = 0
