@@ -46,8 +46,13 @@ def _load_starter_registry() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The starter registry is loaded once into each test database, as `abide init` does."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         _load_starter_registry()
+        # Transactional tests restore this state (serialized_rollback): with the registry
+        # and its audit entries, so that the chain and its head stay consistent.
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture
