@@ -13,7 +13,7 @@ from abide.audit.services import verify_log
 from abide.cli import abide_commands, main
 from abide.registry.models import Commitment, Party, Source
 
-EXPECTED = {"init", "serve", "demo", "registry", "audit", "version"}
+EXPECTED = {"init", "serve", "demo", "registry", "audit", "version", "extract", "ingest", "eval"}
 
 
 def run_abide(*args: str, env: dict | None = None, data_dir=None) -> subprocess.CompletedProcess:
@@ -48,7 +48,8 @@ def test_every_command_has_help_text(name, capsys):
 
 
 def test_every_subcommand_has_help_text(capsys):
-    for args in (["registry", "load", "--help"], ["audit", "verify", "--help"]):
+    for args in (["registry", "load", "--help"], ["audit", "verify", "--help"],
+                 ["eval", "extraction", "--help"]):
         assert main(args) == 0
         out = capsys.readouterr().out
         assert "usage:" in out and args[1] in out
