@@ -14,8 +14,6 @@ from abide.extraction.lexicon import Lexicon
 from abide.extraction.types import Actor, Link, Quote
 from abide.extraction.types import Span as TextSpan
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
-CONTENT_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b(?:on\s+)?(?:(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
