@@ -316,6 +316,10 @@ def _cues(
         raw = _demand_modal(token, d, events)
         if raw is not None:
             found.append(raw)
+    elif token.dep_ == "ROOT" and token.tag_ == "VB" and lemma in lex.imperative_verbs:
+        raw = _imperative(token, d, events)
+        if raw is not None:
+            found.append(raw)
     for raw in found:
         for chunk in raw.chunks:
             demand_content.update(t.i for t in chunk.tokens)
@@ -603,6 +607,23 @@ def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
         verb, d.lexicon, skip={t.i for t in subject.subtree} if obligors else set()
     )
     return _raw("demand", obligors, speaker, aux, chunks, condition, 0.65, d, events)
+
+
+def _imperative(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
+    """"Release them immediately.": a demand on the party last named, in someone's voice."""
+    if any(c.dep_ in {"nsubj", "nsubjpass", "aux"} for c in verb.children):
+        return None
+    speaker = d.speaker_at(verb)
+    if speaker is None:
+        return None
+    obligors = [
+        a for a in reversed(d.resolver.state.parties)
+        if a.party != speaker.party and a != d.resolver.narrator
+    ][:1]
+    if not obligors:
+        return None
+    chunks, condition = content_chunks(verb, d.lexicon)
+    return _raw("demand", obligors, speaker, verb, chunks, condition, 0.65, d, events)
 
 
 # -- pledges --------------------------------------------------------------------------
