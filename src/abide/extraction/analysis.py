@@ -327,6 +327,13 @@ def _cues(
         return found
     if token.dep_ == "aux" and lemma in lex.pledge_modals:
         found.extend(_pledge_modal(token, d, events))
+    elif (
+        token.pos_ == "VERB"
+        and lemma in lex.ongoing_verbs
+        and token.tag_ in {"VBZ", "VBP", "VBG"}
+        and not any(c.dep_ == "neg" for c in token.children)
+    ):
+        found.extend(_ongoing_pledge(token, d, events))
     elif token.pos_ == "VERB" and lemma in lex.pledge_verbs:
         found.extend(_pledge_verb(token, d, events))
     elif (
@@ -716,6 +723,20 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
         return []
     chunks, condition = content_chunks(content, d.lexicon)
     return [_raw("pledge", obligors, None, verb, chunks, condition, 0.85, d, events)]
+
+
+def _ongoing_pledge(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    """"The United States is supporting all efforts to secure the release of hostages": what a
+    party says it is doing now, in its own voice, binds it like a promise (weakly)."""
+    raws = _pledge_verb(verb, d, events)
+    speaker, _ = _reported_speaker(verb, d, events)
+    own = speaker.party if speaker is not None else None
+    kept = []
+    for raw in raws:
+        if own and all(o.party == own for o in raw.obligors):
+            raw.confidence = 0.6
+            kept.append(raw)
+    return kept
 
 
 def _pledge_adjective(adj: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
