@@ -763,8 +763,10 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     content = None
     owner_tokens: list[Token] = []
     for child in noun.children:
-        if child.dep_ == "poss":
-            owner_tokens = [child]
+        if child.dep_ == "poss" or (
+            child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN" and not owner_tokens
+        ):
+            owner_tokens = [child]  # "Azerbaijan's commitment", "the U.S. commitment"
         elif child.dep_ == "prep" and child.lower_ == "of":
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None and d.resolver.resolve(pobj):
