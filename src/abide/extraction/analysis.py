@@ -617,14 +617,15 @@ def _demand_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> RawCom
 
 
 def _imperative(verb: Token, d: Discourse, events: list[SpeechEvent]) -> RawCommitment | None:
-    """"Release them immediately.": a demand on the party last named, in someone's voice."""
+    """ "Release them immediately.": a demand on the party last named, in someone's voice."""
     if any(c.dep_ in {"nsubj", "nsubjpass", "aux"} for c in verb.children):
         return None
     speaker = d.speaker_at(verb)
     if speaker is None:
         return None
     obligors = [
-        a for a in reversed(d.resolver.state.parties)
+        a
+        for a in reversed(d.resolver.state.parties)
         if a.party != speaker.party and a != d.resolver.narrator
     ][:1]
     if not obligors:
@@ -726,7 +727,7 @@ def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
 
 
 def _ongoing_pledge(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
-    """"The United States is supporting all efforts to secure the release of hostages": what a
+    """ "The United States is supporting all efforts to secure the release of hostages": what a
     party says it is doing now, in its own voice, binds it like a promise (weakly)."""
     raws = _pledge_verb(verb, d, events)
     speaker, _ = _reported_speaker(verb, d, events)
@@ -764,7 +765,9 @@ def _pledge_noun(noun: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
     owner_tokens: list[Token] = []
     for child in noun.children:
         if child.dep_ == "poss" or (
-            child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN" and not owner_tokens
+            child.dep_ in {"compound", "amod", "nmod"}
+            and child.pos_ == "PROPN"
+            and not owner_tokens
         ):
             owner_tokens = [child]  # "Azerbaijan's commitment", "the U.S. commitment"
         elif child.dep_ == "prep" and child.lower_ == "of":

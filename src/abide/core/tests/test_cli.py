@@ -48,8 +48,11 @@ def test_every_command_has_help_text(name, capsys):
 
 
 def test_every_subcommand_has_help_text(capsys):
-    for args in (["registry", "load", "--help"], ["audit", "verify", "--help"],
-                 ["eval", "extraction", "--help"]):
+    for args in (
+        ["registry", "load", "--help"],
+        ["audit", "verify", "--help"],
+        ["eval", "extraction", "--help"],
+    ):
         assert main(args) == 0
         out = capsys.readouterr().out
         assert "usage:" in out and args[1] in out

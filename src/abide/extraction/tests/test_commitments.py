@@ -161,8 +161,13 @@ def test_the_area_is_resolved_to_a_place_of_the_gazetteer(extractor):
     from abide.geo.gazetteer import Gazetteer
 
     with_places = Extractor(extractor.registry, nlp=extractor.nlp, gazetteer=Gazetteer())
-    result = to_prediction(with_places.extract(read_text(
-        "Blinken urged Aliyev to protect civilians in Stepanakert.",
-        published=dt.date(2023, 9, 27))))
+    result = to_prediction(
+        with_places.extract(
+            read_text(
+                "Blinken urged Aliyev to protect civilians in Stepanakert.",
+                published=dt.date(2023, 9, 27),
+            )
+        )
+    )
     place = result["commitments"][0]["scope"]["place"]
     assert place["country"] == "AZ" and abs(place["latitude"] - 39.82) < 0.2
