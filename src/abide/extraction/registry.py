@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-_SPACE = re.compile(r"\s+")
+from abide.registry.languages import normalise_alias as normalise
+
 _INITIAL = re.compile(r"^[A-Z]\.?$")
-
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("’", "'").replace("‘", "'")
-    return _SPACE.sub(" ", stripped).strip().casefold()
 
 
 def short_name(name: str) -> str:
@@ -167,15 +160,6 @@ class RegistrySnapshot:
                 if score and (best is None or score > best[0]):
                     best = (score, person)
         return best[1] if best else None
-
-    def title_words(self) -> set[str]:
-        """Every word that begins a role title ("president", "secretary", "minister", ...)."""
-        words = set()
-        for person in self.persons.values():
-            for role in person.roles:
-                words.add(normalise(role.title).split()[0])
-                words.add(normalise(role.title).split()[-1])
-        return words
 
 
 def _variants(key: str) -> list[str]:
