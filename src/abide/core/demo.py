@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -37,10 +38,8 @@ def load_demo(
         document.title = item["title"]
         document.publisher = item.get("publisher", "")
         document.metadata["demo"] = True
-        document_in = to_document_in(extractor.extract(document))
-        result = ingest_document(
-            document_in.__class__(**{**document_in.__dict__, "kind": item["kind"]}), actor=actor
-        )
+        document_in = replace(to_document_in(extractor.extract(document)), kind=item["kind"])
+        result = ingest_document(document_in, actor=actor)
         state = "ingested" if result.created else "already ingested"
         progress(f"{state}: {result.source.title}")
         if result.created and reviewer is not None:

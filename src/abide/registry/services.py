@@ -20,6 +20,7 @@ from abide.registry.models import (
     Category,
     Commitment,
     CommitmentKind,
+    Mode,
     Party,
     PartyAlias,
     Person,
@@ -264,8 +265,29 @@ class IngestResult:
     commitments: int = 0
 
 
-def _store_chain(statement: Statement, chain: tuple[LinkIn, ...]) -> None:
-    for position, link in enumerate(chain):
+def _create_statement(source: Source, item: StatementIn) -> Statement:
+    """Store one statement of ``source`` with its chain of attribution (not audited here)."""
+    length = len(source.text)
+    if not 0 <= item.start < item.end <= length:
+        raise RegistryError(
+            f"span {item.start}–{item.end} lies outside the text: outside the source's text "
+            f"of {length} characters"
+        )
+    if item.mode not in Mode.values:
+        raise RegistryError(f"mode: {item.mode!r} is not one of {', '.join(Mode.values)}")
+    statement = Statement(
+        source=source,
+        start=item.start,
+        end=item.end,
+        mode=item.mode,
+        speaker_person=item.speaker_person,
+        speaker_party=item.speaker_party,
+        addressee_person=item.addressee_person,
+        addressee_party=item.addressee_party,
+        date_spoken=item.date_spoken,
+    )
+    statement.save()
+    for position, link in enumerate(item.chain):
         AttributionLink.objects.create(
             statement=statement,
             position=position,
@@ -275,6 +297,7 @@ def _store_chain(statement: Statement, chain: tuple[LinkIn, ...]) -> None:
             name=link.name,
             to_person=link.to_person,
         )
+    return statement
 
 
 @transaction.atomic
@@ -306,25 +329,7 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
     )
     source.full_clean()
     source.save()
-    statements = []
-    for item in document.statements:
-        if not 0 <= item.start < item.end <= len(text):
-            raise RegistryError(
-                f"statement span {item.start}–{item.end} lies outside the text ({len(text)} chars)"
-            )
-        statement = Statement.objects.create(
-            source=source,
-            start=item.start,
-            end=item.end,
-            mode=item.mode,
-            speaker_person=item.speaker_person,
-            speaker_party=item.speaker_party,
-            addressee_person=item.addressee_person,
-            addressee_party=item.addressee_party,
-            date_spoken=item.date_spoken,
-        )
-        _store_chain(statement, item.chain)
-        statements.append(statement)
+    statements = [_create_statement(source, item) for item in document.statements]
     commitments = []
     for item in document.commitments:
         commitment = Commitment(
@@ -461,24 +466,20 @@ def add_statement(
     chain: tuple[LinkIn, ...] = (),
 ) -> Statement:
     """Add a statement by hand, from a span of the source's text."""
-    if not 0 <= start < end <= len(source.text):
-        raise RegistryError(
-            f"span {start}–{end} lies outside the source's text ({len(source.text)} characters)"
-        )
-    statement = Statement(
-        source=source,
-        start=start,
-        end=end,
-        mode=mode,
-        speaker_person=speaker_person,
-        speaker_party=speaker_party,
-        addressee_person=addressee_person,
-        addressee_party=addressee_party,
-        date_spoken=date_spoken,
+    statement = _create_statement(
+        source,
+        StatementIn(
+            start=start,
+            end=end,
+            mode=mode,
+            speaker_person=speaker_person,
+            speaker_party=speaker_party,
+            addressee_person=addressee_person,
+            addressee_party=addressee_party,
+            date_spoken=date_spoken,
+            chain=chain,
+        ),
     )
-    _full_clean(statement)
-    statement.save()
-    _store_chain(statement, chain)
     record_change(statement, actor=actor, action="create", detail={"by": "hand"})
     return statement
 
