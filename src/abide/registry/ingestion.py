@@ -82,6 +82,7 @@ def ingest_files(
     progress: Callable[[Outcome], None] = lambda outcome: None,
 ) -> Iterator[Outcome]:
     """Ingest each file in its own transaction; a file that fails is reported and skipped."""
+    rows = RegistryRows.load()
     for path in paths:
         try:
             result = ingest_file(
@@ -91,6 +92,7 @@ def ingest_files(
                 published=published,
                 publisher=publisher,
                 url=url,
+                rows=rows,
             )
             outcome = Outcome(str(path), result)
         except IngestError as exc:
@@ -107,6 +109,7 @@ def ingest_file(
     published: dt.date | None = None,
     publisher: str = "",
     url: str = "",
+    rows: RegistryRows | None = None,
 ) -> IngestResult:
     """Read, extract and store one file: one transaction, one audit entry. The same text twice
     is reported as already ingested and stores nothing."""
@@ -120,17 +123,35 @@ def ingest_file(
         document.url = url
     result = extractor.extract(document)
     try:
-        return ingest_document(to_document_in(result), actor=actor)
+        return ingest_document(to_document_in(result, rows=rows), actor=actor)
     except RegistryError as exc:
         raise IngestError(path, str(exc)) from exc
 
 
-def to_document_in(result: ExtractionResult, *, threshold: float = THRESHOLD) -> DocumentIn:
+@dataclass(frozen=True)
+class RegistryRows:
+    """The registry's rows by identifier, read once for a whole ingestion run."""
+
+    parties: dict[str, Party]
+    persons: dict[str, Person]
+    categories: dict[str, Category]
+
+    @classmethod
+    def load(cls) -> RegistryRows:
+        return cls(
+            {p.slug: p for p in Party.objects.all()},
+            {p.slug: p for p in Person.objects.all()},
+            {c.slug: c for c in Category.objects.all()},
+        )
+
+
+def to_document_in(
+    result: ExtractionResult, *, threshold: float = THRESHOLD, rows: RegistryRows | None = None
+) -> DocumentIn:
     """The extraction result as the registry's input: names become registry rows."""
     document = result.document
-    parties = {p.slug: p for p in Party.objects.all()}
-    persons = {p.slug: p for p in Person.objects.all()}
-    categories = {c.slug: c for c in Category.objects.all()}
+    rows = rows or RegistryRows.load()
+    parties, persons, categories = rows.parties, rows.persons, rows.categories
 
     def party(actor: Actor | None) -> Party | None:
         return parties.get(actor.party) if actor and actor.party else None
