@@ -96,6 +96,7 @@ class Extractor:
         cover to places; without it they stay words."""
         self.registry = registry
         self.gazetteer = gazetteer
+        self._name_patterns: dict[str, re.Pattern] | None = None
         self.nlp = nlp or shared_pipeline()
         if "abide_quotes" not in self.nlp.pipe_names:
             self.nlp.add_pipe("abide_paragraphs", before="parser")
@@ -165,19 +166,32 @@ class Extractor:
             publisher = Actor(name=agency or document.publisher)
         return {"published": document.published, "narrator": narrator, "publisher": publisher}
 
+    def _state_name_patterns(self) -> dict[str, re.Pattern]:
+        """One pattern per state or de facto authority: its name and first aliases as words
+        (built once per extractor)."""
+        if self._name_patterns is None:
+            self._name_patterns = {
+                party.id: re.compile(
+                    "|".join(
+                        rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
+                        for name in (party.name, *party.aliases[:3])
+                    )
+                )
+                for party in self.registry.parties.values()
+                if party.kind in {"state", "de_facto_authority"}
+            }
+        return self._name_patterns
+
     def _first_person_narrator(self, document: Document) -> Actor | None:
         """In a first-person text (a speech) "we" is the party the opening names most."""
         words = [w.strip(".,;:“”\"'()").lower() for w in document.body.split()]
         if sum(w in {"we", "our", "my"} for w in words) < 5:
             return None
         opening = normalise(" ".join(document.body.split()[:400]))
-        counts: dict[str, int] = {}
-        for party in self.registry.parties.values():
-            if party.kind not in {"state", "de_facto_authority"}:
-                continue
-            for name in (party.name, *party.aliases[:3]):
-                pattern = rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
-                counts[party.id] = counts.get(party.id, 0) + len(re.findall(pattern, opening))
+        counts = {
+            party_id: len(pattern.findall(opening))
+            for party_id, pattern in self._state_name_patterns().items()
+        }
         if not counts or max(counts.values()) == 0:
             return None
         best = max(counts, key=counts.get)

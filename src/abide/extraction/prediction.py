@@ -89,6 +89,7 @@ def to_prediction(result: ExtractionResult, *, threshold: float = THRESHOLD) -> 
                 "party": _party_name(q.speaker) if q.speaker else None,
                 "text": q.span.text,
                 "span": [q.span.start, q.span.end],
+                "cue": q.cue or None,
             }
             for q in result.quotes
         ],
