@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-ABIDE_APPS = ("abide.core", "abide.registry", "abide.audit", "abide.accounts")
+ABIDE_APPS = (
+    "abide.core",
+    "abide.registry",
+    "abide.observations",
+    "abide.audit",
+    "abide.accounts",
+)
 
 
 def _fail(message: str, code: int = 2) -> int:

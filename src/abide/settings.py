@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "abide.accounts",
     "abide.audit",
     "abide.registry",
+    "abide.observations",
     "abide.core",
     "abide.web",
 ]

@@ -13,7 +13,19 @@ from abide.audit.services import verify_log
 from abide.cli import abide_commands, main
 from abide.registry.models import Commitment, Party, Source
 
-EXPECTED = {"init", "serve", "demo", "registry", "audit", "version", "extract", "ingest", "eval"}
+EXPECTED = {
+    "init",
+    "serve",
+    "demo",
+    "registry",
+    "audit",
+    "version",
+    "extract",
+    "ingest",
+    "eval",
+    "import",
+    "export",
+}
 
 
 def run_abide(*args: str, env: dict | None = None, data_dir=None) -> subprocess.CompletedProcess:

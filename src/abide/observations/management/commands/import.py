@@ -1,0 +1,130 @@
+import argparse
+import sys
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from abide.core.commands import ActorCommand
+from abide.observations.importer import KINDS, ImportFailed, ImportSummary, import_file
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+class Command(ActorCommand):
+    help = (
+        "Import event data (UCDP GED, ACLED, or a CSV or GeoJSON file with a column mapping) "
+        "as observations: in batches, each committed with its progress, so that an "
+        "interrupted import resumes when run again; rows already imported are updated, "
+        "never duplicated."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("kind", choices=KINDS, help="what the files hold")
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--mapping", type=Path, metavar="MAP", help="column mapping file (needed for csv)"
+        )
+        parser.add_argument(
+            "--dataset-version",
+            dest="dataset_version",
+            metavar="VERSION",
+            help="the data set's version (default: from the file name, e.g. v23_1 -> 23.1)",
+        )
+        parser.add_argument(
+            "--batch-size", type=_positive, default=1000, help="rows per transaction (1000)"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="read and check everything, store nothing"
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="store nothing from a file that has any bad row",
+        )
+        super().add_arguments(parser)
+
+    def handle(self, *args: object, **options: object) -> None:
+        actor = self.actor(options)
+        failed = 0
+        for path in options["files"]:
+            progress = _Progress(path, self.stderr)
+            try:
+                summary = import_file(
+                    path,
+                    options["kind"],
+                    actor=actor,
+                    mapping=options["mapping"],
+                    version=options["dataset_version"],
+                    batch_size=options["batch_size"],
+                    dry_run=options["dry_run"],
+                    strict=options["strict"],
+                    on_problem=progress.problem,
+                    on_progress=progress.update,
+                )
+            except ImportFailed as exc:
+                progress.close()
+                self.stderr.write(str(exc))
+                failed += 1
+                continue
+            progress.close()
+            self._report(summary)
+            failed += bool(summary.rejected)
+        if failed:
+            raise CommandError(
+                f"{failed} of {len(options['files'])} files were not wholly imported"
+            )
+
+    def _report(self, summary: ImportSummary) -> None:
+        for name, rows in summary.unmatched_actors.items():
+            self.stderr.write(f"{summary.file}: no party matches actor {name!r} ({rows} rows)")
+        prefix = "dry run, nothing stored: " if summary.dry_run else ""
+        resumed = f", resumed after row {summary.resumed_after}" if summary.resumed_after else ""
+        self.stdout.write(
+            f"{summary.file}: {prefix}{summary.dataset}: {summary.created} created, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{summary.rejected} rejected ({summary.rows} rows{resumed})"
+        )
+
+
+class _Progress:
+    """A bar on a terminal; elsewhere a line every tenth of the file."""
+
+    def __init__(self, path: Path, stream: object) -> None:
+        self.path = path
+        self.stream = stream
+        self.bar = None
+        self.tenth = 0
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=None, unit="B", unit_scale=True, desc=path.name, file=sys.stderr, leave=False
+            )
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.update(done - self.bar.n)
+            return
+        tenth = 10 * done // total if total else 10
+        if tenth > self.tenth and tenth < 10:
+            self.tenth = tenth
+            self.stream.write(f"{self.path}: {tenth * 10}% read")
+
+    def problem(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=sys.stderr)
+        else:
+            self.stream.write(message)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,183 @@
+"""Writing a batch of imported rows: new rows inserted in bulk, changed rows updated.
+
+Inserts take the database's fastest path (``executemany`` on SQLite, ``COPY`` on PostgreSQL);
+rows already stored under the same (data set, original id) are compared and updated only
+where they differ. Callers hold the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from abide.observations.models import Observation, ObservationActor
+from abide.observations.rows import Draft
+
+#: Values of the columns that imported rows leave alone.
+DEFAULTS = {
+    "geonameid": None,
+    "reported_by_id": None,
+    "client_key": "",
+    "reliability": "",
+    "credibility": None,
+    "patrol_id": None,
+    "event_id": None,
+}
+
+#: The columns compared to tell an updated row from an unchanged one (not the timestamps).
+_SKIP = {"id", "created_at", "updated_at", *DEFAULTS}
+COMPARED = tuple(f.attname for f in Observation._meta.concrete_fields if f.attname not in _SKIP)
+INSERTED = tuple(f.attname for f in Observation._meta.concrete_fields if f.attname != "id")
+ACTOR_COLUMNS = ("observation_id", "party_id", "name", "attribution", "position")
+
+
+@dataclass
+class BatchResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(names: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in names)
+
+
+def existing_rows(dataset: str, keys: Sequence[str]) -> dict[str, dict]:
+    """The stored rows of ``dataset`` with these original ids: their compared values and
+    actors, by original id."""
+    if not keys:
+        return {}
+    rows = {
+        row["original_id"]: row
+        for row in Observation.objects.filter(dataset=dataset, original_id__in=keys).values(
+            "id", *COMPARED
+        )
+    }
+    if rows:
+        ids = {row["id"]: row for row in rows.values()}
+        for row in ids.values():
+            row["actors"] = []
+        for actor in (
+            ObservationActor.objects.filter(observation_id__in=ids)
+            .order_by("observation_id", "position")
+            .values_list("observation_id", "party_id", "name", "attribution")
+        ):
+            ids[actor[0]]["actors"].append(actor[1:])
+    return rows
+
+
+def plan(drafts: Sequence[Draft], stored: dict[str, dict]) -> tuple[list, list, int]:
+    """Split ``drafts`` into new ones, (id, draft, changed columns) to update, and the count
+    of unchanged ones."""
+    new, changed, unchanged = [], [], 0
+    for draft in drafts:
+        row = stored.get(draft.key)
+        if row is None:
+            new.append(draft)
+            continue
+        columns = [name for name in COMPARED if row[name] != draft.values[name]]
+        actors_differ = row["actors"] != list(draft.actors)
+        if columns or actors_differ:
+            changed.append((row["id"], draft, columns, actors_differ))
+        else:
+            unchanged += 1
+    return new, changed, unchanged
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({_columns(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({_columns(columns)}) VALUES ({marks})", rows)
+
+
+def _row(draft: Draft, now: object) -> tuple:
+    values = draft.values
+    adapt = connection.ops.adapt_datetimefield_value
+    postgres = connection.vendor == "postgresql"
+    out = []
+    for name in INSERTED:
+        if name in values:
+            value = values[name]
+        elif name in DEFAULTS:
+            value = DEFAULTS[name]
+        else:  # created_at, updated_at
+            value = now
+        if name == "original_row":
+            value = json.dumps(value, ensure_ascii=False)
+        elif not postgres and name in _DATETIMES:
+            value = adapt(value)
+        out.append(value)
+    return tuple(out)
+
+
+_DATETIMES = {
+    f.attname for f in Observation._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
+}
+
+
+def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
+    """Store ``drafts`` (distinct original ids) of ``dataset``; the caller's transaction."""
+    stored = existing_rows(dataset, [draft.key for draft in drafts])
+    new, changed, unchanged = plan(drafts, stored)
+    result = BatchResult(unchanged=unchanged)
+    now = timezone.now()
+    if new:
+        _insert_rows(_table(Observation), INSERTED, [_row(draft, now) for draft in new])
+        ids = dict(
+            Observation.objects.filter(
+                dataset=dataset, original_id__in=[draft.key for draft in new]
+            ).values_list("original_id", "id")
+        )
+        result.created = [ids[draft.key] for draft in new]
+        _insert_rows(
+            _table(ObservationActor),
+            ACTOR_COLUMNS,
+            [
+                (ids[draft.key], party, name, attribution, position)
+                for draft in new
+                for position, (party, name, attribution) in enumerate(draft.actors)
+            ],
+        )
+    if changed:
+        _update(changed, now)
+        result.updated = [pk for pk, *_ in changed]
+    return result
+
+
+def _update(changed: list, now: object) -> None:
+    by_columns: dict[tuple[str, ...], list[Observation]] = {}
+    for pk, draft, columns, _ in changed:
+        if columns:
+            values = {name: draft.values[name] for name in columns}
+            by_columns.setdefault(tuple(columns), []).append(
+                Observation(id=pk, updated_at=now, **values)
+            )
+    for columns, objects in by_columns.items():
+        Observation.objects.bulk_update(objects, [*columns, "updated_at"])
+    renewed = [(pk, draft) for pk, draft, _, actors_differ in changed if actors_differ]
+    if renewed:
+        ObservationActor.objects.filter(observation_id__in=[pk for pk, _ in renewed]).delete()
+        _insert_rows(
+            _table(ObservationActor),
+            ACTOR_COLUMNS,
+            [
+                (pk, party, name, attribution, position)
+                for pk, draft in renewed
+                for position, (party, name, attribution) in enumerate(draft.actors)
+            ],
+        )
