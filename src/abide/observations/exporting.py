@@ -1,0 +1,311 @@
+"""Observations out of abide: filtered, streamed as CSV or GeoJSON in constant memory.
+
+Rows are read with ``QuerySet.iterator`` and written one at a time; the actors of each chunk
+of rows come in one query. Nothing holds the whole export, so a million rows cost what a few
+thousand do. ``public=True`` gives what may leave the mission: public observations only, with
+coordinates coarsened to each observation's public precision.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, Literal, TextIO
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from abide.observations.models import (
+    PUBLIC_DECIMALS,
+    Direction,
+    Observation,
+    ObservationActor,
+    Sensitivity,
+    Status,
+    SubType,
+)
+from abide.registry.models import Category
+
+Format = Literal["csv", "geojson"]
+FORMATS: tuple[Format, ...] = ("csv", "geojson")
+
+#: Rows read from the database at a time, and the size of each batch of actors fetched.
+CHUNK_SIZE = 2000
+
+#: The columns of the CSV and the properties of each GeoJSON feature, in order.
+COLUMNS = (
+    "id",
+    "observed_start",
+    "observed_end",
+    "time_precision",
+    "reported_at",
+    "latitude",
+    "longitude",
+    "place_precision",
+    "country",
+    "admin1",
+    "admin2",
+    "place_name",
+    "category",
+    "subtype",
+    "direction",
+    "casualties_low",
+    "casualties_best",
+    "casualties_high",
+    "casualties_civilian",
+    "casualties_combatant",
+    "casualties_unknown",
+    "actors",
+    "narrative",
+    "status",
+    "reliability",
+    "credibility",
+    "sensitivity",
+    "reporter_kind",
+    "dataset",
+    "dataset_version",
+    "original_id",
+    "event_id",
+)
+
+#: Separates the actors of one observation in the ``actors`` column.
+ACTOR_SEPARATOR = "; "
+
+# The database fields read for each row (never ``original_row``: it stays inside abide).
+_FIELDS = (
+    "id",
+    "observed_start",
+    "observed_end",
+    "time_precision",
+    "reported_at",
+    "latitude",
+    "longitude",
+    "place_precision",
+    "country",
+    "admin1",
+    "admin2",
+    "place_name",
+    "category__slug",
+    "subtype__slug",
+    "direction",
+    "casualties_low",
+    "casualties_best",
+    "casualties_high",
+    "casualties_civilian",
+    "casualties_combatant",
+    "casualties_unknown",
+    "narrative",
+    "status",
+    "reliability",
+    "credibility",
+    "sensitivity",
+    "public_precision",
+    "reporter_kind",
+    "dataset",
+    "dataset_version",
+    "original_id",
+    "event_id",
+)
+
+
+class FilterError(ValueError):
+    """A filter value that selects nothing because it names nothing; ``field`` says which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def filter_observations(
+    queryset: QuerySet[Observation],
+    *,
+    category: str | None = None,
+    subtype: str | None = None,
+    country: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    status: str | None = None,
+    dataset: str | None = None,
+    sensitivity: str | None = None,
+    direction: str | None = None,
+) -> QuerySet[Observation]:
+    """``queryset`` narrowed to the observations matching every filter given.
+
+    ``since`` and ``until`` are days, both included, of the start of the observation (in the
+    current time zone). A category or sub-type is given by its identifier (slug); an unknown
+    one, or any other value that cannot match, raises :class:`FilterError` (a ``ValueError``).
+    """
+    if category:
+        found = Category.objects.filter(slug=category).first()
+        if found is None:
+            known = ", ".join(Category.objects.order_by("position").values_list("slug", flat=True))
+            raise FilterError(
+                "category",
+                _("unknown category %(slug)r (known: %(known)s)")
+                % {"slug": category, "known": known},
+            )
+        queryset = queryset.filter(category=found)
+    if subtype:
+        kind = SubType.objects.select_related("category").filter(slug=subtype).first()
+        if kind is None:
+            raise FilterError(
+                "subtype",
+                _("unknown sub-type %(slug)r (see the sub-types of each category)")
+                % {"slug": subtype},
+            )
+        if category and kind.category.slug != category:
+            raise FilterError(
+                "subtype",
+                _("sub-type %(slug)r belongs to category %(category)r, not %(given)r")
+                % {"slug": subtype, "category": kind.category.slug, "given": category},
+            )
+        queryset = queryset.filter(subtype=kind)
+    if country:
+        code = country.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise FilterError(
+                "country",
+                _("%(value)r is not a two-letter country code (ISO 3166-1)") % {"value": country},
+            )
+        queryset = queryset.filter(country=code)
+    if since is not None:
+        queryset = queryset.filter(observed_start__gte=_start_of(since))
+    if until is not None:
+        if since is not None and until < since:
+            raise FilterError(
+                "until",
+                _("%(until)s is before the start date %(since)s")
+                % {"until": until.isoformat(), "since": since.isoformat()},
+            )
+        queryset = queryset.filter(observed_start__lt=_start_of(until + dt.timedelta(days=1)))
+    for field, value, choices in (
+        ("status", status, Status),
+        ("sensitivity", sensitivity, Sensitivity),
+        ("direction", direction, Direction),
+    ):
+        if value:
+            if value not in choices.values:
+                raise FilterError(
+                    field,
+                    _("unknown value %(value)r (choose from %(choices)s)")
+                    % {"value": value, "choices": ", ".join(choices.values)},
+                )
+            queryset = queryset.filter(**{field: value})
+    if dataset:
+        queryset = queryset.filter(dataset=dataset)
+    return queryset
+
+
+def export_observations(
+    queryset: QuerySet[Observation],
+    out: TextIO,
+    *,
+    format: Format,
+    public: bool = False,
+) -> int:
+    """Write the observations of ``queryset``, in its order, to ``out``; return how many.
+
+    ``format`` is "csv" (a header row, then one row per observation) or "geojson" (a
+    FeatureCollection, one Point feature per observation, ``null`` geometry where there are no
+    coordinates). With ``public``, only public observations are written and their coordinates
+    are rounded to their public precision, or left out where it is "hidden".
+    """
+    if format not in FORMATS:
+        raise ValueError(
+            _("unknown format %(format)r (choose from %(choices)s)")
+            % {"format": format, "choices": ", ".join(FORMATS)}
+        )
+    if public:
+        queryset = queryset.filter(sensitivity=Sensitivity.PUBLIC)
+    records = _records(queryset, public=public)
+    if format == "csv":
+        return _write_csv(records, out)
+    return _write_geojson(records, out)
+
+
+def public_point(
+    latitude: float | None, longitude: float | None, public_precision: str
+) -> tuple[float | None, float | None]:
+    """The coordinates as shown outside the mission: rounded to the grid of the precision."""
+    if latitude is None or longitude is None or public_precision not in PUBLIC_DECIMALS:
+        return None, None
+    decimals = PUBLIC_DECIMALS[public_precision]
+    if decimals is None:
+        return latitude, longitude
+    return round(latitude, decimals), round(longitude, decimals)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    if isinstance(day, dt.datetime):
+        return day if timezone.is_aware(day) else timezone.make_aware(day)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _actors_of(ids: list[int]) -> dict[int, list[str]]:
+    """The actors of these observations, in their order: the party's slug, else the name."""
+    actors: dict[int, list[str]] = {}
+    rows = (
+        ObservationActor.objects.filter(observation_id__in=ids)
+        .order_by("observation_id", "position", "id")
+        .values_list("observation_id", "party__slug", "name")
+    )
+    for observation_id, party, name in rows:
+        actors.setdefault(observation_id, []).append(party or name)
+    return actors
+
+
+def _records(queryset: QuerySet[Observation], *, public: bool) -> Iterator[dict[str, Any]]:
+    """One dict per observation, keyed by ``COLUMNS``, ready to write."""
+    rows = queryset.values(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in _chunks(rows, CHUNK_SIZE):
+        actors = _actors_of([row["id"] for row in chunk])
+        for row in chunk:
+            if public:
+                row["latitude"], row["longitude"] = public_point(
+                    row["latitude"], row["longitude"], row["public_precision"]
+                )
+            row["category"] = row.pop("category__slug")
+            row["subtype"] = row.pop("subtype__slug")
+            row["actors"] = ACTOR_SEPARATOR.join(actors.get(row["id"], ()))
+            for field in ("observed_start", "observed_end", "reported_at"):
+                row[field] = row[field].isoformat()
+            yield {column: row[column] for column in COLUMNS}
+
+
+def _write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    count = 0
+    for record in records:
+        writer.writerow(record.values())
+        count += 1
+    return count
+
+
+def _write_geojson(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    out.write('{"type": "FeatureCollection", "features": [\n')
+    count = 0
+    for record in records:
+        geometry = None
+        if record["latitude"] is not None and record["longitude"] is not None:
+            geometry = {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]}
+        feature = {
+            "type": "Feature",
+            "id": record["id"],
+            "geometry": geometry,
+            "properties": record,
+        }
+        out.write((",\n" if count else "") + json.dumps(feature, ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count
