@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from abide.observations.models import (
     PUBLIC_DECIMALS,
+    PUBLIC_HIDDEN_NAMES,
     Direction,
     Observation,
     ObservationActor,
@@ -274,6 +275,8 @@ def _records(queryset: QuerySet[Observation], *, public: bool) -> Iterator[dict[
                 row["latitude"], row["longitude"] = public_point(
                     row["latitude"], row["longitude"], row["public_precision"]
                 )
+                for name in PUBLIC_HIDDEN_NAMES.get(row["public_precision"], ()):
+                    row[name] = ""
             row["category"] = row.pop("category__slug")
             row["subtype"] = row.pop("subtype__slug")
             row["actors"] = ACTOR_SEPARATOR.join(actors.get(row["id"], ()))

@@ -57,6 +57,15 @@ class PublicPrecision(models.TextChoices):
 
 #: Decimal places of a coordinate rounded to each public precision.
 PUBLIC_DECIMALS = {"exact": None, "1km": 2, "10km": 1, "100km": 0}
+#: Place names finer than each public precision: left out with the coordinates they would give
+#: away (a village named next to coordinates rounded to 10 km).
+PUBLIC_HIDDEN_NAMES = {
+    "exact": (),
+    "1km": (),
+    "10km": ("place_name",),
+    "100km": ("place_name", "admin2"),
+    "hidden": ("place_name", "admin2", "admin1"),
+}
 
 
 class Status(models.TextChoices):

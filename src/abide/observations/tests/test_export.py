@@ -346,6 +346,33 @@ def test_public_hides_the_place_of_a_hidden_observation(starter_registry):
     assert internal["latitude"] == "40.12345"
 
 
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [
+        ("1km", ("Martuni", "Khojavend", "Karabakh")),
+        ("10km", ("", "Khojavend", "Karabakh")),
+        ("100km", ("", "", "Karabakh")),
+        ("hidden", ("", "", "")),
+    ],
+)
+def test_public_leaves_out_place_names_finer_than_the_public_precision(
+    starter_registry, precision, shown
+):
+    create(
+        sensitivity="public",
+        public_precision=precision,
+        latitude=39.79,
+        longitude=47.11,
+        place_name="Martuni",
+        admin2="Khojavend",
+        admin1="Karabakh",
+    )
+    (row,) = csv_rows(export(public=True)[1])
+    assert (row["place_name"], row["admin2"], row["admin1"]) == shown
+    (internal,) = csv_rows(export()[1])
+    assert internal["place_name"] == "Martuni"
+
+
 def test_public_export_carries_no_original_row(shelling):
     for format in ("csv", "geojson"):
         count, text = export(format=format, public=True)
