@@ -317,7 +317,7 @@ def test_a_csv_with_a_column_mapping_imports(tmp_path, analyst):
         "A3,05/05/2024,39.6,46.6,Lachin,AZE,Unknown,,parade\n",
         encoding="utf-8",
     )
-    summary, problems = run(data, "csv", analyst, mapping=mapping)
+    _summary, problems = run(data, "csv", analyst, mapping=mapping)
     assert problems == [f"{data}:4: kind: no category for 'parade'"]
     shelling = Observation.objects.get(dataset="mission-log", original_id="A1")
     assert (shelling.subtype.slug, shelling.country, shelling.sensitivity) == (
@@ -362,7 +362,7 @@ def test_a_geojson_file_with_a_mapping_takes_its_points(tmp_path, analyst):
     features = [
         {
             "type": "Feature",
-            "properties": {"ref": n, "day": "2024-05-0%d" % n, "note": "Convoy stopped"},
+            "properties": {"ref": n, "day": f"2024-05-0{n}", "note": "Convoy stopped"},
             "geometry": {"type": "Point", "coordinates": [46.75, 39.75 + n / 100]},
         }
         for n in (1, 2)
@@ -376,7 +376,39 @@ def test_a_geojson_file_with_a_mapping_takes_its_points(tmp_path, analyst):
     )
     data = tmp_path / "points.geojson"
     data.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
-    summary, problems = run(data, "geojson", analyst, mapping=mapping)
+    _summary, problems = run(data, "geojson", analyst, mapping=mapping)
     assert problems == [f"{data}:feature 3: latitude: 95 is outside -90..90"]
     point = Observation.objects.get(dataset="partner-points", original_id="2")
     assert (point.latitude, point.longitude, point.subtype.slug) == (39.77, 46.75, "convoy_blocked")
+
+
+def test_memory_does_not_grow_with_the_file(tmp_path, analyst):
+    import tracemalloc
+
+    def peak(rows: int) -> int:
+        path = write_ucdp(tmp_path / f"ged{rows}.csv", [ucdp_row(n) for n in range(rows)])
+        Observation.objects.all().delete()
+        tracemalloc.start()
+        try:
+            run(path, "ucdp", analyst, batch_size=250)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1_000), peak(5_000)
+    assert Observation.objects.count() == 5_000
+    assert large < 1.3 * small, (small, large)
+
+
+def test_the_command_shows_its_progress_and_its_summary(tmp_path, analyst, capsys):
+    path = write_ucdp(tmp_path / "ged.csv", [ucdp_row(n) for n in range(1, 2001)])
+    assert main(["import", "ucdp", str(path), "--batch-size", "100"]) == 0
+    captured = capsys.readouterr()
+    assert f"{path}: 50% read" in captured.err
+    assert captured.out == (
+        f"{path}: ucdp-ged: 2000 created, 0 updated, 0 unchanged, 0 rejected (2000 rows)\n"
+    )
+    assert main(["import", "ucdp", str(path), "--dry-run"]) == 0
+    assert "dry run, nothing stored: ucdp-ged: 0 created, 0 updated, 2000 unchanged" in (
+        capsys.readouterr().out
+    )

@@ -74,6 +74,13 @@ class Command(ActorCommand):
                 self.stderr.write(str(exc))
                 failed += 1
                 continue
+            except KeyboardInterrupt:
+                progress.close()
+                self.stderr.write(
+                    f"{path}: interrupted; the batches already committed are kept, and "
+                    "importing the file again resumes after them"
+                )
+                sys.exit(130)
             progress.close()
             self._report(summary)
             failed += bool(summary.rejected)
