@@ -69,6 +69,9 @@ TEMPLATES = [
 DATABASES = {"default": env.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+#: The largest evidence file accepted, in bytes (50 MiB).
+ABIDE_EVIDENCE_MAX_BYTES = env.envint("ABIDE_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.observations.models import (
-    PUBLIC_DECIMALS,
     PUBLIC_HIDDEN_NAMES,
     Direction,
     Observation,
@@ -28,6 +27,7 @@ from abide.observations.models import (
     Sensitivity,
     Status,
     SubType,
+    rounded_point,
 )
 from abide.registry.models import Category
 
@@ -228,18 +228,6 @@ def export_observations(
     return _write_geojson(records, out)
 
 
-def public_point(
-    latitude: float | None, longitude: float | None, public_precision: str
-) -> tuple[float | None, float | None]:
-    """The coordinates as shown outside the mission: rounded to the grid of the precision."""
-    if latitude is None or longitude is None or public_precision not in PUBLIC_DECIMALS:
-        return None, None
-    decimals = PUBLIC_DECIMALS[public_precision]
-    if decimals is None:
-        return latitude, longitude
-    return round(latitude, decimals), round(longitude, decimals)
-
-
 def _start_of(day: dt.date) -> dt.datetime:
     if isinstance(day, dt.datetime):
         return day if timezone.is_aware(day) else timezone.make_aware(day)
@@ -272,7 +260,7 @@ def _records(queryset: QuerySet[Observation], *, public: bool) -> Iterator[dict[
         actors = _actors_of([row["id"] for row in chunk])
         for row in chunk:
             if public:
-                row["latitude"], row["longitude"] = public_point(
+                row["latitude"], row["longitude"] = rounded_point(
                     row["latitude"], row["longitude"], row["public_precision"]
                 )
                 for name in PUBLIC_HIDDEN_NAMES.get(row["public_precision"], ()):

@@ -57,6 +57,19 @@ class PublicPrecision(models.TextChoices):
 
 #: Decimal places of a coordinate rounded to each public precision.
 PUBLIC_DECIMALS = {"exact": None, "1km": 2, "10km": 1, "100km": 0}
+def rounded_point(
+    latitude: float | None, longitude: float | None, public_precision: str
+) -> tuple[float | None, float | None]:
+    """Coordinates as shown outside the mission: rounded to the grid of the precision;
+    (None, None) when hidden, unknown, or without a point."""
+    if latitude is None or longitude is None or public_precision not in PUBLIC_DECIMALS:
+        return None, None
+    decimals = PUBLIC_DECIMALS[public_precision]
+    if decimals is None:
+        return latitude, longitude
+    return round(latitude, decimals), round(longitude, decimals)
+
+
 #: Place names finer than each public precision: left out with the coordinates they would give
 #: away (a village named next to coordinates rounded to 10 km).
 PUBLIC_HIDDEN_NAMES = {

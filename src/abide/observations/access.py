@@ -1,0 +1,100 @@
+"""Who may see and do what with observations. Views, API handlers and commands ask here only."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from abide.accounts.access import MISSION_READERS, AnyUser
+from abide.accounts.models import Role
+from abide.observations.models import (
+    Observation,
+    Sensitivity,
+    Status,
+    rounded_point,
+)
+
+#: Roles that report what they saw (the mission's own people and its partners).
+REPORTERS = (Role.OBSERVER, Role.PARTNER, Role.ANALYST, Role.HEAD_OF_MISSION)
+#: Roles that verify, grade and link observations into events.
+VERIFIERS = (Role.ANALYST, Role.HEAD_OF_MISSION)
+#: Roles that record the mission's patrols.
+PATROL_RECORDERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION)
+#: Every role of the mission: all may join the discussion of what they may see.
+MISSION_ROLES = tuple(Role.values)
+#: The statuses under which a public observation is shown to everyone.
+PUBLISHED_STATUSES = (Status.CORROBORATED, Status.VERIFIED)
+
+
+def _has_role(user: AnyUser, roles: tuple[str, ...]) -> bool:
+    return bool(user.is_authenticated and user.has_role(*roles))
+
+
+def can_report_observations(user: AnyUser) -> bool:
+    return _has_role(user, REPORTERS)
+
+
+def can_verify_observations(user: AnyUser) -> bool:
+    """Change an observation's status, grade it, and link observations as one event."""
+    return _has_role(user, VERIFIERS)
+
+
+def can_record_patrols(user: AnyUser) -> bool:
+    return _has_role(user, PATROL_RECORDERS)
+
+
+def can_add_evidence(user: AnyUser, observation: Observation) -> bool:
+    """The observation's reporter, and the analysts and the head of mission."""
+    if _has_role(user, VERIFIERS):
+        return True
+    return bool(
+        _has_role(user, MISSION_ROLES)
+        and observation.reported_by_id is not None
+        and observation.reported_by_id == user.pk
+    )
+
+
+def can_comment(user: AnyUser, observation: Observation) -> bool:
+    """Anyone with a mission role, on an observation they may see."""
+    return _has_role(user, MISSION_ROLES) and can_see(user, observation)
+
+
+def can_see(user: AnyUser, observation: Observation) -> bool:
+    return get_observations_for(user).filter(pk=observation.pk).exists()
+
+
+def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
+    """The observations ``user`` may see.
+
+    Analysts, the head of mission and administrators: all. Observers: all but the restricted
+    ones, plus their own. Partners: their own reports and the public ones. Everyone else
+    (anonymous users included): public observations that are corroborated or verified.
+    """
+    observations = Observation.objects.all()
+    if _has_role(user, MISSION_READERS):
+        return observations
+    if _has_role(user, (Role.OBSERVER,)):
+        return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | Q(reported_by=user))
+    if _has_role(user, (Role.PARTNER,)):
+        return observations.filter(Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user))
+    return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+
+
+def get_observation_for(user: AnyUser, pk: int) -> Observation:
+    """One observation the user may see; 404 otherwise (whether it exists or not)."""
+    observation = get_observations_for(user).filter(pk=pk).first()
+    if observation is None:
+        raise Http404(_("no such observation"))
+    return observation
+
+
+def public_point(observation: Observation) -> tuple[float, float] | None:
+    """The point shown outside the mission: rounded to the observation's public precision.
+
+    None when the observation has no point or its public precision is "hidden".
+    """
+    latitude, longitude = rounded_point(
+        observation.latitude, observation.longitude, observation.public_precision
+    )
+    return None if latitude is None or longitude is None else (latitude, longitude)
