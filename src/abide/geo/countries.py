@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from abide.geo.gazetteer import _COUNTRY_VARIANT_FIXES, COUNTRY_NAME_VARIANTS, _read_countries
 from abide.geo.gazetteer import normalize as _normalize
@@ -48,6 +48,7 @@ def _codes() -> dict[str, str]:
     return codes
 
 
+@lru_cache(maxsize=4096)
 def country_code(name: str) -> str:
     """The ISO alpha-2 code of a country given by name, alpha-2 or alpha-3 code; "" if unknown.
 

@@ -72,6 +72,7 @@ class ActorMatcher:
         self.patterns = [re.compile(p, re.IGNORECASE) for p in data["actor_patterns"]]
         self.not_parties = [re.compile(p, re.IGNORECASE) for p in data["not_parties"]]
         self._cache: dict[str, int | None] = {}
+        self._bystanders: dict[str, bool] = {}
         #: Unmatched names in order of first appearance, with their number of occurrences.
         self.unmatched: dict[str, int] = {}
 
@@ -87,7 +88,11 @@ class ActorMatcher:
 
     def bystander(self, name: str) -> bool:
         """Whether ``name`` is of victims, crowds or the unknown rather than of an actor."""
-        return any(pattern.match(name) for pattern in self.not_parties)
+        try:
+            return self._bystanders[name]
+        except KeyError:
+            found = self._bystanders[name] = any(p.match(name) for p in self.not_parties)
+            return found
 
     def _match(self, name: str) -> int | None:
         for pattern in self.patterns:

@@ -57,6 +57,8 @@ class PublicPrecision(models.TextChoices):
 
 #: Decimal places of a coordinate rounded to each public precision.
 PUBLIC_DECIMALS = {"exact": None, "1km": 2, "10km": 1, "100km": 0}
+
+
 def rounded_point(
     latitude: float | None, longitude: float | None, public_precision: str
 ) -> tuple[float | None, float | None]:
@@ -200,7 +202,7 @@ class Patrol(models.Model):
 class Observation(models.Model):
     """One report of something seen: when, where, what, by whom, and how sure we are."""
 
-    observed_start = models.DateTimeField(_("observed from"), db_index=True)
+    observed_start = models.DateTimeField(_("observed from"))
     observed_end = models.DateTimeField(_("observed until"))
     time_precision = models.CharField(
         _("time precision"), max_length=10, choices=TimePrecision.choices
@@ -212,7 +214,7 @@ class Observation(models.Model):
     place_precision = models.CharField(
         _("place precision"), max_length=10, choices=PlacePrecision.choices
     )
-    country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
     admin1 = models.CharField(_("first-level area"), max_length=120, blank=True)
     admin2 = models.CharField(_("second-level area"), max_length=120, blank=True)
     place_name = models.CharField(_("named place"), max_length=200, blank=True)
@@ -220,7 +222,11 @@ class Observation(models.Model):
     geonameid = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True)
 
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="observations", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        verbose_name=_("category"),
+        db_index=False,  # the index on (category, observed_start) serves
     )
     subtype = models.ForeignKey(
         SubType,
@@ -229,6 +235,7 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
         verbose_name=_("sub-type"),
+        db_index=False,  # filtered with its category, whose index serves
     )
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
 
@@ -250,6 +257,7 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
         verbose_name=_("reporting user"),
+        db_index=False,  # a partial index: most rows (imported ones) have none
     )
     #: A key chosen by the reporting client, so that a retried submission is stored once.
     client_key = models.CharField(_("client key"), max_length=100, blank=True, default="")
@@ -281,6 +289,7 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
         verbose_name=_("patrol"),
+        db_index=False,  # a partial index: most rows (imported ones) have none
     )
     event = models.ForeignKey(
         Event,
@@ -289,12 +298,17 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
         verbose_name=_("event"),
+        db_index=False,  # a partial index: most rows (imported ones) have none
     )
 
     #: Provenance of an imported row: the data set, its version, the row's own id and the row.
     dataset = models.CharField(_("data set"), max_length=40, blank=True)
     dataset_version = models.CharField(_("data set version"), max_length=40, blank=True)
-    original_id = models.CharField(_("original id"), max_length=60, blank=True)
+    #: NULL for an observation that was not imported: the unique (data set, original id)
+    #: then binds imported rows only, and its index serves the importer's lookups.
+    original_id = models.CharField(  # noqa: DJ001
+        _("original id"), max_length=60, null=True, blank=True
+    )
     original_row = models.JSONField(_("original row"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -309,7 +323,6 @@ class Observation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "original_id"],
-                condition=~Q(original_id=""),
                 name="observation_unique_original_row",
             ),
             models.UniqueConstraint(
@@ -327,7 +340,17 @@ class Observation(models.Model):
                 name="observation_point_on_earth",
             ),
         ]
-        indexes = [models.Index(fields=["category", "observed_start"])]
+        indexes = [
+            models.Index(fields=["category", "observed_start"]),
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=Q(**{f"{name}__isnull": False}),
+                    name=f"observation_{name}",
+                )
+                for name in ("reported_by", "patrol", "event")
+            ),
+        ]
 
     def __str__(self) -> str:
         where = self.place_name or self.admin1 or self.country

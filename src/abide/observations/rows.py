@@ -117,7 +117,12 @@ def coordinate(
 
 
 def count(record: Mapping[str, str], column: str) -> int | None:
-    text = (record.get(column) or "").strip()
+    text = record.get(column)
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return int(text)
+    text = text.strip()
     if not text:
         return None
     try:

@@ -7,9 +7,12 @@ where they differ. Callers hold the transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -57,9 +60,9 @@ def existing_rows(dataset: str, keys: Sequence[str]) -> dict[str, dict]:
         return {}
     rows = {
         row["original_id"]: row
-        for row in Observation.objects.filter(dataset=dataset, original_id__in=keys).values(
-            "id", *COMPARED
-        )
+        for row in Observation.objects.filter(dataset=dataset, original_id__in=keys)
+        .order_by()
+        .values("id", *COMPARED)
     }
     if rows:
         ids = {row["id"]: row for row in rows.values()}
@@ -105,29 +108,52 @@ def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({_columns(columns)}) VALUES ({marks})", rows)
 
 
-def _row(draft: Draft, now: object) -> tuple:
-    values = draft.values
-    adapt = connection.ops.adapt_datetimefield_value
-    postgres = connection.vendor == "postgresql"
-    out = []
-    for name in INSERTED:
-        if name in values:
-            value = values[name]
-        elif name in DEFAULTS:
-            value = DEFAULTS[name]
-        else:  # created_at, updated_at
-            value = now
-        if name == "original_row":
-            value = json.dumps(value, ensure_ascii=False)
-        elif not postgres and name in _DATETIMES:
-            value = adapt(value)
-        out.append(value)
-    return tuple(out)
-
-
-_DATETIMES = {
+_DATETIMES = frozenset(
     f.attname for f in Observation._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
-}
+)
+#: The columns a draft gives, in the order of :data:`INSERTED`, then the defaults, then the
+#: two timestamps.
+_DRAFT_COLUMNS = tuple(name for name in INSERTED if name not in DEFAULTS and name not in _SKIP)
+_DEFAULT_VALUES = tuple(DEFAULTS[name] for name in INSERTED if name in DEFAULTS)
+_ORDER = (
+    *_DRAFT_COLUMNS,
+    *(name for name in INSERTED if name in DEFAULTS),
+    "created_at",
+    "updated_at",
+)
+
+
+@lru_cache(maxsize=8192)
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """A datetime as Django stores it in SQLite: naive UTC, ISO with a space."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _rows(drafts: Sequence[Draft], now: dt.datetime) -> list[tuple]:
+    """The drafts' values in the order of :data:`_ORDER`, adapted for the database."""
+    postgres = connection.vendor == "postgresql"
+    stamp = now if postgres else _sqlite_datetime(now)
+    tail = [*_DEFAULT_VALUES, stamp, stamp]
+    adapted = [(_DRAFT_COLUMNS.index("original_row"), _json)]
+    if not postgres:
+        adapted += [
+            (_DRAFT_COLUMNS.index(name), _sqlite_datetime)
+            for name in _DATETIMES
+            if name in _DRAFT_COLUMNS
+        ]
+    take = itemgetter(*_DRAFT_COLUMNS)
+    rows = []
+    for draft in drafts:
+        row = list(take(draft.values))
+        for position, adapt in adapted:
+            row[position] = adapt(row[position])
+        row += tail
+        rows.append(row)
+    return rows
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
@@ -137,11 +163,13 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
     result = BatchResult(unchanged=unchanged)
     now = timezone.now()
     if new:
-        _insert_rows(_table(Observation), INSERTED, [_row(draft, now) for draft in new])
+        _insert_rows(_table(Observation), _ORDER, _rows(new, now))
         ids = dict(
             Observation.objects.filter(
                 dataset=dataset, original_id__in=[draft.key for draft in new]
-            ).values_list("original_id", "id")
+            )
+            .order_by()
+            .values_list("original_id", "id")
         )
         result.created = [ids[draft.key] for draft in new]
         _insert_rows(
