@@ -38,7 +38,13 @@ from abide.observations.rows import (
     ucdp_converter,
 )
 from abide.observations.sources import Source, open_source
-from abide.observations.writing import BatchResult, existing_rows, plan, write_batch
+from abide.observations.writing import (
+    BatchResult,
+    Statistics,
+    existing_rows,
+    plan,
+    write_batch,
+)
 from abide.registry.languages import normalise_alias
 from abide.registry.models import Category, Party, PartyAlias
 
@@ -283,6 +289,7 @@ class _Batch:
         self.actor = actor
         self.dry_run = dry_run
         self.drafts: dict[str, Draft] = {}
+        self.statistics = Statistics()
         self.records = 0
         self.rejected = 0
         self.first_row = summary.rows + 1
@@ -304,6 +311,7 @@ class _Batch:
             with transaction.atomic():
                 result = write_batch(self.dataset, drafts) if drafts else BatchResult()
                 self._commit(result, last)
+            self.statistics.wrote(len(result.created))
         self.drafts = {}
         self.records = self.rejected = 0
         self.first_row = self.summary.rows + 1

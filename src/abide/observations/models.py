@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from abide.registry.models import Category, Named, Party
 
@@ -207,7 +208,7 @@ class Observation(models.Model):
     time_precision = models.CharField(
         _("time precision"), max_length=10, choices=TimePrecision.choices
     )
-    reported_at = models.DateTimeField(_("reported"))
+    reported_at = models.DateTimeField(_("time reported"))
 
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -360,8 +361,15 @@ class Observation(models.Model):
 class ObservationActor(models.Model):
     """An actor named in an observation: a registry party when matched, and the name as given."""
 
+    #: Without a database constraint: actors are written only with their observation, in
+    #: its transaction, and deleted with it; PostgreSQL's deferred check of every imported
+    #: actor row would otherwise cost more than writing it.
     observation = models.ForeignKey(
-        Observation, on_delete=models.CASCADE, related_name="actors", verbose_name=_("observation")
+        Observation,
+        on_delete=models.CASCADE,
+        related_name="actors",
+        verbose_name=_("observation"),
+        db_constraint=False,
     )
     party = models.ForeignKey(
         Party,
@@ -379,8 +387,8 @@ class ObservationActor(models.Model):
 
     class Meta:
         ordering = ["observation", "position"]
-        verbose_name = _("actor")
-        verbose_name_plural = _("actors")
+        verbose_name = pgettext_lazy("who acted in an event", "actor")
+        verbose_name_plural = pgettext_lazy("who acted in an event", "actors")
 
     def __str__(self) -> str:
         return self.name
@@ -485,7 +493,7 @@ class ImportRun(models.Model):
 
     class State(models.TextChoices):
         RUNNING = "running", _("running or interrupted")
-        FINISHED = "finished", _("finished")
+        FINISHED = "finished", pgettext_lazy("state of an import", "finished")
 
     dataset = models.CharField(_("data set"), max_length=40)
     file_name = models.CharField(_("file"), max_length=500)
@@ -493,12 +501,12 @@ class ImportRun(models.Model):
     file_size = models.PositiveBigIntegerField(_("size in bytes"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("time finished"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
