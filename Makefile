@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test messages bench clean
+.PHONY: demo test messages bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/extraction
+	$(BIN)/python bench/import
+
+bench-import: $(VENV)/.installed
+	$(BIN)/python bench/import
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
