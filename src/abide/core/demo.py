@@ -1,4 +1,5 @@
-"""The demo data set: documents written for abide, ingested through the extractor."""
+"""The demo data set: documents written for abide, ingested through the extractor, and the
+observations of an imagined mission, recorded through the observation services."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import yaml
 
 from abide.accounts.models import User
 from abide.extraction import Extractor, read_text
+from abide.observations.models import Patrol
+from abide.observations.services import record_patrol, report_observation, transition
 from abide.registry.ingestion import make_extractor, to_document_in
 from abide.registry.models import Commitment
 from abide.registry.services import IngestResult, confirm_commitment, ingest_document
@@ -49,3 +52,55 @@ def load_demo(
             progress(f"confirmed {len(commitments)} commitments as {reviewer.username}")
         results.append(result)
     return results
+
+
+def _moment(value: object) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def load_demo_observations(
+    *, observer: User, analyst: User, progress: Callable[[str], None] = lambda m: None
+) -> int:
+    """Record the demo patrols and observations (each once) as ``observer``; ``analyst``
+    moves those that say so through verification. Returns the number newly recorded."""
+    raw = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    patrols = {}
+    for item in raw.get("patrols", []):
+        started = _moment(item["started"])
+        patrol = Patrol.objects.filter(team=item["team"], started_at=started).first()
+        if patrol is None:
+            patrol = record_patrol(
+                by=observer,
+                team=item["team"],
+                started_at=started,
+                ended_at=_moment(item["ended"]),
+                members=[observer],
+                area_places=item.get("places", []),
+                notes=item.get("notes", ""),
+            )
+        patrols[item["team"]] = patrol
+    created = 0
+    for item in raw.get("observations", []):
+        observation, new = report_observation(
+            by=observer,
+            client_key=item["key"],
+            patrol=patrols.get(item.get("patrol", "")),
+            category=item["category"],
+            subtype=item.get("subtype"),
+            observed_start=_moment(item["observed_start"]),
+            time_precision=item["time_precision"],
+            place_name=item.get("place", ""),
+            latitude=item.get("latitude"),
+            longitude=item.get("longitude"),
+            actors=item.get("actors", []),
+            narrative=item["narrative"],
+            sensitivity=item["sensitivity"],
+            public_precision=item["public_precision"],
+        )
+        if new:
+            created += 1
+            if "status" in item:
+                status, reason = item["status"]
+                transition(observation, status, by=analyst, reason=reason)
+    progress(f"recorded {created} demo observations")
+    return created

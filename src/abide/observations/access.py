@@ -40,6 +40,11 @@ def can_verify_observations(user: AnyUser) -> bool:
     return _has_role(user, VERIFIERS)
 
 
+def can_import_observations(user: AnyUser) -> bool:
+    """Import event data sets: the analysts, the head of mission, administrators."""
+    return _has_role(user, (*VERIFIERS, Role.ADMINISTRATOR))
+
+
 def can_record_patrols(user: AnyUser) -> bool:
     return _has_role(user, PATROL_RECORDERS)
 

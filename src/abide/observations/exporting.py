@@ -2,8 +2,8 @@
 
 Rows are read with ``QuerySet.iterator`` and written one at a time; the actors of each chunk
 of rows come in one query. Nothing holds the whole export, so a million rows cost what a few
-thousand do. ``public=True`` gives what may leave the mission: public observations only, with
-coordinates coarsened to each observation's public precision.
+thousand do. ``public=True`` gives what may leave the mission: what everyone may see (public
+observations, corroborated or verified), with places coarsened to their public precision.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, Literal, TextIO
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from abide.observations.access import get_observations_for
 from abide.observations.models import (
     PUBLIC_HIDDEN_NAMES,
     Direction,
@@ -212,8 +214,9 @@ def export_observations(
 
     ``format`` is "csv" (a header row, then one row per observation) or "geojson" (a
     FeatureCollection, one Point feature per observation, ``null`` geometry where there are no
-    coordinates). With ``public``, only public observations are written and their coordinates
-    are rounded to their public precision, or left out where it is "hidden".
+    coordinates). With ``public``, only what everyone may see is written (public observations,
+    corroborated or verified), with coordinates rounded to their public precision (left out
+    where it is "hidden") and the place names finer than it left out.
     """
     if format not in FORMATS:
         raise ValueError(
@@ -221,7 +224,7 @@ def export_observations(
             % {"format": format, "choices": ", ".join(FORMATS)}
         )
     if public:
-        queryset = queryset.filter(sensitivity=Sensitivity.PUBLIC)
+        queryset = queryset & get_observations_for(AnonymousUser())
     records = _records(queryset, public=public)
     if format == "csv":
         return _write_csv(records, out)

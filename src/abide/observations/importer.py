@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
 from abide.audit.services import record_batch
+from abide.observations.access import can_import_observations
 from abide.observations.custom import read_mapping
 from abide.observations.mapping import ActorMatcher
 from abide.observations.models import ImportRun, Observation, SubType
@@ -182,6 +183,14 @@ def import_file(
     and not stored; with ``strict`` the whole file is checked first and nothing is stored
     if any row is bad. ``on_progress(bytes_read, file_size)`` follows the reading.
     """
+    if not can_import_observations(actor):
+        raise ImportFailed(
+            _(
+                "%(user)s may not import observations (analysts, the head of mission and "
+                "administrators may)"
+            )
+            % {"user": actor.get_username()}
+        )
     if batch_size < 1:
         raise ImportFailed(_("the batch size must be at least 1"))
     path = Path(path)

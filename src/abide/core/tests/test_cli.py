@@ -11,6 +11,7 @@ import pytest
 from abide.accounts.models import Role, User
 from abide.audit.services import verify_log
 from abide.cli import abide_commands, main
+from abide.observations.models import Observation, Patrol
 from abide.registry.models import Commitment, Party, Source
 
 EXPECTED = {
@@ -106,8 +107,19 @@ def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     password = out.split("password (all demo accounts):")[1].split()[0]
     assert User.objects.get(username="analyst").check_password(password)
     assert Source.objects.count() >= 2 and Commitment.objects.count() >= 8
+    assert "recorded 3 demo observations" in out
+    assert Patrol.objects.count() == 2
+    convoy = Observation.objects.get(client_key="demo-observation-1")
+    assert (convoy.status, convoy.direction, convoy.patrol.team) == (
+        "corroborated",
+        "supports",
+        "Demo team Alpha",
+    )
+    assert convoy.country == "AM" and convoy.latitude is not None
     assert main(["demo", "--no-serve"]) == 0  # a second run changes nothing
-    assert "already ingested" in capsys.readouterr().out
+    second = capsys.readouterr().out
+    assert "already ingested" in second and "recorded 0 demo observations" in second
+    assert Observation.objects.count() == 3 and Patrol.objects.count() == 2
     assert main(["audit", "verify"]) == 0
 
 

@@ -214,6 +214,7 @@ def assorted(starter_registry) -> dict[str, Observation]:
             observed_start=dt.datetime(2024, 3, 6, tzinfo=UTC),
             observed_end=dt.datetime(2024, 3, 6, 2, tzinfo=UTC),
             sensitivity="public",
+            status="corroborated",
         ),
         "blocked": create(
             category=access,
@@ -241,7 +242,7 @@ def assorted(starter_registry) -> dict[str, Observation]:
         ({"dataset": "acled"}, {"clash"}),
         ({"sensitivity": "public"}, {"convoy"}),
         ({"direction": "supports"}, {"convoy"}),
-        ({"category": "humanitarian_access", "status": "reported"}, {"convoy"}),
+        ({"category": "humanitarian_access", "status": "corroborated"}, {"convoy"}),
     ],
 )
 def test_filters_select_the_observations_matching_all_of_them(assorted, filters, expected):
@@ -325,7 +326,13 @@ def test_public_leaves_out_internal_and_restricted_observations(assorted):
 def test_public_rounds_coordinates_to_the_public_precision(
     starter_registry, precision, latitude, longitude
 ):
-    create(sensitivity="public", public_precision=precision, latitude=40.12345, longitude=46.98765)
+    create(
+        sensitivity="public",
+        status="verified",
+        public_precision=precision,
+        latitude=40.12345,
+        longitude=46.98765,
+    )
     (row,) = csv_rows(export(public=True)[1])
     assert (float(row["latitude"]), float(row["longitude"])) == (latitude, longitude)
     (feature,) = json.loads(export(format="geojson", public=True)[1])["features"]
@@ -334,7 +341,13 @@ def test_public_rounds_coordinates_to_the_public_precision(
 
 
 def test_public_hides_the_place_of_a_hidden_observation(starter_registry):
-    create(sensitivity="public", public_precision="hidden", latitude=40.12345, longitude=46.98765)
+    create(
+        sensitivity="public",
+        status="verified",
+        public_precision="hidden",
+        latitude=40.12345,
+        longitude=46.98765,
+    )
     (row,) = csv_rows(export(public=True)[1])
     assert (row["latitude"], row["longitude"]) == ("", "")
     (feature,) = json.loads(export(format="geojson", public=True)[1])["features"]
@@ -360,6 +373,7 @@ def test_public_leaves_out_place_names_finer_than_the_public_precision(
 ):
     create(
         sensitivity="public",
+        status="verified",
         public_precision=precision,
         latitude=39.79,
         longitude=47.11,
@@ -371,6 +385,14 @@ def test_public_leaves_out_place_names_finer_than_the_public_precision(
     assert (row["place_name"], row["admin2"], row["admin1"]) == shown
     (internal,) = csv_rows(export()[1])
     assert internal["place_name"] == "Martuni"
+
+
+def test_public_leaves_out_public_observations_not_yet_corroborated(starter_registry):
+    published = create(sensitivity="public", status="corroborated")
+    for status in ("reported", "disputed", "refuted"):
+        create(sensitivity="public", status=status)
+    (row,) = csv_rows(export(public=True)[1])
+    assert row["id"] == str(published.pk)
 
 
 def test_public_export_carries_no_original_row(shelling):

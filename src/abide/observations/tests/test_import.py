@@ -276,6 +276,16 @@ def test_the_command_exits_non_zero_when_rows_were_rejected(tmp_path, analyst, c
     assert "1 created" in captured.out
 
 
+def test_only_analysts_the_head_and_administrators_may_import(tmp_path, observer, partner, capsys):
+    path = write_ucdp(tmp_path / "ged.csv", [ucdp_row(1)])
+    for user in (observer, partner):
+        with pytest.raises(ImportFailed, match=f"{user.username} may not import observations"):
+            run(path, "ucdp", user)
+    assert main(["import", "ucdp", str(path), "--as", observer.username]) == 1
+    assert "may not import observations" in capsys.readouterr().err
+    assert not Observation.objects.exists()
+
+
 def test_a_csv_without_a_mapping_is_refused(tmp_path, capsys):
     path = write_ucdp(tmp_path / "ged.csv", [ucdp_row(1)])
     assert main(["import", "csv", str(path)]) == 1

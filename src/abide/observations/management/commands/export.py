@@ -101,8 +101,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public",
             action="store_true",
-            help="only public observations, with coordinates rounded to their public precision "
-            "or left out, as they may be shown outside the mission",
+            help="only what everyone may see (public observations, corroborated or verified), "
+            "with places coarsened to their public precision, as shown outside the mission",
         )
 
     def handle(self, *args: object, **options: object) -> None:
