@@ -53,6 +53,7 @@ from abide.observations.rows import (
     count,
     day_end,
     day_start,
+    fatalities_only,
     text,
 )
 
@@ -244,12 +245,7 @@ def _converter(mapping: CustomMapping, lookups: Lookups) -> Converter:
             admin1=text(record, column("admin1"), 120),
             admin2=text(record, column("admin2"), 120),
             place_name=text(record, column("place"), 200),
-            casualties_low=None,
-            casualties_best=fatalities,
-            casualties_high=None,
-            casualties_civilian=None,
-            casualties_combatant=None,
-            casualties_unknown=fatalities,
+            **fatalities_only(fatalities),
             narrative=text(record, column("narrative"), 10_000),
             sensitivity=mapping.sensitivity,
         )

@@ -78,40 +78,16 @@ COLUMNS = (
 #: Separates the actors of one observation in the ``actors`` column.
 ACTOR_SEPARATOR = "; "
 
-# The database fields read for each row (never ``original_row``: it stays inside abide).
+#: The database fields read for each row: the columns, with the slugs of category and
+#: sub-type, no actors (read per chunk), and the public precision. Never ``original_row``: it
+#: stays inside abide.
 _FIELDS = (
-    "id",
-    "observed_start",
-    "observed_end",
-    "time_precision",
-    "reported_at",
-    "latitude",
-    "longitude",
-    "place_precision",
-    "country",
-    "admin1",
-    "admin2",
-    "place_name",
-    "category__slug",
-    "subtype__slug",
-    "direction",
-    "casualties_low",
-    "casualties_best",
-    "casualties_high",
-    "casualties_civilian",
-    "casualties_combatant",
-    "casualties_unknown",
-    "narrative",
-    "status",
-    "reliability",
-    "credibility",
-    "sensitivity",
+    *(
+        {"category": "category__slug", "subtype": "subtype__slug"}.get(column, column)
+        for column in COLUMNS
+        if column != "actors"
+    ),
     "public_precision",
-    "reporter_kind",
-    "dataset",
-    "dataset_version",
-    "original_id",
-    "event_id",
 )
 
 

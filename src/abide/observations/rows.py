@@ -150,6 +150,18 @@ def text(record: Mapping[str, str], column: str, limit: int) -> str:
     return (record.get(column) or "").strip()[:limit]
 
 
+def fatalities_only(fatalities: int | None) -> dict[str, int | None]:
+    """The casualty columns of a data set that gives one figure of deaths, status unknown."""
+    return {
+        "casualties_low": None,
+        "casualties_best": fatalities,
+        "casualties_high": None,
+        "casualties_civilian": None,
+        "casualties_combatant": None,
+        "casualties_unknown": fatalities,
+    }
+
+
 def actor_list(lookups: Lookups, names: list[tuple[str, str]]) -> list[tuple[int | None, str, str]]:
     """(party id, name, attribution) for each name of an actor; ACLED joins several with ";".
 
@@ -286,12 +298,7 @@ def acled_converter(lookups: Lookups, version: str) -> Converter:
             admin1=text(record, "admin1", 120),
             admin2=text(record, "admin2", 120),
             place_name=text(record, "location", 200),
-            casualties_low=None,
-            casualties_best=fatalities,
-            casualties_high=None,
-            casualties_civilian=None,
-            casualties_combatant=None,
-            casualties_unknown=fatalities,
+            **fatalities_only(fatalities),
             narrative=text(record, "notes", 10_000),
         )
         actors = actor_list(
