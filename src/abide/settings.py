@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "abide.audit",
     "abide.registry",
     "abide.observations",
+    "abide.compliance",
     "abide.core",
     "abide.web",
 ]

@@ -1,0 +1,321 @@
+"""Which observations bear on which commitments: scopes, proposed links, and analysts' decisions.
+
+abide proposes a link (a *candidate*) when an observation has the commitment's category, falls
+inside its area, between the day it was made and its deadline, and bears on its obligor: an
+observation that undercuts compliance must name the obligor among its actors; one that
+supports it may also name no actor at all (a convoy that passed). Analysts confirm or reject
+candidates and add links by hand, saying whether the observation supports or undercuts the
+commitment and how the obligor figures in it. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from abide.accounts.models import User
+from abide.audit.services import record_batch, record_change, snapshot
+from abide.compliance.areas import area_of
+from abide.compliance.models import Bearing, Link, LinkState, ObligorRole, Scope
+from abide.geo.countries import country_code
+from abide.observations.access import can_verify_observations
+from abide.observations.models import Direction, Observation
+from abide.registry.models import Commitment, ReviewState
+
+
+def _require_linker(user: User) -> None:
+    if not can_verify_observations(user):
+        raise PermissionDenied(_("only analysts and the head of mission link observations"))
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("say why")})
+    return reason
+
+
+# --- scopes ---------------------------------------------------------------------------------
+
+
+def set_scope(
+    commitment: Commitment,
+    *,
+    by: User,
+    countries: Iterable[str] = (),
+    admin_areas: Iterable[str] = (),
+    places: Iterable[dict] = (),
+    polygon: dict | None = None,
+    population: str = "all",
+) -> Scope:
+    """Set where and to whom ``commitment`` applies; a bad value names its field."""
+    _require_linker(by)
+    errors: dict[str, str] = {}
+    codes = []
+    for name in countries:
+        code = country_code(name)
+        if not code:
+            errors["countries"] = _("unknown country %(name)r") % {"name": name}
+        codes.append(code)
+    circles = []
+    for place in places:
+        try:
+            latitude, longitude = float(place["latitude"]), float(place["longitude"])
+            radius = float(place["radius_km"])
+        except (KeyError, TypeError, ValueError):
+            errors["places"] = _("each place needs a name, latitude, longitude and radius_km")
+            continue
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or not 0 < radius <= 5000:
+            errors["places"] = _("%(name)s: coordinates or radius out of range") % {
+                "name": place.get("name", "?")
+            }
+            continue
+        circles.append(
+            {
+                "name": str(place.get("name", "")),
+                "latitude": latitude,
+                "longitude": longitude,
+                "radius_km": radius,
+            }
+        )
+    if polygon is not None:
+        try:
+            geometry = shape(polygon)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            geometry = None
+        if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            errors["polygon"] = _("a GeoJSON Polygon or MultiPolygon is needed")
+        elif not geometry.is_valid:
+            errors["polygon"] = _("invalid polygon: %(why)s") % {"why": explain_validity(geometry)}
+    areas = sorted({name.strip() for name in admin_areas if name.strip()})
+    if not (codes or areas or circles or polygon):
+        errors["countries"] = _("give at least one country, area, place or polygon")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        scope = Scope.objects.filter(commitment=commitment).first()
+        before = snapshot(scope) if scope else None
+        scope = scope or Scope(commitment=commitment)
+        scope.countries = sorted(set(codes))
+        scope.admin_areas = areas
+        scope.places = circles
+        scope.polygon = polygon
+        scope.population = (population or "all").strip()[:200]
+        scope.set_by = by
+        scope.save()
+        record_change(scope, actor=by, action="change" if before else "create", before=before)
+    commitment.scope = scope
+    return scope
+
+
+# --- proposing links ------------------------------------------------------------------------
+
+
+def _bears_on(observation: Observation, obligor_id: int | None) -> str | None:
+    """How the obligor figures in the observation, if the observation bears on it."""
+    if observation.direction not in (Direction.SUPPORTS, Direction.UNDERCUTS):
+        return None
+    parties = {actor.party_id for actor in observation.actors.all()}
+    if obligor_id in parties:
+        return ObligorRole.INVOLVED
+    if observation.direction == Direction.SUPPORTS and not parties:
+        return ObligorRole.NOT_NAMED
+    return None
+
+
+def _in_period(commitment: Commitment) -> Q:
+    condition = Q()
+    if commitment.date_made:
+        start = dt.datetime.combine(commitment.date_made, dt.time.min, tzinfo=dt.UTC)
+        condition &= Q(observed_end__gte=start)
+    if commitment.deadline:
+        end = dt.datetime.combine(commitment.deadline, dt.time.max, tzinfo=dt.UTC)
+        condition &= Q(observed_start__lte=end)
+    return condition
+
+
+def linkable_commitments() -> QuerySet[Commitment]:
+    return Commitment.objects.filter(
+        review_state=ReviewState.CONFIRMED, obligor_party__isnull=False
+    ).select_related("obligor_party", "scope")
+
+
+def propose_links(commitment: Commitment, *, actor: User) -> list[Link]:
+    """Create candidate links from ``commitment`` to the observations that may bear on it
+    and are not linked to it yet; one audit entry for them all."""
+    if commitment.review_state != ReviewState.CONFIRMED or commitment.obligor_party_id is None:
+        return []
+    area = area_of(commitment)
+    if area.empty:
+        return []
+    observations = (
+        Observation.objects.filter(category_id=commitment.category_id)
+        .filter(_in_period(commitment))
+        .filter(area.prefilter())
+        .filter(
+            Q(actors__party_id=commitment.obligor_party_id)
+            | Q(direction=Direction.SUPPORTS, actors__isnull=True)
+        )
+        .exclude(links__commitment=commitment)
+        .distinct()
+        .prefetch_related("actors")
+    )
+    links = []
+    for observation in observations.iterator(chunk_size=2000):
+        role = _bears_on(observation, commitment.obligor_party_id)
+        if role is not None and area.contains(observation):
+            links.append(
+                Link(
+                    commitment=commitment,
+                    observation=observation,
+                    state=LinkState.CANDIDATE,
+                    bearing=observation.direction,
+                    obligor_role=role,
+                )
+            )
+    return _store_candidates(links, actor)
+
+
+def propose_links_for(observation: Observation, *, actor: User) -> list[Link]:
+    """Candidate links from every confirmed commitment that ``observation`` may bear on:
+    what a new or changed observation calls for, without looking at any other."""
+    links = []
+    linked = set(observation.links.values_list("commitment_id", flat=True))
+    for commitment in linkable_commitments().filter(category_id=observation.category_id):
+        if commitment.pk in linked:
+            continue
+        role = _bears_on(observation, commitment.obligor_party_id)
+        if role is None:
+            continue
+        if (
+            not Observation.objects.filter(pk=observation.pk)
+            .filter(_in_period(commitment))
+            .exists()
+        ):
+            continue
+        area = area_of(commitment)
+        if not area.empty and area.contains(observation):
+            links.append(
+                Link(
+                    commitment=commitment,
+                    observation=observation,
+                    state=LinkState.CANDIDATE,
+                    bearing=observation.direction,
+                    obligor_role=role,
+                )
+            )
+    return _store_candidates(links, actor)
+
+
+def _store_candidates(links: list[Link], actor: User) -> list[Link]:
+    if not links:
+        return []
+    with transaction.atomic():
+        created = Link.objects.bulk_create(links)
+        record_batch(
+            actor=actor,
+            action="propose links",
+            model=Link,
+            ids=[link.pk for link in created],
+            detail={"commitments": sorted({link.commitment_id for link in created})},
+        )
+    return created
+
+
+# --- analysts' decisions --------------------------------------------------------------------
+
+
+def _decide(
+    link: Link,
+    state: str,
+    *,
+    by: User,
+    reason: str,
+    bearing: str | None = None,
+    obligor_role: str | None = None,
+) -> Link:
+    _require_linker(by)
+    reason = _reason(reason)
+    if bearing is not None and bearing not in Bearing.values:
+        raise ValidationError({"bearing": _("unknown bearing %(v)r") % {"v": bearing}})
+    if obligor_role is not None and obligor_role not in ObligorRole.values:
+        raise ValidationError({"obligor_role": _("unknown role %(v)r") % {"v": obligor_role}})
+    with transaction.atomic():
+        link = Link.objects.select_for_update().get(pk=link.pk)
+        before = snapshot(link)
+        link.state = state
+        link.bearing = bearing or link.bearing
+        link.obligor_role = obligor_role or link.obligor_role
+        link.decided_by = by
+        link.decided_at = timezone.now()
+        link.reason = reason
+        link.save()
+        record_change(link, actor=by, action=state, before=before)
+    return link
+
+
+def confirm_link(
+    link: Link,
+    *,
+    by: User,
+    reason: str,
+    bearing: str | None = None,
+    obligor_role: str | None = None,
+) -> Link:
+    """Confirm that the observation bears on the commitment (correcting how, if need be)."""
+    return _decide(
+        link, LinkState.CONFIRMED, by=by, reason=reason, bearing=bearing, obligor_role=obligor_role
+    )
+
+
+def reject_link(link: Link, *, by: User, reason: str) -> Link:
+    return _decide(link, LinkState.REJECTED, by=by, reason=reason)
+
+
+def add_link(
+    commitment: Commitment,
+    observation: Observation,
+    *,
+    by: User,
+    bearing: str,
+    obligor_role: str,
+    reason: str,
+) -> Link:
+    """Link an observation to a commitment by hand: confirmed at once, or an existing
+    candidate (or rejected link) confirmed."""
+    existing = Link.objects.filter(commitment=commitment, observation=observation).first()
+    if existing is not None:
+        return confirm_link(
+            existing, by=by, reason=reason, bearing=bearing, obligor_role=obligor_role
+        )
+    _require_linker(by)
+    reason = _reason(reason)
+    errors = {}
+    if bearing not in Bearing.values:
+        errors["bearing"] = _("unknown bearing %(v)r") % {"v": bearing}
+    if obligor_role not in ObligorRole.values:
+        errors["obligor_role"] = _("unknown role %(v)r") % {"v": obligor_role}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        link = Link.objects.create(
+            commitment=commitment,
+            observation=observation,
+            state=LinkState.CONFIRMED,
+            bearing=bearing,
+            obligor_role=obligor_role,
+            created_by=by,
+            decided_by=by,
+            decided_at=timezone.now(),
+            reason=reason,
+        )
+        record_change(link, actor=by, action="create")
+    return link
