@@ -1,0 +1,61 @@
+"""Demands and their answers: a demand is answered when its obligor makes a matching pledge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from abide.accounts.models import User
+from abide.registry.models import Commitment, CommitmentKind, ReviewState
+from abide.registry.services import link_demand_to_pledge
+
+
+def _confirmed(kind: str) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(
+        kind=kind, review_state=ReviewState.CONFIRMED, obligor_party__isnull=False
+    )
+
+
+def matching_pledge(demand: Commitment) -> Commitment | None:
+    """The first confirmed pledge of the demand's obligor in its category made on or after
+    the day of the demand (any day, when the demand's is unknown)."""
+    pledges = _confirmed(CommitmentKind.PLEDGE).filter(
+        obligor_party_id=demand.obligor_party_id, category_id=demand.category_id
+    )
+    if demand.date_made:
+        pledges = pledges.filter(date_made__gte=demand.date_made)
+    return pledges.order_by("date_made", "id").first()
+
+
+def answer_demands(*, actor: User) -> list[Commitment]:
+    """Link every unanswered confirmed demand that a pledge now answers; the demands linked."""
+    answered = []
+    for demand in _confirmed(CommitmentKind.DEMAND).filter(answered_by__isnull=True):
+        pledge = matching_pledge(demand)
+        if pledge is not None:
+            answered.append(link_demand_to_pledge(demand, pledge, actor=actor))
+    return answered
+
+
+@dataclass(frozen=True)
+class OpenDemand:
+    demand: Commitment
+    #: Days since the demand was made, on the day asked about (None when its date is unknown).
+    days_open: int | None
+
+
+def unanswered_demands(on: dt.date) -> list[OpenDemand]:
+    """Confirmed demands made by ``on`` that no pledge answers yet, the longest open first."""
+    demands = (
+        _confirmed(CommitmentKind.DEMAND)
+        .filter(answered_by__isnull=True)
+        .exclude(date_made__gt=on)
+        .select_related("obligor_party", "demanded_by_party", "category")
+    )
+    found = [
+        OpenDemand(demand, (on - demand.date_made).days if demand.date_made else None)
+        for demand in demands
+    ]
+    return sorted(found, key=lambda item: (item.days_open is None, -(item.days_open or 0)))
