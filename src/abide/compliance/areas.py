@@ -54,23 +54,25 @@ class Area:
         return condition
 
     def contains(self, observation: Observation) -> bool:
-        if observation.country and observation.country in self.countries:
-            return True
         if self.admin_areas and (
             observation.admin1 in self.admin_areas or observation.admin2 in self.admin_areas
         ):
             return True
-        if observation.latitude is None or observation.longitude is None:
+        return self.contains_point(observation.latitude, observation.longitude, observation.country)
+
+    def contains_point(
+        self, latitude: float | None, longitude: float | None, country: str = ""
+    ) -> bool:
+        """Whether a point (in ``country``, where known) is inside the area."""
+        if country and country in self.countries:
+            return True
+        if latitude is None or longitude is None:
             return False
         for circle in self.circles:
-            distance = haversine_km(
-                circle.latitude, circle.longitude, observation.latitude, observation.longitude
-            )
+            distance = haversine_km(circle.latitude, circle.longitude, latitude, longitude)
             if distance <= circle.radius_km:
                 return True
-        return self.polygon is not None and self.polygon.covers(
-            Point(observation.longitude, observation.latitude)
-        )
+        return self.polygon is not None and self.polygon.covers(Point(longitude, latitude))
 
 
 def _box(latitude: float, longitude: float, radius_km: float) -> tuple[float, ...]:

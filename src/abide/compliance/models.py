@@ -110,3 +110,91 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} ← {self.observation_id} ({self.state})"
+
+
+class AssessmentStatus(models.TextChoices):
+    NOT_YET = "not_yet", _("not yet assessed")
+    UPHELD = "upheld", _("upheld")
+    AT_RISK = "at_risk", _("at risk")
+    VIOLATED = "violated", _("violated")
+    NOT_ASSESSABLE = "not_assessable", _("not assessable")
+    FULFILLED = "fulfilled", _("fulfilled")
+    OVERDUE = "overdue", _("overdue")
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("day")
+    WEEK = "week", _("week")
+    MONTH = "month", _("month")
+
+
+class Assessment(models.Model):
+    """Whether a commitment was kept over one period, with what shows it and who signed it."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("commitment"),
+    )
+    period_kind = models.CharField(_("period"), max_length=5, choices=PeriodKind.choices)
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("day after the last"))
+    computed_status = models.CharField(
+        _("computed status"), max_length=15, choices=AssessmentStatus.choices
+    )
+    #: The version of ``data/rules.yaml`` that computed it.
+    rules_version = models.PositiveIntegerField(_("rules version"))
+    #: The observations that decided the status.
+    observations = models.ManyToManyField(
+        Observation, blank=True, related_name="assessments", verbose_name=_("observations")
+    )
+    coverage_patrols = models.PositiveIntegerField(_("patrols in scope"), default=0)
+    coverage_observations = models.PositiveIntegerField(_("observations in scope"), default=0)
+    computed_at = models.DateTimeField(_("computed"))
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    override_status = models.CharField(
+        _("status set by the head of mission"),
+        max_length=15,
+        choices=AssessmentStatus.choices,
+        blank=True,
+    )
+    override_justification = models.TextField(_("justification"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
+
+    audit_exclude = ("computed_at",)
+
+    class Meta:
+        ordering = ["commitment", "period_kind", "period_start"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "period_kind", "period_start"],
+                name="assessment_once_per_period",
+            )
+        ]
+        indexes = [models.Index(fields=["period_kind", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.period_kind} {self.period_start}: {self.status}"
+
+    @property
+    def status(self) -> str:
+        """The head of mission's status where set, else the computed one."""
+        return self.override_status or self.computed_status

@@ -1,0 +1,275 @@
+"""Assessing commitments per period by the rules of their category (``data/rules.yaml``).
+
+For a commitment and a period, the observations linked to it in that period (candidates and
+confirmed links, as the rule says) are tested in order: violated, at risk, fulfilled (one-off
+commitments); failing those, the commitment is upheld when the mission looked enough
+(coverage: patrols and observations inside its area in the period), overdue when its deadline
+passed, and not assessable otherwise, so that silence is never taken for compliance. Each
+assessment keeps the observations that decided it and the version of the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from abide.accounts.models import Role, User
+from abide.audit.services import record_batch, record_change, snapshot
+from abide.compliance.areas import Area, area_of
+from abide.compliance.linking import linkable_commitments
+from abide.compliance.models import Assessment, AssessmentStatus, Link
+from abide.compliance.periods import KINDS, Period, period_of, periods_between
+from abide.compliance.rules import Rule, Rules, current_rules
+from abide.observations.models import Observation, Patrol
+from abide.registry.models import Commitment
+
+
+@dataclass
+class Outcome:
+    status: str
+    observations: list[int] = field(default_factory=list)
+    patrols: int = 0
+    coverage: int = 0
+
+
+def _linked(commitment: Commitment, period: Period, rule: Rule) -> list[tuple]:
+    return list(
+        Link.objects.filter(
+            commitment=commitment,
+            state__in=rule.links,
+            observation__observed_start__lt=period.end_time,
+            observation__observed_end__gte=period.start_time,
+        )
+        .order_by("observation__observed_start", "observation_id")
+        .values_list(
+            "observation_id",
+            "bearing",
+            "obligor_role",
+            "observation__status",
+            "observation__observed_start",
+        )
+    )
+
+
+def _patrol_points(patrol: Patrol) -> list[tuple[float, float]]:
+    points = []
+    for geometry in (patrol.route, patrol.area_polygon):
+        if not geometry:
+            continue
+        coordinates = geometry.get("coordinates", [])
+        if geometry.get("type") == "LineString":
+            points += [(lat, lon) for lon, lat, *_ in coordinates]
+        elif geometry.get("type") == "Polygon":
+            points += [(lat, lon) for ring in coordinates for lon, lat, *_ in ring]
+    return points
+
+
+def _patrol_inside(patrol: Patrol, area: Area) -> bool:
+    """Whether a patrol went into the area: by the areas or places it names, or its route."""
+    if area.admin_areas & {*patrol.area_admin, *patrol.area_places}:
+        return True
+    from abide.observations.reporting import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    for name in patrol.area_places:
+        place = gazetteer.resolve(name)
+        if place is not None and area.contains_point(
+            place.latitude, place.longitude, place.country_code
+        ):
+            return True
+    for latitude, longitude in _patrol_points(patrol):
+        nearest = gazetteer.nearest(latitude, longitude)
+        country = nearest[0].country_code if nearest else ""
+        if area.contains_point(latitude, longitude, country):
+            return True
+    return False
+
+
+def _coverage(area: Area, period: Period, rule: Rule) -> tuple[int, int]:
+    """(patrols, observations) inside the area in the period, as the rule counts them."""
+    patrols = 0
+    if rule.coverage.patrols:
+        patrols = sum(
+            _patrol_inside(patrol, area)
+            for patrol in Patrol.objects.filter(
+                started_at__lt=period.end_time, ended_at__gte=period.start_time
+            )
+        )
+    observations = Observation.objects.filter(
+        observed_start__lt=period.end_time, observed_end__gte=period.start_time
+    ).filter(area.prefilter())
+    if rule.coverage.observations is not None:
+        observations = observations.filter(category__slug__in=rule.coverage.observations)
+    seen = sum(area.contains(observation) for observation in observations.iterator(2000))
+    return patrols, seen
+
+
+def evaluate(commitment: Commitment, period: Period, rules: Rules | None = None) -> Outcome:
+    """The status of ``commitment`` over ``period`` by the rule of its category."""
+    rules = rules or current_rules()
+    rule = rules.for_category(commitment.category.slug)
+    if commitment.date_made and commitment.date_made >= period.end:
+        return Outcome(AssessmentStatus.NOT_YET)
+    linked = _linked(commitment, period, rule)
+
+    def matching(test: str, until: dt.datetime | None = None) -> list[int]:
+        match = rule.tests.get(test)
+        if match is None:
+            return []
+        return [
+            observation
+            for observation, bearing, role, status, start in linked
+            if match(bearing, status, role) and (until is None or start < until)
+        ]
+
+    for test, status in (("violated", AssessmentStatus.VIOLATED), ("at_risk", "at_risk")):
+        found = matching(test)
+        if found:
+            return Outcome(status, found)
+    deadline = commitment.deadline
+    if deadline is not None:
+        found = matching("fulfilled", dt.datetime.combine(deadline, dt.time.max, tzinfo=dt.UTC))
+        if found:
+            return Outcome(AssessmentStatus.FULFILLED, found)
+    area = area_of(commitment)
+    patrols, seen = (0, 0) if area.empty else _coverage(area, period, rule)
+    if patrols + seen >= max(rule.coverage.minimum, 1):
+        if "upheld" not in rule.tests:
+            return Outcome(AssessmentStatus.UPHELD, [], patrols, seen)
+        found = matching("upheld")
+        if found:
+            return Outcome(AssessmentStatus.UPHELD, found, patrols, seen)
+    if deadline is not None and period.start > deadline:
+        return Outcome(AssessmentStatus.OVERDUE, [], patrols, seen)
+    return Outcome(AssessmentStatus.NOT_ASSESSABLE, [], patrols, seen)
+
+
+def _store(commitment: Commitment, period: Period, outcome: Outcome, rules: Rules) -> Assessment:
+    assessment, created = Assessment.objects.get_or_create(
+        commitment=commitment,
+        period_kind=period.kind,
+        period_start=period.start,
+        defaults={
+            "period_end": period.end,
+            "computed_status": outcome.status,
+            "rules_version": rules.version,
+            "coverage_patrols": outcome.patrols,
+            "coverage_observations": outcome.coverage,
+            "computed_at": timezone.now(),
+        },
+    )
+    if not created:
+        if assessment.computed_status != outcome.status:
+            assessment.signed_off_by = None  # a sign-off is of the status it saw
+            assessment.signed_off_at = None
+        assessment.computed_status = outcome.status
+        assessment.rules_version = rules.version
+        assessment.coverage_patrols = outcome.patrols
+        assessment.coverage_observations = outcome.coverage
+        assessment.computed_at = timezone.now()
+        assessment.save()
+    assessment.observations.set(outcome.observations)
+    return assessment
+
+
+def assess(
+    commitments: Iterable[Commitment], periods: Iterable[Period], *, actor: User
+) -> list[Assessment]:
+    """Assess each commitment over each period and store the results; one audit entry."""
+    rules = current_rules()
+    periods = list(periods)
+    with transaction.atomic():
+        stored = [
+            _store(commitment, period, evaluate(commitment, period, rules), rules)
+            for commitment in commitments
+            for period in periods
+        ]
+        if stored:
+            record_batch(
+                actor=actor,
+                action="assess",
+                model=Assessment,
+                ids=[assessment.pk for assessment in stored],
+                detail={"rules_version": rules.version, "periods": [str(p) for p in periods]},
+            )
+    return stored
+
+
+def assess_period(period: Period, *, actor: User) -> list[Assessment]:
+    """Every confirmed commitment over one period."""
+    return assess(linkable_commitments().select_related("category"), [period], actor=actor)
+
+
+def periods_of(observation: Observation) -> list[Period]:
+    """The periods of every kind that the observation's time touches."""
+    first, last = observation.observed_start.date(), observation.observed_end.date()
+    return [period for kind in KINDS for period in periods_between(kind, first, last)]
+
+
+def reassess_observation(observation: Observation, *, actor: User) -> list[Assessment]:
+    """Bring up to date the assessments a new or changed observation bears on, and only
+    those: its linked commitments, over the periods its time touches."""
+    commitments = (
+        Commitment.objects.filter(links__observation=observation)
+        .distinct()
+        .select_related("category", "obligor_party", "scope")
+    )
+    return assess(commitments, periods_of(observation), actor=actor)
+
+
+# --- signing off and overriding --------------------------------------------------------------
+
+
+def sign_off(assessment: Assessment, *, by: User) -> Assessment:
+    """An analyst signs off the computed status."""
+    if not (by.is_authenticated and by.has_role(Role.ANALYST, Role.HEAD_OF_MISSION)):
+        raise PermissionDenied(_("only analysts and the head of mission sign assessments off"))
+    with transaction.atomic():
+        before = snapshot(assessment)
+        assessment.signed_off_by = by
+        assessment.signed_off_at = timezone.now()
+        assessment.save()
+        record_change(assessment, actor=by, action="sign off", before=before)
+    return assessment
+
+
+def override(assessment: Assessment, status: str, *, by: User, justification: str) -> Assessment:
+    """The head of mission sets the status, saying why; the computed status stays beside it."""
+    if not (by.is_authenticated and by.has_role(Role.HEAD_OF_MISSION)):
+        raise PermissionDenied(_("only the head of mission overrides an assessment"))
+    if status not in AssessmentStatus.values:
+        raise ValidationError({"status": _("unknown status %(s)r") % {"s": status}})
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError({"justification": _("an override needs a justification")})
+    with transaction.atomic():
+        before = snapshot(assessment)
+        assessment.override_status = status
+        assessment.override_justification = justification
+        assessment.overridden_by = by
+        assessment.save()
+        record_change(assessment, actor=by, action="override", before=before)
+    return assessment
+
+
+def current_period(kind: str, today: dt.date | None = None) -> Period:
+    return period_of(kind, today or timezone.now().date())
+
+
+__all__ = [
+    "Outcome",
+    "assess",
+    "assess_period",
+    "current_period",
+    "evaluate",
+    "override",
+    "periods_of",
+    "reassess_observation",
+    "sign_off",
+]
