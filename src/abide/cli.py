@@ -9,6 +9,7 @@ ABIDE_APPS = (
     "abide.core",
     "abide.registry",
     "abide.observations",
+    "abide.compliance",
     "abide.audit",
     "abide.accounts",
 )

@@ -280,3 +280,19 @@ def test_a_verified_observation_updates_only_the_assessments_it_bears_on(
     }
     assert all(after[key][0] == "violated" for key in touched)
     assert elsewhere.links.get().commitment == other
+
+
+def test_abide_assess_proposes_links_assesses_and_summarises(analyst, observer, capsys):
+    from abide.cli import main
+
+    pledge()
+    observe(day=dt.date(2023, 9, 27))
+    assert main(["assess", "--period", "2023-W39", "--as", analyst.username]) == 0
+    captured = capsys.readouterr()
+    assert "proposed 1 new links" in captured.err
+    assert captured.out.startswith("2023-W39: 1 commitments: 1 at_risk\n")
+    assert "at_risk: Azerbaijan — no further military action (1 observations)" in captured.out
+    assert main(["assess", "--period", "2023-W99"]) == 2
+    assert "is not a period" in capsys.readouterr().err
+    assert main(["assess", "--as", observer.username]) == 1
+    assert "may not assess commitments" in capsys.readouterr().err

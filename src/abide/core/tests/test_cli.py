@@ -26,6 +26,7 @@ EXPECTED = {
     "eval",
     "import",
     "export",
+    "assess",
 }
 
 
