@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from abide.registry.access import get_commitments_for, get_parties_for
+from abide.compliance.models import AssessmentStatus
+from abide.compliance.tracker import commitment_detail, tracker_rows
+from abide.registry.access import get_commitment_for, get_commitments_for, get_parties_for
 from abide.registry.models import Category, CommitmentKind
 
 
@@ -45,6 +47,30 @@ def commitments(request: HttpRequest) -> HttpResponse:
         "web/_commitment_rows.html" if request.headers.get("HX-Request") else "web/commitments.html"
     )
     return render(request, template, context)
+
+
+@require_GET
+def tracker(request: HttpRequest) -> HttpResponse:
+    selected = {key: request.GET.get(key, "") for key in ("party", "category", "kind", "status")}
+    if selected["kind"] not in CommitmentKind.values:
+        selected["kind"] = ""
+    if selected["status"] not in AssessmentStatus.values:
+        selected["status"] = ""
+    context = {
+        "rows": tracker_rows(request.user, **selected),
+        "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
+        "categories": Category.objects.all(),
+        "kinds": CommitmentKind.choices,
+        "statuses": AssessmentStatus.choices,
+        "selected": selected,
+    }
+    return render(request, "web/tracker.html", context)
+
+
+@require_GET
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = commitment_detail(request.user, get_commitment_for(request.user, pk))
+    return render(request, "web/commitment.html", {"detail": detail})
 
 
 @require_GET

@@ -45,8 +45,7 @@ class Command(ActorCommand):
         periods = options["period"] or [current_period("week")]
         if not options["no_links"]:
             proposed = sum(
-                len(propose_links(commitment, actor=actor))
-                for commitment in linkable_commitments()
+                len(propose_links(commitment, actor=actor)) for commitment in linkable_commitments()
             )
             self.stderr.write(f"proposed {proposed} new links")
         for period in periods:

@@ -1,0 +1,80 @@
+"""The tracker page and a commitment's page: statuses, trend, evidence, and who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from abide.compliance.assessment import assess
+from abide.compliance.linking import propose_links
+from abide.compliance.periods import period_of
+from abide.compliance.tests.test_linking import observe, pledge
+from abide.compliance.tracker import tracker_rows
+from abide.observations.services import transition
+from abide.registry.models import ReviewState
+
+pytestmark = pytest.mark.usefixtures("starter_registry")
+
+TODAY = dt.date(2023, 10, 18)
+
+
+@pytest.fixture
+def tracked(analyst):
+    kept = pledge()
+    pledge(text="an unconfirmed promise", review_state=ReviewState.PROPOSED)
+    first = observe(day=dt.date(2023, 9, 27))
+    second = observe(day=dt.date(2023, 10, 11))
+    transition(second, "corroborated", by=analyst, reason="Two sources.")
+    propose_links(kept, actor=analyst)
+    weeks = [period_of("week", dt.date(2023, 9, 25) + dt.timedelta(weeks=n)) for n in range(4)]
+    assess([kept], weeks, actor=analyst)
+    return kept, first, second
+
+
+def test_a_row_has_the_latest_status_its_trend_and_when_it_last_changed(tracked, analyst):
+    kept, *_ = tracked
+    (row,) = tracker_rows(analyst, today=TODAY)  # confirmed commitments only
+    assert row.commitment == kept
+    assert row.status == "not_assessable"  # nothing seen in the week of 16 October
+    assert [point.status for point in row.trend] == [
+        *["not_yet"] * 4,
+        "at_risk",
+        "not_assessable",
+        "at_risk",
+        "not_assessable",
+    ]
+    assert row.last_change == dt.date(2023, 10, 16)
+    assert [r.commitment for r in tracker_rows(analyst, today=TODAY, status="not_assessable")] == [
+        kept
+    ]
+    assert tracker_rows(analyst, today=TODAY, status="violated") == []
+
+
+def test_the_tracker_page_shows_each_confirmed_commitment_with_an_svg_trend(tracked, client):
+    response = client.get(reverse("web:tracker"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no further military action" in page and "an unconfirmed promise" not in page
+    assert '<svg class="trend"' in page and "<rect" in page
+
+
+def test_the_public_sees_only_published_evidence_the_mission_sees_candidates(
+    tracked, client, analyst
+):
+    kept, first, _ = tracked
+    url = reverse("web:commitment", args=[kept.pk])
+    public = client.get(url).content.decode()
+    assert f'id="observation-{first.pk}"' not in public  # internal and unreviewed
+    client.force_login(analyst)
+    mission = client.get(url).content.decode()
+    assert f'id="observation-{first.pk}"' in mission and "proposed, not yet reviewed" in mission
+    assert "Status history" in mission
+
+
+def test_an_unconfirmed_commitment_page_is_not_found_for_the_public(client, analyst):
+    hidden = pledge(review_state=ReviewState.PROPOSED)
+    assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 404
+    client.force_login(analyst)
+    assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 200

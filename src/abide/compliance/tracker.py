@@ -1,0 +1,177 @@
+"""The commitment tracker: each commitment's current status, its trend and its evidence.
+
+What a user sees comes from the access helpers: the public sees confirmed commitments and,
+as evidence, only the observations published to everyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from abide.accounts.access import AnyUser, is_mission_reader
+from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
+from abide.compliance.periods import Period, period_of
+from abide.observations.access import get_observations_for
+from abide.registry.access import get_commitments_for
+from abide.registry.models import Commitment, ReviewState, Statement
+
+#: Weeks shown in a commitment's trend.
+TREND_WEEKS = 8
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    status: str
+
+    @property
+    def label(self) -> str:
+        return AssessmentStatus(self.status).label
+
+
+@dataclass
+class TrackerRow:
+    commitment: Commitment
+    #: The latest weekly assessment up to this week, if any.
+    current: Assessment | None
+    trend: list[TrendPoint]
+    #: The first day of the week whose status differs from the week before, if any.
+    last_change: dt.date | None
+    word: str
+
+    @property
+    def status(self) -> str:
+        return self.current.status if self.current else AssessmentStatus.NOT_YET
+
+    @property
+    def status_label(self) -> str:
+        return AssessmentStatus(self.status).label
+
+
+def on_whose_word(commitment: Commitment) -> str:
+    """Who said it: the speaker of its first statement, else the demanding party."""
+    statement = next(iter(commitment.statements.all()), None)
+    if statement is not None:
+        speaker = statement.speaker_person or statement.speaker_party
+        if speaker is not None:
+            return speaker.name
+    demander = commitment.demanded_by_person or commitment.demanded_by_party
+    return demander.name if demander else ""
+
+
+def _weeks(today: dt.date, count: int) -> list[Period]:
+    last = period_of("week", today)
+    return [period_of("week", last.start - dt.timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
+
+
+def tracker_commitments(
+    user: AnyUser, *, party: str = "", category: str = "", kind: str = ""
+) -> QuerySet[Commitment]:
+    commitments = get_commitments_for(user).filter(review_state=ReviewState.CONFIRMED)
+    commitments = commitments.prefetch_related(
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related("speaker_person", "speaker_party"),
+        )
+    )
+    if party:
+        commitments = commitments.filter(obligor_party__slug=party)
+    if category:
+        commitments = commitments.filter(category__slug=category)
+    if kind:
+        commitments = commitments.filter(kind=kind)
+    return commitments.order_by("-date_made", "pk")
+
+
+def tracker_rows(
+    user: AnyUser,
+    *,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+    today: dt.date | None = None,
+    weeks: int = TREND_WEEKS,
+) -> list[TrackerRow]:
+    """One row per commitment the user may see, with its weekly status over ``weeks`` weeks
+    up to the week of ``today`` (the latest week assessed is its current status)."""
+    today = today or timezone.now().date()
+    periods = _weeks(today, weeks)
+    commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
+    by_commitment: dict[int, dict[dt.date, Assessment]] = {}
+    for assessment in Assessment.objects.filter(
+        commitment__in=commitments,
+        period_kind="week",
+        period_start__gte=periods[0].start,
+        period_start__lte=periods[-1].start,
+    ):
+        by_commitment.setdefault(assessment.commitment_id, {})[assessment.period_start] = assessment
+    rows = []
+    for commitment in commitments:
+        found = by_commitment.get(commitment.pk, {})
+        trend = [
+            TrendPoint(period, found[period.start].status if period.start in found else "not_yet")
+            for period in periods
+        ]
+        current = next(
+            (found[period.start] for period in reversed(periods) if period.start in found), None
+        )
+        last_change = next(
+            (
+                later.period.start
+                for earlier, later in zip(reversed(trend[:-1]), reversed(trend[1:]), strict=True)
+                if earlier.status != later.status
+            ),
+            None,
+        )
+        row = TrackerRow(commitment, current, trend, last_change, on_whose_word(commitment))
+        if not status or row.status == status:
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class CommitmentDetail:
+    commitment: Commitment
+    history: list[Assessment]
+    #: Links the user may see: confirmed ones (and, for the mission, candidates too).
+    links: list[Link]
+    statements: list[Statement]
+    word: str
+    evidence: dict[int, list[int]] = field(default_factory=dict)
+
+
+def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail:
+    """A commitment's statements with their chains, its status history and its evidence,
+    as far as ``user`` may see them."""
+    visible = get_observations_for(user)
+    states = [LinkState.CONFIRMED]
+    if is_mission_reader(user):
+        states.append(LinkState.CANDIDATE)
+    links = list(
+        Link.objects.filter(commitment=commitment, state__in=states, observation__in=visible)
+        .select_related("observation__category", "observation__subtype")
+        .order_by("-observation__observed_start")
+    )
+    history = list(
+        Assessment.objects.filter(commitment=commitment)
+        .prefetch_related(Prefetch("observations", queryset=visible.only("id")))
+        .order_by("-period_start", "period_kind")
+    )
+    statements = list(
+        commitment.statements.select_related("source", "speaker_person", "speaker_party")
+        .prefetch_related("chain__person", "chain__party", "chain__to_person")
+        .order_by("date_spoken", "pk")
+    )
+    return CommitmentDetail(
+        commitment,
+        history,
+        links,
+        statements,
+        on_whose_word(commitment),
+        {a.pk: [o.pk for o in a.observations.all()] for a in history},
+    )
