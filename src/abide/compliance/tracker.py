@@ -87,21 +87,7 @@ def tracker_commitments(
     return commitments.order_by("-date_made", "pk")
 
 
-def tracker_rows(
-    user: AnyUser,
-    *,
-    party: str = "",
-    category: str = "",
-    kind: str = "",
-    status: str = "",
-    today: dt.date | None = None,
-    weeks: int = TREND_WEEKS,
-) -> list[TrackerRow]:
-    """One row per commitment the user may see, with its weekly status over ``weeks`` weeks
-    up to the week of ``today`` (the latest week assessed is its current status)."""
-    today = today or timezone.now().date()
-    periods = _weeks(today, weeks)
-    commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
+def _rows(commitments: list[Commitment], periods: list[Period]) -> list[TrackerRow]:
     by_commitment: dict[int, dict[dt.date, Assessment]] = {}
     for assessment in Assessment.objects.filter(
         commitment__in=commitments,
@@ -128,10 +114,32 @@ def tracker_rows(
             ),
             None,
         )
-        row = TrackerRow(commitment, current, trend, last_change, on_whose_word(commitment))
-        if not status or row.status == status:
-            rows.append(row)
+        rows.append(TrackerRow(commitment, current, trend, last_change, on_whose_word(commitment)))
     return rows
+
+
+def tracker_rows(
+    user: AnyUser,
+    *,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+    today: dt.date | None = None,
+    weeks: int = TREND_WEEKS,
+) -> list[TrackerRow]:
+    """One row per commitment the user may see, with its weekly status over ``weeks`` weeks
+    up to the week of ``today`` (the latest week assessed is its current status)."""
+    periods = _weeks(today or timezone.now().date(), weeks)
+    commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
+    return [row for row in _rows(commitments, periods) if not status or row.status == status]
+
+
+def tracker_row(
+    commitment: Commitment, *, today: dt.date | None = None, weeks: int = TREND_WEEKS
+) -> TrackerRow:
+    """The tracker's row of one commitment (whoever may see it: the caller checked)."""
+    return _rows([commitment], _weeks(today or timezone.now().date(), weeks))[0]
 
 
 @dataclass

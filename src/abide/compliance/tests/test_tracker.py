@@ -7,30 +7,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from abide.compliance.assessment import assess
-from abide.compliance.linking import propose_links
-from abide.compliance.periods import period_of
-from abide.compliance.tests.test_linking import observe, pledge
+from abide.compliance.tests.test_linking import pledge
 from abide.compliance.tracker import tracker_rows
-from abide.observations.services import transition
 from abide.registry.models import ReviewState
 
 pytestmark = pytest.mark.usefixtures("starter_registry")
 
 TODAY = dt.date(2023, 10, 18)
-
-
-@pytest.fixture
-def tracked(analyst):
-    kept = pledge()
-    pledge(text="an unconfirmed promise", review_state=ReviewState.PROPOSED)
-    first = observe(day=dt.date(2023, 9, 27))
-    second = observe(day=dt.date(2023, 10, 11))
-    transition(second, "corroborated", by=analyst, reason="Two sources.")
-    propose_links(kept, actor=analyst)
-    weeks = [period_of("week", dt.date(2023, 9, 25) + dt.timedelta(weeks=n)) for n in range(4)]
-    assess([kept], weeks, actor=analyst)
-    return kept, first, second
 
 
 def test_a_row_has_the_latest_status_its_trend_and_when_it_last_changed(tracked, analyst):

@@ -1,0 +1,176 @@
+"""The tracker through the API: commitments with their status, history and evidence, and the
+demands left unanswered. Handlers are thin: the tracker's services and the access helpers
+decide what each user sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from abide.compliance.demands import unanswered_demands
+from abide.compliance.models import AssessmentStatus
+from abide.compliance.tracker import TrackerRow, commitment_detail, tracker_row, tracker_rows
+from abide.registry.access import get_commitment_for, get_commitments_for
+
+router = Router(tags=["commitments"])
+
+
+class CommitmentOut(Schema):
+    id: int
+    kind: str
+    obligor: str | None
+    category: str
+    text: str
+    date_made: dt.date | None
+    deadline: dt.date | None
+    status: str
+    status_label: str
+    coverage_observations: int | None
+    coverage_patrols: int | None
+    on_whose_word: str
+
+
+class AssessmentOut(Schema):
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    status: str
+    computed_status: str
+    override_status: str
+    override_justification: str
+    signed_off: bool
+    rules_version: int
+    coverage_observations: int
+    coverage_patrols: int
+    observations: list[int]
+
+
+class EvidenceOut(Schema):
+    observation: int
+    observed_start: dt.datetime
+    category: str
+    subtype: str | None
+    verification: str
+    bearing: str
+    link: str
+
+
+class StatementOut(Schema):
+    quote: str
+    source: str
+    date_spoken: dt.date | None
+    attribution: list[str]
+
+
+class CommitmentDetailOut(CommitmentOut):
+    history: list[AssessmentOut]
+    evidence: list[EvidenceOut]
+    statements: list[StatementOut]
+
+
+class DemandOut(Schema):
+    id: int
+    obligor: str | None
+    demanded_by: str | None
+    category: str
+    text: str
+    date_made: dt.date | None
+    days_open: int | None
+
+
+def _row(row: TrackerRow) -> dict:
+    commitment = row.commitment
+    return {
+        "id": commitment.pk,
+        "kind": commitment.kind,
+        "obligor": commitment.obligor_party.slug if commitment.obligor_party else None,
+        "category": commitment.category.slug,
+        "text": commitment.text,
+        "date_made": commitment.date_made,
+        "deadline": commitment.deadline,
+        "status": row.status,
+        "status_label": str(AssessmentStatus(row.status).label),
+        "coverage_observations": row.current.coverage_observations if row.current else None,
+        "coverage_patrols": row.current.coverage_patrols if row.current else None,
+        "on_whose_word": row.word,
+    }
+
+
+@router.get("/commitments", response=list[CommitmentOut])
+def list_commitments(
+    request: HttpRequest, party: str = "", category: str = "", kind: str = "", status: str = ""
+) -> list[dict]:
+    """Confirmed commitments with their current (latest weekly) status."""
+    rows = tracker_rows(request.user, party=party, category=category, kind=kind, status=status)
+    return [_row(row) for row in rows]
+
+
+@router.get("/commitments/{commitment_id}", response=CommitmentDetailOut)
+def get_commitment(request: HttpRequest, commitment_id: int) -> dict:
+    """One commitment: its status history, the evidence the reader may see, its statements."""
+    commitment = get_commitment_for(request.user, commitment_id)
+    detail = commitment_detail(request.user, commitment)
+    data = _row(tracker_row(commitment))
+    data["history"] = [
+        {
+            "period": a.period_kind,
+            "period_start": a.period_start,
+            "period_end": a.period_end,
+            "status": a.status,
+            "computed_status": a.computed_status,
+            "override_status": a.override_status,
+            "override_justification": a.override_justification,
+            "signed_off": a.signed_off_by_id is not None,
+            "rules_version": a.rules_version,
+            "coverage_observations": a.coverage_observations,
+            "coverage_patrols": a.coverage_patrols,
+            "observations": detail.evidence[a.pk],
+        }
+        for a in detail.history
+    ]
+    data["evidence"] = [
+        {
+            "observation": link.observation_id,
+            "observed_start": link.observation.observed_start,
+            "category": link.observation.category.slug,
+            "subtype": link.observation.subtype.slug if link.observation.subtype else None,
+            "verification": link.observation.status,
+            "bearing": link.bearing,
+            "link": link.state,
+        }
+        for link in detail.links
+    ]
+    data["statements"] = [
+        {
+            "quote": statement.text,
+            "source": statement.source.title,
+            "date_spoken": statement.date_spoken,
+            "attribution": [str(link) for link in statement.chain.all()],
+        }
+        for statement in detail.statements
+    ]
+    return data
+
+
+@router.get("/demands/unanswered", response=list[DemandOut], tags=["demands"])
+def list_unanswered_demands(request: HttpRequest) -> list[dict]:
+    """Confirmed demands that no pledge of their obligor answers yet, longest open first."""
+    visible = set(get_commitments_for(request.user).values_list("pk", flat=True))
+    return [
+        {
+            "id": item.demand.pk,
+            "obligor": item.demand.obligor_party.slug if item.demand.obligor_party else None,
+            "demanded_by": (
+                item.demand.demanded_by_party.slug if item.demand.demanded_by_party else None
+            ),
+            "category": item.demand.category.slug,
+            "text": item.demand.text,
+            "date_made": item.demand.date_made,
+            "days_open": item.days_open,
+        }
+        for item in unanswered_demands(timezone.now().date())
+        if item.demand.pk in visible
+    ]
