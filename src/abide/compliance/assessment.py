@@ -182,13 +182,18 @@ def assess(
     commitments: Iterable[Commitment], periods: Iterable[Period], *, actor: User
 ) -> list[Assessment]:
     """Assess each commitment over each period and store the results; one audit entry."""
-    rules = current_rules()
     periods = list(periods)
+    return _assess_pairs(
+        [(commitment, period) for commitment in commitments for period in periods], actor=actor
+    )
+
+
+def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> list[Assessment]:
+    rules = current_rules()
     with transaction.atomic():
         stored = [
             _store(commitment, period, evaluate(commitment, period, rules), rules)
-            for commitment in commitments
-            for period in periods
+            for commitment, period in pairs
         ]
         if stored:
             record_batch(
@@ -196,7 +201,10 @@ def assess(
                 action="assess",
                 model=Assessment,
                 ids=[assessment.pk for assessment in stored],
-                detail={"rules_version": rules.version, "periods": [str(p) for p in periods]},
+                detail={
+                    "rules_version": rules.version,
+                    "periods": sorted({str(period) for _, period in pairs}),
+                },
             )
     return stored
 
@@ -212,15 +220,33 @@ def periods_of(observation: Observation) -> list[Period]:
     return [period for kind in KINDS for period in periods_between(kind, first, last)]
 
 
-def reassess_observation(observation: Observation, *, actor: User) -> list[Assessment]:
+def reassess_observation(
+    observation: Observation, *, actor: User, existing_only: bool = False
+) -> list[Assessment]:
     """Bring up to date the assessments a new or changed observation bears on, and only
-    those: its linked commitments, over the periods its time touches."""
-    commitments = (
+    those: its linked commitments, over the periods its time touches (with
+    ``existing_only``, only the periods already assessed)."""
+    commitments = list(
         Commitment.objects.filter(links__observation=observation)
         .distinct()
         .select_related("category", "obligor_party", "scope")
     )
-    return assess(commitments, periods_of(observation), actor=actor)
+    periods = periods_of(observation)
+    if not existing_only:
+        return assess(commitments, periods, actor=actor)
+    stored = set(
+        Assessment.objects.filter(
+            commitment__in=commitments,
+            period_start__in={period.start for period in periods},
+        ).values_list("commitment_id", "period_kind", "period_start")
+    )
+    pairs = [
+        (commitment, period)
+        for commitment in commitments
+        for period in periods
+        if (commitment.pk, period.kind, period.start) in stored
+    ]
+    return _assess_pairs(pairs, actor=actor)
 
 
 # --- signing off and overriding --------------------------------------------------------------

@@ -28,6 +28,7 @@ from abide.compliance.models import Bearing, Link, LinkState, ObligorRole, Scope
 from abide.geo.countries import country_code
 from abide.observations.access import can_verify_observations
 from abide.observations.models import Direction, Observation
+from abide.observations.signals import observation_changed
 from abide.registry.models import Commitment, ReviewState
 
 
@@ -259,6 +260,7 @@ def _decide(
         link.reason = reason
         link.save()
         record_change(link, actor=by, action=state, before=before)
+        observation_changed.send(Observation, observation=link.observation, by=by)
     return link
 
 
@@ -318,4 +320,5 @@ def add_link(
             reason=reason,
         )
         record_change(link, actor=by, action="create")
+        observation_changed.send(Observation, observation=observation, by=by)
     return link

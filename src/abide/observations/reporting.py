@@ -36,6 +36,7 @@ from abide.observations.models import (
     SubType,
     TimePrecision,
 )
+from abide.observations.signals import observation_changed
 from abide.registry.models import Category, Party
 
 #: A point is named after the nearest place only if that place is at most this far away.
@@ -424,4 +425,5 @@ def report_observation(
             related=ObservationActor.objects.filter(observation=observation).order_by("position"),
             detail={"client_key": key} if key else None,
         )
+        observation_changed.send(Observation, observation=observation, by=by)
     return observation, True

@@ -21,6 +21,7 @@ from abide.observations.models import (
     Status,
     VerificationStep,
 )
+from abide.observations.signals import observation_changed
 
 #: The only changes of status there are: from each status, the statuses it may go to.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -73,6 +74,7 @@ def transition(
             related=[step],
             detail={"from": current, "to": to_status, "reason": reason},
         )
+        observation_changed.send(Observation, observation=locked, by=by)
     _sync(observation, locked, "status", "updated_at")
     return step
 

@@ -296,3 +296,16 @@ def test_abide_assess_proposes_links_assesses_and_summarises(analyst, observer, 
     assert "is not a period" in capsys.readouterr().err
     assert main(["assess", "--as", observer.username]) == 1
     assert "may not assess commitments" in capsys.readouterr().err
+
+
+def test_verifying_and_attributing_an_observation_updates_its_assessments_by_itself(analyst):
+    commitment = pledge()
+    shelling = observe(day=dt.date(2023, 9, 27))
+    (link,) = propose_links(commitment, actor=analyst)
+    assess([commitment], periods_of(shelling), actor=analyst)
+    assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"at_risk"}
+    transition(shelling, "verified", by=analyst, reason="Seen by two teams.")
+    assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"at_risk"}
+    confirm_link(link, by=analyst, reason="Fired from their positions.", obligor_role="perpetrator")
+    assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"violated"}
+    assert Assessment.objects.count() == 3  # no period was added that nobody asked for

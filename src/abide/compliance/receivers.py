@@ -1,0 +1,19 @@
+"""Keeping assessments current as observations arrive or are verified."""
+
+from __future__ import annotations
+
+from abide.accounts.models import User
+from abide.compliance.assessment import reassess_observation
+from abide.compliance.linking import propose_links_for
+from abide.observations.models import Observation
+
+
+def on_observation_changed(
+    sender: type, *, observation: Observation, by: User, **_: object
+) -> None:
+    """Propose the new observation's links, then reassess what it bears on, and only that.
+
+    Only the assessments that exist are brought up to date: a period nobody assessed yet is
+    assessed when someone asks for it (`abide assess`)."""
+    propose_links_for(observation, actor=by)
+    reassess_observation(observation, actor=by, existing_only=True)
