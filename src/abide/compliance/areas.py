@@ -35,23 +35,41 @@ class Area:
     def empty(self) -> bool:
         return not (self.countries or self.admin_areas or self.circles or self.polygon)
 
-    def prefilter(self) -> Q:
-        """A condition on observations that every observation inside the area meets."""
+    @property
+    def key(self) -> tuple:
+        """A hashable identity: equal areas have equal keys."""
+        polygon = self.polygon.wkb if self.polygon is not None else None
+        return (self.countries, self.admin_areas, self.circles, polygon)
+
+    def exact(self) -> Q:
+        """The observations inside the area by their country or administrative area."""
         condition = Q(pk__in=[])
         if self.countries:
             condition |= Q(country__in=sorted(self.countries))
         if self.admin_areas:
             names = sorted(self.admin_areas)
             condition |= Q(admin1__in=names) | Q(admin2__in=names)
+        return condition
+
+    def by_geometry(self) -> Q | None:
+        """The boxes around the area's circles and polygon (None if it has neither)."""
         boxes = [_box(c.latitude, c.longitude, c.radius_km) for c in self.circles]
         if self.polygon is not None:
             west, south, east, north = self.polygon.bounds
             boxes.append((south, north, west, east))
+        if not boxes:
+            return None
+        condition = Q(pk__in=[])
         for south, north, west, east in boxes:
             condition |= Q(
                 latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
             )
         return condition
+
+    def prefilter(self) -> Q:
+        """A condition on observations that every observation inside the area meets."""
+        geometry = self.by_geometry()
+        return self.exact() if geometry is None else self.exact() | geometry
 
     def contains(self, observation: Observation) -> bool:
         if self.admin_areas and (

@@ -103,15 +103,29 @@ def _coverage(area: Area, period: Period, rule: Rule) -> tuple[int, int]:
         )
     observations = Observation.objects.filter(
         observed_start__lt=period.end_time, observed_end__gte=period.start_time
-    ).filter(area.prefilter())
+    )
     if rule.coverage.observations is not None:
         observations = observations.filter(category__slug__in=rule.coverage.observations)
-    seen = sum(area.contains(observation) for observation in observations.iterator(2000))
+    seen = observations.filter(area.exact()).count()
+    geometry = area.by_geometry()
+    if geometry is not None:
+        rest = observations.filter(geometry).exclude(area.exact()).only("latitude", "longitude")
+        seen += sum(
+            area.contains_point(o.latitude, o.longitude) for o in rest.iterator(chunk_size=2000)
+        )
     return patrols, seen
 
 
-def evaluate(commitment: Commitment, period: Period, rules: Rules | None = None) -> Outcome:
-    """The status of ``commitment`` over ``period`` by the rule of its category."""
+def evaluate(
+    commitment: Commitment,
+    period: Period,
+    rules: Rules | None = None,
+    coverage: dict | None = None,
+) -> Outcome:
+    """The status of ``commitment`` over ``period`` by the rule of its category.
+
+    ``coverage`` may carry the coverage already counted for other commitments of the same
+    area and rule over the same period (``assess`` shares one between its commitments)."""
     rules = rules or current_rules()
     rule = rules.for_category(commitment.category.slug)
     if commitment.date_made and commitment.date_made >= period.end:
@@ -138,7 +152,14 @@ def evaluate(commitment: Commitment, period: Period, rules: Rules | None = None)
         if found:
             return Outcome(AssessmentStatus.FULFILLED, found)
     area = area_of(commitment)
-    patrols, seen = (0, 0) if area.empty else _coverage(area, period, rule)
+    if area.empty:
+        patrols, seen = 0, 0
+    else:
+        key = (area.key, period, rule.coverage)
+        cache = coverage if coverage is not None else {}
+        if key not in cache:
+            cache[key] = _coverage(area, period, rule)
+        patrols, seen = cache[key]
     if patrols + seen >= max(rule.coverage.minimum, 1):
         if "upheld" not in rule.tests:
             return Outcome(AssessmentStatus.UPHELD, [], patrols, seen)
@@ -190,9 +211,10 @@ def assess(
 
 def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> list[Assessment]:
     rules = current_rules()
+    coverage: dict = {}
     with transaction.atomic():
         stored = [
-            _store(commitment, period, evaluate(commitment, period, rules), rules)
+            _store(commitment, period, evaluate(commitment, period, rules, coverage), rules)
             for commitment, period in pairs
         ]
         if stored:
