@@ -3,9 +3,11 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from abide.core.commands import ActorCommand
 from abide.observations.importer import KINDS, ImportFailed, ImportSummary, import_file
+from abide.registry.pax import PaxImportFailed, PaxSummary, import_pax
 
 
 def _positive(text: str) -> int:
@@ -21,16 +23,20 @@ def _positive(text: str) -> int:
 class Command(ActorCommand):
     help = (
         "Import event data (UCDP GED, ACLED, or a CSV or GeoJSON file with a column mapping) "
-        "as observations: in batches, each committed with its progress, so that an "
+        "as observations, or PA-X peace agreements (pax) as sources and proposed pledges: "
+        "in batches, each committed with its progress, so that an "
         "interrupted import resumes when run again; rows already imported are updated, "
         "never duplicated."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="what the files hold")
+        parser.add_argument("kind", choices=(*KINDS, "pax"), help="what the files hold")
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
         parser.add_argument(
-            "--mapping", type=Path, metavar="MAP", help="column mapping file (needed for csv)"
+            "--mapping",
+            type=Path,
+            metavar="MAP",
+            help="column mapping file (needed for csv; for pax, the provision mapping)",
         )
         parser.add_argument(
             "--dataset-version",
@@ -56,6 +62,9 @@ class Command(ActorCommand):
         failed = 0
         for path in options["files"]:
             progress = _Progress(path, self.stderr)
+            if options["kind"] == "pax":
+                failed += self._import_pax(path, actor, options, progress)
+                continue
             try:
                 summary = import_file(
                     path,
@@ -88,6 +97,67 @@ class Command(ActorCommand):
             raise CommandError(
                 f"{failed} of {len(options['files'])} files were not wholly imported"
             )
+
+    def _import_pax(self, path: Path, actor: object, options: dict, progress: "_Progress") -> bool:
+        """Import one PA-X file; True when it was not wholly imported."""
+        try:
+            summary = import_pax(
+                path,
+                actor=actor,
+                mapping=options["mapping"],
+                batch_size=options["batch_size"],
+                dry_run=options["dry_run"],
+                strict=options["strict"],
+                on_problem=progress.problem,
+                on_progress=progress.update,
+            )
+        except PaxImportFailed as exc:
+            progress.close()
+            self.stderr.write(str(exc))
+            return True
+        except KeyboardInterrupt:
+            progress.close()
+            self.stderr.write(
+                _(
+                    "%(path)s: interrupted; the batches already committed are kept, and "
+                    "importing the file again skips them as unchanged"
+                )
+                % {"path": path}
+            )
+            sys.exit(130)
+        progress.close()
+        self._report_pax(summary)
+        return bool(summary.rejected)
+
+    def _report_pax(self, summary: PaxSummary) -> None:
+        for name, agreements in sorted(summary.unmatched_parties.items()):
+            self.stderr.write(
+                _("%(file)s: no party matches %(name)r (%(count)d agreements)")
+                % {"file": summary.file, "name": name, "count": agreements}
+            )
+        prefix = _("dry run, nothing stored: ") if summary.dry_run else ""
+        made = ", ".join(f"{slug} {n}" for slug, n in sorted(summary.commitments.items()))
+        self.stdout.write(
+            _(
+                "%(file)s: %(prefix)s%(dataset)s: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(rejected)d rejected (%(rows)d rows); "
+                "%(commitments)d commitments proposed%(made)s; %(without)d agreements name no "
+                "registry party"
+            )
+            % {
+                "file": summary.file,
+                "prefix": prefix,
+                "dataset": summary.dataset,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "rejected": summary.rejected,
+                "rows": summary.rows,
+                "commitments": sum(summary.commitments.values()),
+                "made": f" ({made})" if made else "",
+                "without": summary.without_parties,
+            }
+        )
 
     def _report(self, summary: ImportSummary) -> None:
         for name, rows in summary.unmatched_actors.items():
