@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, is_mission_reader
@@ -61,6 +61,15 @@ def on_whose_word(commitment: Commitment) -> str:
             return speaker.name
     demander = commitment.demanded_by_person or commitment.demanded_by_party
     return demander.name if demander else ""
+
+
+def latest_week() -> dt.date:
+    """The first day of the latest week assessed, if not in the future; else today."""
+    today = timezone.now().date()
+    latest = Assessment.objects.filter(period_kind="week", period_start__lte=today).aggregate(
+        latest=Max("period_start")
+    )["latest"]
+    return latest or today
 
 
 def _weeks(today: dt.date, count: int) -> list[Period]:
@@ -130,7 +139,7 @@ def tracker_rows(
 ) -> list[TrackerRow]:
     """One row per commitment the user may see, with its weekly status over ``weeks`` weeks
     up to the week of ``today`` (the latest week assessed is its current status)."""
-    periods = _weeks(today or timezone.now().date(), weeks)
+    periods = _weeks(today or latest_week(), weeks)
     commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
     return [row for row in _rows(commitments, periods) if not status or row.status == status]
 
@@ -139,7 +148,7 @@ def tracker_row(
     commitment: Commitment, *, today: dt.date | None = None, weeks: int = TREND_WEEKS
 ) -> TrackerRow:
     """The tracker's row of one commitment (whoever may see it: the caller checked)."""
-    return _rows([commitment], _weeks(today or timezone.now().date(), weeks))[0]
+    return _rows([commitment], _weeks(today or latest_week(), weeks))[0]
 
 
 @dataclass

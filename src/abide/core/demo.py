@@ -11,6 +11,10 @@ from pathlib import Path
 import yaml
 
 from abide.accounts.models import User
+from abide.compliance.assessment import assess
+from abide.compliance.linking import linkable_commitments, propose_links
+from abide.compliance.models import Assessment
+from abide.compliance.periods import parse_period
 from abide.extraction import Extractor, read_text
 from abide.observations.models import Patrol
 from abide.observations.services import record_patrol, report_observation, transition
@@ -104,3 +108,21 @@ def load_demo_observations(
                 transition(observation, status, by=analyst, reason=reason)
     progress(f"recorded {created} demo observations")
     return created
+
+
+#: The periods the demo assesses: the weeks of its observations, and their month.
+DEMO_PERIODS = ("2023-W39", "2023-W40", "2023-09")
+
+
+def assess_demo(*, analyst: User, progress: Callable[[str], None] = lambda m: None) -> int:
+    """Propose the links of the demo's observations and assess every confirmed commitment over
+    the demo's periods, once: a second run finds them assessed and changes nothing."""
+    periods = [parse_period(text) for text in DEMO_PERIODS]
+    if Assessment.objects.filter(period_start__in=[p.start for p in periods]).exists():
+        progress("demo periods already assessed")
+        return 0
+    commitments = list(linkable_commitments())
+    links = sum(len(propose_links(commitment, actor=analyst)) for commitment in commitments)
+    assessments = assess(commitments, periods, actor=analyst)
+    progress(f"proposed {links} links; {len(assessments)} assessments")
+    return len(assessments)

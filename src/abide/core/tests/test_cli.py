@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from abide.accounts.models import Role, User
 from abide.audit.services import verify_log
 from abide.cli import abide_commands, main
+from abide.compliance.models import Assessment
 from abide.observations.models import Observation, Patrol
 from abide.registry.models import Commitment, Party, Source
 
@@ -121,6 +123,9 @@ def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     second = capsys.readouterr().out
     assert "already ingested" in second and "recorded 0 demo observations" in second
     assert Observation.objects.count() == 3 and Patrol.objects.count() == 2
+    assert "demo periods already assessed" in second
+    tracked = Assessment.objects.filter(period_kind="week", period_start=dt.date(2023, 9, 25))
+    assert tracked.count() == Commitment.objects.filter(review_state="confirmed").count()
     assert main(["audit", "verify"]) == 0
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from abide.accounts.models import Role
 from abide.accounts.services import system_user
 from abide.core.bootstrap import ensure_demo_accounts, initialise
-from abide.core.demo import load_demo, load_demo_observations
+from abide.core.demo import assess_demo, load_demo, load_demo_observations
 
 
 class Command(BaseCommand):
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         load_demo(actor=system_user(), reviewer=analyst, progress=say)
         observer = next(user for user in users if user.role == Role.OBSERVER)
         load_demo_observations(observer=observer, analyst=analyst, progress=say)
+        assess_demo(analyst=analyst, progress=say)
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write("")
         self.stdout.write(
