@@ -111,7 +111,7 @@ def load_demo_observations(
 
 
 #: The periods the demo assesses: the weeks of its observations, and their month.
-DEMO_PERIODS = ("2023-W39", "2023-W40", "2023-09")
+DEMO_PERIODS = ("2023-W39", "2023-09")
 
 
 def assess_demo(*, analyst: User, progress: Callable[[str], None] = lambda m: None) -> int:

@@ -80,3 +80,33 @@ def test_an_analyst_logs_in_and_finds_a_party_by_its_alias_in_the_admin(
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
     assert "Azerbaijan" in rows.first.inner_text()
+
+
+@pytest.fixture
+def demo_assessed(starter_registry, analyst, observer):
+    from abide.core.demo import assess_demo, load_demo_observations
+
+    load_demo(actor=analyst, reviewer=analyst)
+    load_demo_observations(observer=observer, analyst=analyst)
+    assess_demo(analyst=analyst)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_follows_a_commitment_at_risk_from_the_tracker_to_its_history(
+    live_server, demo_assessed, page
+):
+    page.goto(f"{live_server.url}/tracker/?status=at_risk")
+    rows = page.locator("table.tracker tbody tr")
+    assert rows.count() == 2  # the pledge of no further military action, and the demand
+    assert rows.first.locator("svg.trend rect").count() == 8
+    row = rows.filter(has_text="no further military action")
+    assert row.locator(".status").inner_text() == "at risk"
+    row.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().endswith("no further military action")
+    assert page.locator("table.history .status-at_risk").count() >= 1
+    page.select_option("#language", "ar")
+    page.locator("form.languages button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("table.history .status-at_risk").first.inner_text() == "معرَّض للخطر"
