@@ -187,21 +187,32 @@ def propose_links(commitment: Commitment, *, actor: User) -> list[Link]:
 
 def propose_links_for(observation: Observation, *, actor: User) -> list[Link]:
     """Candidate links from every confirmed commitment that ``observation`` may bear on:
-    what a new or changed observation calls for, without looking at any other."""
+    what a new or changed observation calls for, without looking at any other. The
+    commitments are chosen in SQL (category, obligor among the actors, dates, not yet
+    linked); only their areas are checked here."""
+    if observation.direction not in (Direction.SUPPORTS, Direction.UNDERCUTS):
+        return []
+    parties = set(observation.actors.exclude(party=None).values_list("party_id", flat=True))
+    named = parties or observation.actors.exists()
+    obligors = Q(obligor_party_id__in=parties)
+    if observation.direction == Direction.SUPPORTS and not named:
+        obligors = Q()  # a convoy that passed bears on whoever promised to let it through
+    elif not parties:
+        return []
+    commitments = (
+        linkable_commitments()
+        .filter(obligors, category_id=observation.category_id)
+        .exclude(date_made__gt=observation.observed_end.date())
+        .exclude(deadline__lt=observation.observed_start.date())
+        .exclude(links__observation=observation)
+    )
     links = []
-    linked = set(observation.links.values_list("commitment_id", flat=True))
-    for commitment in linkable_commitments().filter(category_id=observation.category_id):
-        if commitment.pk in linked:
-            continue
-        role = _bears_on(observation, commitment.obligor_party_id)
-        if role is None:
-            continue
-        if (
-            not Observation.objects.filter(pk=observation.pk)
-            .filter(_in_period(commitment))
-            .exists()
-        ):
-            continue
+    for commitment in commitments:
+        role = (
+            ObligorRole.INVOLVED
+            if commitment.obligor_party_id in parties
+            else (ObligorRole.NOT_NAMED)
+        )
         area = area_of(commitment)
         if not area.empty and area.contains(observation):
             links.append(
