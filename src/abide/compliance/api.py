@@ -9,9 +9,11 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from abide.compliance.demands import unanswered_demands
 from abide.compliance.models import AssessmentStatus
+from abide.compliance.periods import parse_period
 from abide.compliance.tracker import TrackerRow, commitment_detail, tracker_row, tracker_rows
 from abide.registry.access import get_commitment_for, get_commitments_for
 
@@ -101,10 +103,22 @@ def _row(row: TrackerRow) -> dict:
 
 @router.get("/commitments", response=list[CommitmentOut])
 def list_commitments(
-    request: HttpRequest, party: str = "", category: str = "", kind: str = "", status: str = ""
+    request: HttpRequest,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+    period: str = "",
 ) -> list[dict]:
-    """Confirmed commitments with their current (latest weekly) status."""
-    rows = tracker_rows(request.user, party=party, category=category, kind=kind, status=status)
+    """Confirmed commitments with their current (latest weekly) status, or with their status
+    in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05)."""
+    try:
+        chosen = parse_period(period) if period else None
+    except ValueError as exc:
+        raise HttpError(422, f"period: {exc}") from None
+    rows = tracker_rows(
+        request.user, party=party, category=category, kind=kind, status=status, period=chosen
+    )
     return [_row(row) for row in rows]
 
 

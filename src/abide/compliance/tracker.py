@@ -135,13 +135,25 @@ def tracker_rows(
     kind: str = "",
     status: str = "",
     today: dt.date | None = None,
+    period: Period | None = None,
     weeks: int = TREND_WEEKS,
 ) -> list[TrackerRow]:
     """One row per commitment the user may see, with its weekly status over ``weeks`` weeks
-    up to the week of ``today`` (the latest week assessed is its current status)."""
-    periods = _weeks(today or latest_week(), weeks)
+    up to the week of ``today`` (the latest week assessed is its current status). With a
+    ``period`` (a day, week or month), the status is that period's, and the trend ends there."""
+    end = period.start if period is not None else today or latest_week()
     commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
-    return [row for row in _rows(commitments, periods) if not status or row.status == status]
+    rows = _rows(commitments, _weeks(end, weeks))
+    if period is not None:
+        of_period = {
+            assessment.commitment_id: assessment
+            for assessment in Assessment.objects.filter(
+                commitment__in=commitments, period_kind=period.kind, period_start=period.start
+            )
+        }
+        for row in rows:
+            row.current = of_period.get(row.commitment.pk)
+    return [row for row in rows if not status or row.status == status]
 
 
 def tracker_row(

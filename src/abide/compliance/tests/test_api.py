@@ -64,3 +64,14 @@ def test_the_api_describes_itself_in_openapi(client):
         set(schema["paths"])
     )
     assert client.get("/api/docs").status_code == 200
+
+
+def test_commitments_in_a_given_period_carry_that_periods_status(tracked, client):
+    kept, *_ = tracked
+    (week,) = client.get("/api/commitments?period=2023-W39").json()
+    assert (week["id"], week["status"]) == (kept.pk, "at_risk")
+    (other,) = client.get("/api/commitments?period=2023-W40").json()
+    assert other["status"] == "not_assessable"
+    assert client.get("/api/commitments?period=2023-W39&status=violated").json() == []
+    bad = client.get("/api/commitments?period=2023-W99")
+    assert bad.status_code == 422 and "is not a period" in bad.json()["detail"]
