@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from abide.audit.admin_mixins import AuditedAdmin
-from abide.compliance.models import Link, Scope
+from abide.compliance.models import Assessment, Link, Retraction, Scope
 
 
 @admin.register(Scope)
@@ -29,3 +29,39 @@ class LinkAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Link | None = None) -> bool:
         return False
+
+
+class _ReadOnly(AuditedAdmin):
+    """Changed through the compliance services only (sign-off, override, flagging)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(_ReadOnly):
+    list_display = [
+        "commitment",
+        "period_kind",
+        "period_start",
+        "computed_status",
+        "override_status",
+        "signed_off_by",
+        "rules_version",
+    ]
+    list_filter = ["period_kind", "computed_status", "override_status"]
+    raw_id_fields = ["commitment", "observations", "signed_off_by", "overridden_by"]
+    show_full_result_count = False
+
+
+@admin.register(Retraction)
+class RetractionAdmin(_ReadOnly):
+    list_display = ["commitment", "kind", "statement", "flagged_by", "flagged_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["commitment", "statement", "flagged_by"]

@@ -67,10 +67,18 @@ class StatementOut(Schema):
     attribution: list[str]
 
 
+class RetractionOut(Schema):
+    kind: str
+    quote: str
+    source: str
+    date_spoken: dt.date | None
+
+
 class CommitmentDetailOut(CommitmentOut):
     history: list[AssessmentOut]
     evidence: list[EvidenceOut]
     statements: list[StatementOut]
+    retractions: list[RetractionOut]
 
 
 class DemandOut(Schema):
@@ -165,6 +173,15 @@ def get_commitment(request: HttpRequest, commitment_id: int) -> dict:
             "attribution": [str(link) for link in statement.chain.all()],
         }
         for statement in detail.statements
+    ]
+    data["retractions"] = [
+        {
+            "kind": retraction.kind,
+            "quote": retraction.statement.text,
+            "source": retraction.statement.source.title,
+            "date_spoken": retraction.statement.date_spoken,
+        }
+        for retraction in detail.retractions
     ]
     return data
 

@@ -198,3 +198,48 @@ class Assessment(models.Model):
     def status(self) -> str:
         """The head of mission's status where set, else the computed one."""
         return self.override_status or self.computed_status
+
+
+class RetractionKind(models.TextChoices):
+    REFUSES = "refuses", _("refuses what it promised")
+    DENIES = "denies", _("denies having promised it")
+    CONDITIONS = "conditions", _("puts new conditions on it")
+
+
+class Retraction(models.Model):
+    """A later statement of the obligor that walks a pledge back, flagged by an analyst."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="retractions",
+        verbose_name=_("commitment"),
+    )
+    statement = models.ForeignKey(
+        "registry.Statement",
+        on_delete=models.PROTECT,
+        related_name="retractions",
+        verbose_name=_("statement"),
+    )
+    kind = models.CharField(_("how"), max_length=12, choices=RetractionKind.choices)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    flagged_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["commitment", "flagged_at"]
+        verbose_name = _("retraction")
+        verbose_name_plural = _("retractions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "statement"], name="retraction_once_per_statement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.get_kind_display()}"

@@ -171,6 +171,7 @@ class CommitmentDetail:
     links: list[Link]
     statements: list[Statement]
     word: str
+    retractions: list
     evidence: dict[int, list[int]] = field(default_factory=dict)
 
 
@@ -196,11 +197,15 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
         .prefetch_related("chain__person", "chain__party", "chain__to_person")
         .order_by("date_spoken", "pk")
     )
+    retractions = list(
+        commitment.retractions.select_related("statement__source", "statement__speaker_person")
+    )
     return CommitmentDetail(
         commitment,
         history,
         links,
         statements,
         on_whose_word(commitment),
+        retractions,
         {a.pk: [o.pk for o in a.observations.all()] for a in history},
     )
