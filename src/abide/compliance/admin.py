@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from abide.audit.admin_mixins import AuditedAdmin
-from abide.compliance.models import Assessment, Link, Retraction, Scope
+from abide.compliance.models import Assessment, Lifecycle, Link, Retraction, Scope
 
 
 @admin.register(Scope)
@@ -65,3 +65,9 @@ class RetractionAdmin(_ReadOnly):
     list_display = ["commitment", "kind", "statement", "flagged_by", "flagged_at"]
     list_filter = ["kind"]
     raw_id_fields = ["commitment", "statement", "flagged_by"]
+
+
+@admin.register(Lifecycle)
+class LifecycleAdmin(_ReadOnly):
+    list_display = ["commitment", "superseded_by", "superseded_on", "expires_on", "set_by"]
+    raw_id_fields = ["commitment", "superseded_by", "set_by"]

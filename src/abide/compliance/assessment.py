@@ -130,6 +130,10 @@ def evaluate(
     rule = rules.for_category(commitment.category.slug)
     if commitment.date_made and commitment.date_made >= period.end:
         return Outcome(AssessmentStatus.NOT_YET)
+    lifecycle = getattr(commitment, "lifecycle", None)
+    ended = lifecycle.ended_status(period.start) if lifecycle is not None else None
+    if ended is not None:
+        return Outcome(ended)
     linked = _linked(commitment, period, rule)
 
     def matching(test: str, until: dt.datetime | None = None) -> list[int]:
@@ -251,7 +255,7 @@ def reassess_observation(
     commitments = list(
         Commitment.objects.filter(links__observation=observation)
         .distinct()
-        .select_related("category", "obligor_party", "scope")
+        .select_related("category", "obligor_party", "scope", "lifecycle")
     )
     periods = periods_of(observation)
     if not existing_only:

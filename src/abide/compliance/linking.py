@@ -146,7 +146,7 @@ def _in_period(commitment: Commitment) -> Q:
 def linkable_commitments() -> QuerySet[Commitment]:
     return Commitment.objects.filter(
         review_state=ReviewState.CONFIRMED, obligor_party__isnull=False
-    ).select_related("obligor_party", "scope")
+    ).select_related("obligor_party", "scope", "lifecycle")
 
 
 def propose_links(commitment: Commitment, *, actor: User) -> list[Link]:

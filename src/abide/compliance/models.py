@@ -120,6 +120,8 @@ class AssessmentStatus(models.TextChoices):
     NOT_ASSESSABLE = "not_assessable", _("not assessable")
     FULFILLED = "fulfilled", _("fulfilled")
     OVERDUE = "overdue", _("overdue")
+    SUPERSEDED = "superseded", _("superseded")
+    EXPIRED = "expired", _("expired")
 
 
 class PeriodKind(models.TextChoices):
@@ -243,3 +245,45 @@ class Retraction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id}: {self.get_kind_display()}"
+
+
+class Lifecycle(models.Model):
+    """When a commitment stops binding: replaced by a later one, or run out (a 72-hour truce)."""
+
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.CASCADE, related_name="lifecycle", verbose_name=_("commitment")
+    )
+    superseded_by = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
+    #: The first day the commitment no longer binds because of the one superseding it.
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+    #: The last day the commitment binds.
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("lifecycle")
+        verbose_name_plural = _("lifecycles")
+
+    def __str__(self) -> str:
+        return str(self.commitment)
+
+    def ended_status(self, first_day: object) -> str | None:
+        """ "superseded" or "expired" for a period starting on ``first_day``, if it has ended."""
+        if self.superseded_on is not None and first_day >= self.superseded_on:
+            return AssessmentStatus.SUPERSEDED
+        if self.expires_on is not None and first_day > self.expires_on:
+            return AssessmentStatus.EXPIRED
+        return None
