@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test messages bench bench-import clean
+.PHONY: demo test messages bench bench-import bench-assessment clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,13 @@ messages: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/extraction
 	$(BIN)/python bench/import
+	$(BIN)/python bench/assessment
 
 bench-import: $(VENV)/.installed
 	$(BIN)/python bench/import
+
+bench-assessment: $(VENV)/.installed
+	$(BIN)/python bench/assessment
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
