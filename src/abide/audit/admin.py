@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from abide.accounts.access import can_read_audit_log
+from abide.audit.admin_mixins import ReadOnlyMixin
 from abide.audit.models import AuditEntry, AuditHead
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The log is read-only for everyone; the head of mission and administrators read it."""
 
     list_display = ["seq", "created_at", "actor_name", "action", "object_type", "object_repr"]
@@ -19,15 +20,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return can_read_audit_log(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AuditHead)

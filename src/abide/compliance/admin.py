@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
-from abide.audit.admin_mixins import AuditedAdmin
+from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 from abide.compliance.models import Assessment, Lifecycle, Link, Retraction, Scope
 
 
@@ -13,7 +12,7 @@ class ScopeAdmin(AuditedAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(AuditedAdmin):
+class LinkAdmin(ReadOnlyMixin, AuditedAdmin):
     """Links are proposed by abide and decided through the linking services: read only here."""
 
     list_display = ["commitment", "observation", "state", "bearing", "obligor_role", "decided_by"]
@@ -21,31 +20,9 @@ class LinkAdmin(AuditedAdmin):
     raw_id_fields = ["commitment", "observation", "created_by", "decided_by"]
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Link | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Link | None = None) -> bool:
-        return False
-
-
-class _ReadOnly(AuditedAdmin):
-    """Changed through the compliance services only (sign-off, override, flagging)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Assessment)
-class AssessmentAdmin(_ReadOnly):
+class AssessmentAdmin(ReadOnlyMixin, AuditedAdmin):
     list_display = [
         "commitment",
         "period_kind",
@@ -61,13 +38,13 @@ class AssessmentAdmin(_ReadOnly):
 
 
 @admin.register(Retraction)
-class RetractionAdmin(_ReadOnly):
+class RetractionAdmin(ReadOnlyMixin, AuditedAdmin):
     list_display = ["commitment", "kind", "statement", "flagged_by", "flagged_at"]
     list_filter = ["kind"]
     raw_id_fields = ["commitment", "statement", "flagged_by"]
 
 
 @admin.register(Lifecycle)
-class LifecycleAdmin(_ReadOnly):
+class LifecycleAdmin(ReadOnlyMixin, AuditedAdmin):
     list_display = ["commitment", "superseded_by", "superseded_on", "expires_on", "set_by"]
     raw_id_fields = ["commitment", "superseded_by", "set_by"]

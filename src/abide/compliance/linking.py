@@ -173,15 +173,7 @@ def propose_links(commitment: Commitment, *, actor: User) -> list[Link]:
     for observation in observations.iterator(chunk_size=2000):
         role = _bears_on(observation, commitment.obligor_party_id)
         if role is not None and area.contains(observation):
-            links.append(
-                Link(
-                    commitment=commitment,
-                    observation=observation,
-                    state=LinkState.CANDIDATE,
-                    bearing=observation.direction,
-                    obligor_role=role,
-                )
-            )
+            links.append(_candidate(commitment, observation, role))
     return _store_candidates(links, actor)
 
 
@@ -215,16 +207,18 @@ def propose_links_for(observation: Observation, *, actor: User) -> list[Link]:
         )
         area = area_of(commitment)
         if not area.empty and area.contains(observation):
-            links.append(
-                Link(
-                    commitment=commitment,
-                    observation=observation,
-                    state=LinkState.CANDIDATE,
-                    bearing=observation.direction,
-                    obligor_role=role,
-                )
-            )
+            links.append(_candidate(commitment, observation, role))
     return _store_candidates(links, actor)
+
+
+def _candidate(commitment: Commitment, observation: Observation, role: str) -> Link:
+    return Link(
+        commitment=commitment,
+        observation=observation,
+        state=LinkState.CANDIDATE,
+        bearing=observation.direction,
+        obligor_role=role,
+    )
 
 
 def _store_candidates(links: list[Link], actor: User) -> list[Link]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import can_edit_registry, is_mission_reader
 from abide.accounts.models import Role
-from abide.audit.admin_mixins import AuditedAdmin
+from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 from abide.audit.services import record_change, snapshot
 from abide.observations.models import (
     Comment,
@@ -55,17 +55,8 @@ class ObservationsAdmin(AuditedAdmin):
         return _is_administrator(request)
 
 
-class ReadOnlyAdmin(ObservationsAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, ObservationsAdmin):
     """Rows written by a service (which validates and audits them): shown, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
