@@ -7,15 +7,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from abide.compliance.demands import unanswered_demands
 from abide.compliance.models import AssessmentStatus
 from abide.compliance.periods import parse_period
-from abide.compliance.tracker import TrackerRow, commitment_detail, tracker_row, tracker_rows
-from abide.registry.access import get_commitment_for, get_commitments_for
+from abide.compliance.tracker import (
+    TrackerRow,
+    commitment_detail,
+    tracker_row,
+    tracker_rows,
+    unanswered_demands_for,
+)
+from abide.registry.access import get_commitment_for
 
 router = Router(tags=["commitments"])
 
@@ -189,7 +193,6 @@ def get_commitment(request: HttpRequest, commitment_id: int) -> dict:
 @router.get("/demands/unanswered", response=list[DemandOut], tags=["demands"])
 def list_unanswered_demands(request: HttpRequest) -> list[dict]:
     """Confirmed demands that no pledge of their obligor answers yet, longest open first."""
-    visible = set(get_commitments_for(request.user).values_list("pk", flat=True))
     return [
         {
             "id": item.demand.pk,
@@ -202,6 +205,5 @@ def list_unanswered_demands(request: HttpRequest) -> list[dict]:
             "date_made": item.demand.date_made,
             "days_open": item.days_open,
         }
-        for item in unanswered_demands(timezone.now().date())
-        if item.demand.pk in visible
+        for item in unanswered_demands_for(request.user)
     ]

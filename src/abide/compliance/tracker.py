@@ -13,6 +13,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, is_mission_reader
+from abide.compliance.demands import OpenDemand, unanswered_demands
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
 from abide.compliance.periods import Period, period_of
 from abide.observations.access import get_observations_for
@@ -209,3 +210,13 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
         retractions,
         {a.pk: [o.pk for o in a.observations.all()] for a in history},
     )
+
+
+def unanswered_demands_for(user: AnyUser, on: dt.date | None = None) -> list[OpenDemand]:
+    """The open demands ``user`` may see, the longest open first."""
+    visible = set(get_commitments_for(user).values_list("pk", flat=True))
+    return [
+        item
+        for item in unanswered_demands(on or timezone.now().date())
+        if item.demand.pk in visible
+    ]

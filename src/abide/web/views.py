@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from abide.compliance.models import AssessmentStatus
-from abide.compliance.tracker import commitment_detail, tracker_rows
+from abide.compliance.tracker import commitment_detail, tracker_rows, unanswered_demands_for
 from abide.registry.access import get_commitment_for, get_commitments_for, get_parties_for
 from abide.registry.models import Category, CommitmentKind
 
@@ -63,6 +63,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
         "kinds": CommitmentKind.choices,
         "statuses": AssessmentStatus.choices,
         "selected": selected,
+        "open_demands": unanswered_demands_for(request.user),
     }
     return render(request, "web/tracker.html", context)
 

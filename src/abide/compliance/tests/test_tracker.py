@@ -61,3 +61,12 @@ def test_an_unconfirmed_commitment_page_is_not_found_for_the_public(client, anal
     assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 404
     client.force_login(analyst)
     assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 200
+
+
+def test_the_tracker_lists_the_demands_still_unanswered_with_how_long(client, analyst):
+    from abide.compliance.tests.test_linking import pledge as commitment
+
+    commitment(kind="demand", category="amnesty_and_detention", text="grant a broad amnesty")
+    page = client.get(reverse("web:tracker")).content.decode()
+    assert "Demands still unanswered" in page and "grant a broad amnesty" in page
+    assert "open for" in page
