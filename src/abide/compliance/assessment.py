@@ -199,7 +199,11 @@ def _store(commitment: Commitment, period: Period, outcome: Outcome, rules: Rule
         assessment.coverage_observations = outcome.coverage
         assessment.computed_at = timezone.now()
         assessment.save()
-    assessment.observations.set(outcome.observations)
+    if created:
+        if outcome.observations:  # a new row has none yet: one insert, or no query at all
+            assessment.observations.add(*outcome.observations)
+    else:
+        assessment.observations.set(outcome.observations)
     return assessment
 
 
