@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from abide.accounts.models import Role, User
 from abide.audit.services import record_batch, record_change, snapshot
 from abide.compliance.areas import Area, area_of
 from abide.compliance.linking import linkable_commitments
-from abide.compliance.models import Assessment, AssessmentStatus, Link
+from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
 from abide.compliance.periods import KINDS, Period, period_of, periods_between
 from abide.compliance.rules import Rule, Rules, current_rules
 from abide.observations.models import Observation, Patrol
@@ -38,23 +39,31 @@ class Outcome:
     coverage: int = 0
 
 
-def _linked(commitment: Commitment, period: Period, rule: Rule) -> list[tuple]:
-    return list(
+def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list[tuple]]:
+    """The links (not rejected) of these commitments to observations of the period, by
+    commitment: (observation, bearing, role, verification status, start, link state)."""
+    rows: dict[int, list[tuple]] = {}
+    links = (
         Link.objects.filter(
-            commitment=commitment,
-            state__in=rule.links,
+            commitment_id__in=list(commitment_ids),
             observation__observed_start__lt=period.end_time,
             observation__observed_end__gte=period.start_time,
         )
+        .exclude(state=LinkState.REJECTED)
         .order_by("observation__observed_start", "observation_id")
         .values_list(
+            "commitment_id",
             "observation_id",
             "bearing",
             "obligor_role",
             "observation__status",
             "observation__observed_start",
+            "state",
         )
     )
+    for commitment_id, *row in links:
+        rows.setdefault(commitment_id, []).append(tuple(row))
+    return rows
 
 
 def _patrol_points(patrol: Patrol) -> list[tuple[float, float]]:
@@ -91,7 +100,30 @@ def _patrol_inside(patrol: Patrol, area: Area) -> bool:
     return False
 
 
-def _coverage(area: Area, period: Period, rule: Rule) -> tuple[int, int]:
+def _observations_in(period: Period, rule: Rule) -> QuerySet[Observation]:
+    observations = Observation.objects.filter(
+        observed_start__lt=period.end_time, observed_end__gte=period.start_time
+    )
+    if rule.coverage.observations is not None:
+        observations = observations.filter(category__slug__in=rule.coverage.observations)
+    return observations
+
+
+def _places_counted(period: Period, rule: Rule, cache: dict) -> list[tuple[str, str, str, int]]:
+    """(country, admin1, admin2, observations) of the period, counted once per period and
+    kind of coverage, for every area to sum from."""
+    key = ("places", period, rule.coverage.observations)
+    if key not in cache:
+        cache[key] = list(
+            _observations_in(period, rule)
+            .order_by()
+            .values_list("country", "admin1", "admin2")
+            .annotate(n=Count("id"))
+        )
+    return cache[key]
+
+
+def _coverage(area: Area, period: Period, rule: Rule, cache: dict) -> tuple[int, int]:
     """(patrols, observations) inside the area in the period, as the rule counts them."""
     patrols = 0
     if rule.coverage.patrols:
@@ -101,15 +133,19 @@ def _coverage(area: Area, period: Period, rule: Rule) -> tuple[int, int]:
                 started_at__lt=period.end_time, ended_at__gte=period.start_time
             )
         )
-    observations = Observation.objects.filter(
-        observed_start__lt=period.end_time, observed_end__gte=period.start_time
+    seen = sum(
+        n
+        for country, admin1, admin2, n in _places_counted(period, rule, cache)
+        if country in area.countries or admin1 in area.admin_areas or admin2 in area.admin_areas
     )
-    if rule.coverage.observations is not None:
-        observations = observations.filter(category__slug__in=rule.coverage.observations)
-    seen = observations.filter(area.exact()).count()
     geometry = area.by_geometry()
     if geometry is not None:
-        rest = observations.filter(geometry).exclude(area.exact()).only("latitude", "longitude")
+        rest = (
+            _observations_in(period, rule)
+            .filter(geometry)
+            .exclude(area.exact())
+            .only("latitude", "longitude")
+        )
         seen += sum(
             area.contains_point(o.latitude, o.longitude) for o in rest.iterator(chunk_size=2000)
         )
@@ -121,11 +157,13 @@ def evaluate(
     period: Period,
     rules: Rules | None = None,
     coverage: dict | None = None,
+    linked: list[tuple] | None = None,
 ) -> Outcome:
     """The status of ``commitment`` over ``period`` by the rule of its category.
 
     ``coverage`` may carry the coverage already counted for other commitments of the same
-    area and rule over the same period (``assess`` shares one between its commitments)."""
+    area and rule over the same period (``assess`` shares one between its commitments), and
+    ``linked`` the commitment's rows of :func:`linked_rows`, when they were fetched in bulk."""
     rules = rules or current_rules()
     rule = rules.for_category(commitment.category.slug)
     if commitment.date_made and commitment.date_made >= period.end:
@@ -134,7 +172,9 @@ def evaluate(
     ended = lifecycle.ended_status(period.start) if lifecycle is not None else None
     if ended is not None:
         return Outcome(ended)
-    linked = _linked(commitment, period, rule)
+    if linked is None:
+        linked = linked_rows([commitment.pk], period).get(commitment.pk, [])
+    linked = [row[:5] for row in linked if row[5] in rule.links]
 
     def matching(test: str, until: dt.datetime | None = None) -> list[int]:
         match = rule.tests.get(test)
@@ -162,7 +202,7 @@ def evaluate(
         key = (area.key, period, rule.coverage)
         cache = coverage if coverage is not None else {}
         if key not in cache:
-            cache[key] = _coverage(area, period, rule)
+            cache[key] = _coverage(area, period, rule, cache)
         patrols, seen = cache[key]
     if patrols + seen >= max(rule.coverage.minimum, 1):
         if "upheld" not in rule.tests:
@@ -175,36 +215,63 @@ def evaluate(
     return Outcome(AssessmentStatus.NOT_ASSESSABLE, [], patrols, seen)
 
 
-def _store(commitment: Commitment, period: Period, outcome: Outcome, rules: Rules) -> Assessment:
-    assessment, created = Assessment.objects.get_or_create(
-        commitment=commitment,
-        period_kind=period.kind,
-        period_start=period.start,
-        defaults={
-            "period_end": period.end,
-            "computed_status": outcome.status,
-            "rules_version": rules.version,
-            "coverage_patrols": outcome.patrols,
-            "coverage_observations": outcome.coverage,
-            "computed_at": timezone.now(),
-        },
-    )
-    if not created:
-        if assessment.computed_status != outcome.status:
-            assessment.signed_off_by = None  # a sign-off is of the status it saw
-            assessment.signed_off_at = None
+_COMPUTED = (
+    "computed_status",
+    "rules_version",
+    "coverage_patrols",
+    "coverage_observations",
+    "computed_at",
+    "signed_off_by",
+    "signed_off_at",
+)
+
+
+def _store(
+    period: Period, outcomes: list[tuple[Commitment, Outcome]], rules: Rules
+) -> list[Assessment]:
+    """Write the period's assessments in bulk: new rows inserted, existing ones updated (a
+    sign-off is of the status it saw: a new status clears it), their observations replaced."""
+    now = timezone.now()
+    existing = {
+        assessment.commitment_id: assessment
+        for assessment in Assessment.objects.filter(
+            commitment__in=[commitment.pk for commitment, _ in outcomes],
+            period_kind=period.kind,
+            period_start=period.start,
+        )
+    }
+    new, changed, stored = [], [], []
+    for commitment, outcome in outcomes:
+        assessment = existing.get(commitment.pk)
+        if assessment is None:
+            assessment = Assessment(
+                commitment=commitment,
+                period_kind=period.kind,
+                period_start=period.start,
+                period_end=period.end,
+            )
+            new.append(assessment)
+        else:
+            if assessment.computed_status != outcome.status:
+                assessment.signed_off_by = None
+                assessment.signed_off_at = None
+            changed.append(assessment)
         assessment.computed_status = outcome.status
         assessment.rules_version = rules.version
         assessment.coverage_patrols = outcome.patrols
         assessment.coverage_observations = outcome.coverage
-        assessment.computed_at = timezone.now()
-        assessment.save()
-    if created:
-        if outcome.observations:  # a new row has none yet: one insert, or no query at all
-            assessment.observations.add(*outcome.observations)
-    else:
-        assessment.observations.set(outcome.observations)
-    return assessment
+        assessment.computed_at = now
+        stored.append((assessment, outcome))
+    Assessment.objects.bulk_create(new)
+    Assessment.objects.bulk_update(changed, _COMPUTED)
+    through = Assessment.observations.through
+    through.objects.filter(assessment_id__in=[a.pk for a in changed]).delete()
+    through.objects.bulk_create(
+        through(assessment_id=assessment.pk, observation_id=observation)
+        for assessment, outcome in stored
+        for observation in outcome.observations
+    )
+    return [assessment for assessment, _ in stored]
 
 
 def assess(
@@ -219,12 +286,22 @@ def assess(
 
 def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> list[Assessment]:
     rules = current_rules()
+    by_period: dict[Period, list[Commitment]] = {}
+    for commitment, period in pairs:
+        by_period.setdefault(period, []).append(commitment)
     coverage: dict = {}
+    stored: list[Assessment] = []
     with transaction.atomic():
-        stored = [
-            _store(commitment, period, evaluate(commitment, period, rules, coverage), rules)
-            for commitment, period in pairs
-        ]
+        for period, commitments in by_period.items():
+            linked = linked_rows([commitment.pk for commitment in commitments], period)
+            outcomes = [
+                (
+                    commitment,
+                    evaluate(commitment, period, rules, coverage, linked.get(commitment.pk, [])),
+                )
+                for commitment in commitments
+            ]
+            stored += _store(period, outcomes, rules)
         if stored:
             record_batch(
                 actor=actor,
@@ -233,7 +310,7 @@ def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> lis
                 ids=[assessment.pk for assessment in stored],
                 detail={
                     "rules_version": rules.version,
-                    "periods": sorted({str(period) for _, period in pairs}),
+                    "periods": sorted(str(period) for period in by_period),
                 },
             )
     return stored
