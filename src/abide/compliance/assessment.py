@@ -186,15 +186,6 @@ def evaluate(
             if match(bearing, status, role) and (until is None or start < until)
         ]
 
-    for test, status in (("violated", AssessmentStatus.VIOLATED), ("at_risk", "at_risk")):
-        found = matching(test)
-        if found:
-            return Outcome(status, found)
-    deadline = commitment.deadline
-    if deadline is not None:
-        found = matching("fulfilled", dt.datetime.combine(deadline, dt.time.max, tzinfo=dt.UTC))
-        if found:
-            return Outcome(AssessmentStatus.FULFILLED, found)
     area = area_of(commitment)
     if area.empty:
         patrols, seen = 0, 0
@@ -204,6 +195,15 @@ def evaluate(
         if key not in cache:
             cache[key] = _coverage(area, period, rule, cache)
         patrols, seen = cache[key]
+    for test, status in (("violated", AssessmentStatus.VIOLATED), ("at_risk", "at_risk")):
+        found = matching(test)
+        if found:
+            return Outcome(status, found, patrols, seen)
+    deadline = commitment.deadline
+    if deadline is not None:
+        found = matching("fulfilled", dt.datetime.combine(deadline, dt.time.max, tzinfo=dt.UTC))
+        if found:
+            return Outcome(AssessmentStatus.FULFILLED, found, patrols, seen)
     if patrols + seen >= max(rule.coverage.minimum, 1):
         if "upheld" not in rule.tests:
             return Outcome(AssessmentStatus.UPHELD, [], patrols, seen)
