@@ -157,6 +157,43 @@ def tracker_rows(
     return [row for row in rows if not status or row.status == status]
 
 
+#: Rows on one page of the tracker.
+PER_PAGE = 100
+
+
+@dataclass
+class TrackerPage:
+    rows: list[TrackerRow]
+    number: int
+    pages: int
+
+
+def tracker_page(
+    user: AnyUser,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+) -> TrackerPage:
+    """One page of the tracker. Without a status to filter by, only the page's commitments
+    are looked at; with one, every commitment's status is needed to know which match."""
+    filters = {"party": party, "category": category, "kind": kind}
+    if status:
+        rows = tracker_rows(user, status=status, **filters)
+        pages = max(1, -(-len(rows) // per_page))
+        number = min(max(page, 1), pages)
+        return TrackerPage(rows[(number - 1) * per_page : number * per_page], number, pages)
+    commitments = tracker_commitments(user, **filters)
+    pages = max(1, -(-commitments.count() // per_page))
+    number = min(max(page, 1), pages)
+    chosen = list(commitments[(number - 1) * per_page : number * per_page])
+    rows = _rows(chosen, _weeks(latest_week(), TREND_WEEKS)) if chosen else []
+    return TrackerPage(rows, number, pages)
+
+
 def tracker_row(
     commitment: Commitment, *, today: dt.date | None = None, weeks: int = TREND_WEEKS
 ) -> TrackerRow:

@@ -343,6 +343,8 @@ class Observation(models.Model):
         ]
         indexes = [
             models.Index(fields=["category", "observed_start"]),
+            # Assessments count what was seen in a period, of every category.
+            models.Index(fields=["observed_start"], name="observation_observed_start"),
             *(
                 models.Index(
                     fields=[name],

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from abide.compliance.models import AssessmentStatus
-from abide.compliance.tracker import commitment_detail, tracker_rows, unanswered_demands_for
+from abide.compliance.tracker import commitment_detail, tracker_page, unanswered_demands_for
 from abide.registry.access import get_commitment_for, get_commitments_for, get_parties_for
 from abide.registry.models import Category, CommitmentKind
 
@@ -56,8 +56,17 @@ def tracker(request: HttpRequest) -> HttpResponse:
         selected["kind"] = ""
     if selected["status"] not in AssessmentStatus.values:
         selected["status"] = ""
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = tracker_page(request.user, page=number, **selected)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": tracker_rows(request.user, **selected),
+        "rows": page.rows,
+        "page": page,
+        "query": query.urlencode(),
         "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
         "categories": Category.objects.all(),
         "kinds": CommitmentKind.choices,

@@ -70,3 +70,16 @@ def test_the_tracker_lists_the_demands_still_unanswered_with_how_long(client, an
     page = client.get(reverse("web:tracker")).content.decode()
     assert "Demands still unanswered" in page and "grant a broad amnesty" in page
     assert "open for" in page
+
+
+def test_the_tracker_pages_its_rows(client, analyst):
+    from abide.compliance.tests.test_linking import pledge as commitment
+    from abide.compliance.tracker import tracker_page
+
+    for n in range(5):
+        commitment(text=f"promise {n}")
+    first = tracker_page(analyst, per_page=2)
+    assert (len(first.rows), first.number, first.pages) == (2, 1, 3)
+    last = tracker_page(analyst, page=9, per_page=2)
+    assert (len(last.rows), last.number) == (1, 3)
+    assert client.get(reverse("web:tracker") + "?page=x").status_code == 200
