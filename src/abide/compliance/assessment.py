@@ -39,13 +39,22 @@ class Outcome:
     coverage: int = 0
 
 
+#: How long before a period an observation that reaches into it may have begun.
+LOOKBACK = dt.timedelta(days=31)
+#: Up to this many commitments, their links are found through them; beyond, through the
+#: observations of the period (many commitments share them).
+FEW = 50
+
+
 def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list[tuple]]:
     """The links (not rejected) of these commitments to observations of the period, by
     commitment: (observation, bearing, role, verification status, start, link state)."""
-    rows: dict[int, list[tuple]] = {}
+    ids = list(commitment_ids)
     links = (
         Link.objects.filter(
-            commitment_id__in=list(commitment_ids),
+            # Through the index on the observations' start: those that began at most a
+            # month before the period (known to the week or the month) and reach into it.
+            observation__observed_start__gte=period.start_time - LOOKBACK,
             observation__observed_start__lt=period.end_time,
             observation__observed_end__gte=period.start_time,
         )
@@ -61,8 +70,13 @@ def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list
             "state",
         )
     )
+    if len(ids) <= FEW:
+        links = links.filter(commitment_id__in=ids)  # through each commitment's links
+    wanted = set(ids)
+    rows: dict[int, list[tuple]] = {}
     for commitment_id, *row in links:
-        rows.setdefault(commitment_id, []).append(tuple(row))
+        if commitment_id in wanted:
+            rows.setdefault(commitment_id, []).append(tuple(row))
     return rows
 
 
@@ -101,8 +115,10 @@ def _patrol_inside(patrol: Patrol, area: Area) -> bool:
 
 
 def _observations_in(period: Period, rule: Rule) -> QuerySet[Observation]:
+    """The observations that show the mission (or a data set) looking during the period:
+    those that began in it (one known only to the month or the year shows little of a week)."""
     observations = Observation.objects.filter(
-        observed_start__lt=period.end_time, observed_end__gte=period.start_time
+        observed_start__gte=period.start_time, observed_start__lt=period.end_time
     )
     if rule.coverage.observations is not None:
         observations = observations.filter(category__slug__in=rule.coverage.observations)
@@ -263,7 +279,7 @@ def _store(
         assessment.computed_at = now
         stored.append((assessment, outcome))
     Assessment.objects.bulk_create(new)
-    Assessment.objects.bulk_update(changed, _COMPUTED)
+    Assessment.objects.bulk_update(changed, _COMPUTED, batch_size=100)
     through = Assessment.observations.through
     through.objects.filter(assessment_id__in=[a.pk for a in changed]).delete()
     through.objects.bulk_create(
