@@ -238,5 +238,6 @@ class Statistics:
         if self.written >= max(1000, self.at_last):
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {_table(Observation)}")
+                cursor.execute(f"ANALYZE {_table(ObservationActor)}")
             self.at_last += self.written
             self.written = 0
