@@ -280,14 +280,34 @@ def _store(
         stored.append((assessment, outcome))
     Assessment.objects.bulk_create(new)
     Assessment.objects.bulk_update(changed, _COMPUTED, batch_size=100)
-    through = Assessment.observations.through
-    through.objects.filter(assessment_id__in=[a.pk for a in changed]).delete()
-    through.objects.bulk_create(
-        through(assessment_id=assessment.pk, observation_id=observation)
-        for assessment, outcome in stored
-        for observation in outcome.observations
-    )
+    _store_observations(stored, changed)
     return [assessment for assessment, _ in stored]
+
+
+def _store_observations(stored: list[tuple[Assessment, Outcome]], changed: list) -> None:
+    """Each assessment's observations as its outcome lists them: rows added and removed
+    where they differ, so that an update touches only what changed."""
+    through = Assessment.observations.through
+    had: dict[int, set[int]] = {}
+    if changed:
+        for assessment_id, observation_id in through.objects.filter(
+            assessment_id__in=[assessment.pk for assessment in changed]
+        ).values_list("assessment_id", "observation_id"):
+            had.setdefault(assessment_id, set()).add(observation_id)
+    added, removed = [], []
+    for assessment, outcome in stored:
+        now, before = set(outcome.observations), had.get(assessment.pk, set())
+        added += [(assessment.pk, observation) for observation in now - before]
+        removed += [(assessment.pk, observation) for observation in before - now]
+    for assessment_id in {pair[0] for pair in removed}:
+        through.objects.filter(
+            assessment_id=assessment_id,
+            observation_id__in=[o for a, o in removed if a == assessment_id],
+        ).delete()
+    through.objects.bulk_create(
+        through(assessment_id=assessment_id, observation_id=observation_id)
+        for assessment_id, observation_id in added
+    )
 
 
 def assess(
