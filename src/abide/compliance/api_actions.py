@@ -82,6 +82,12 @@ class CandidateOut(Schema):
     obligor_role: str
 
 
+def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    get_commitment_for(request.user, assessment.commitment_id)  # 404 unless the user may see it
+    return assessment
+
+
 def _link(request: HttpRequest, link_id: int) -> Link:
     link = get_object_or_404(Link, pk=link_id)
     get_commitment_for(request.user, link.commitment_id)  # 404 unless the user may see it
@@ -151,17 +157,18 @@ def scope(request: HttpRequest, commitment_id: int, data: ScopeIn) -> dict:
 
 @router.post("/assessments/{assessment_id}/sign-off", response=Done)
 def sign(request: HttpRequest, assessment_id: int) -> dict:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
-    get_commitment_for(request.user, assessment.commitment_id)
-    signed = sign_off(assessment, by=request.user)
+    signed = sign_off(_assessment(request, assessment_id), by=request.user)
     return {"id": signed.pk, "state": signed.status}
 
 
 @router.post("/assessments/{assessment_id}/override", response=Done)
 def override_status(request: HttpRequest, assessment_id: int, data: OverrideIn) -> dict:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
-    get_commitment_for(request.user, assessment.commitment_id)
-    changed = override(assessment, data.status, by=request.user, justification=data.justification)
+    changed = override(
+        _assessment(request, assessment_id),
+        data.status,
+        by=request.user,
+        justification=data.justification,
+    )
     return {"id": changed.pk, "state": changed.status}
 
 

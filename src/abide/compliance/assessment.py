@@ -20,8 +20,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from abide.accounts.models import Role, User
+from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
+from abide.compliance.access import can_override, can_sign_off
 from abide.compliance.areas import Area, area_of
 from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
@@ -397,7 +398,7 @@ def reassess_observation(
 
 def sign_off(assessment: Assessment, *, by: User) -> Assessment:
     """An analyst signs off the computed status."""
-    if not (by.is_authenticated and by.has_role(Role.ANALYST, Role.HEAD_OF_MISSION)):
+    if not can_sign_off(by):
         raise PermissionDenied(_("only analysts and the head of mission sign assessments off"))
     with transaction.atomic():
         before = snapshot(assessment)
@@ -410,7 +411,7 @@ def sign_off(assessment: Assessment, *, by: User) -> Assessment:
 
 def override(assessment: Assessment, status: str, *, by: User, justification: str) -> Assessment:
     """The head of mission sets the status, saying why; the computed status stays beside it."""
-    if not (by.is_authenticated and by.has_role(Role.HEAD_OF_MISSION)):
+    if not can_override(by):
         raise PermissionDenied(_("only the head of mission overrides an assessment"))
     if status not in AssessmentStatus.values:
         raise ValidationError({"status": _("unknown status %(s)r") % {"s": status}})

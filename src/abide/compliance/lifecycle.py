@@ -12,14 +12,14 @@ from abide.accounts.access import can_edit_registry
 from abide.accounts.models import User
 from abide.audit.services import record_change, snapshot
 from abide.compliance.models import Lifecycle
+from abide.observations.checks import required_reason
 from abide.registry.models import Commitment
 
 
 def _save(commitment: Commitment, by: User, reason: str, **values: object) -> Lifecycle:
     if not can_edit_registry(by):
         raise PermissionDenied(_("only analysts and the head of mission end commitments"))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("say why")})
+    reason = required_reason(reason)
     with transaction.atomic():
         lifecycle = Lifecycle.objects.filter(commitment=commitment).first()
         before = snapshot(lifecycle) if lifecycle else None
@@ -27,7 +27,7 @@ def _save(commitment: Commitment, by: User, reason: str, **values: object) -> Li
         for name, value in values.items():
             setattr(lifecycle, name, value)
         lifecycle.set_by = by
-        lifecycle.reason = reason.strip()
+        lifecycle.reason = reason
         lifecycle.save()
         record_change(lifecycle, actor=by, action="change" if before else "create", before=before)
     return lifecycle

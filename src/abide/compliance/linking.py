@@ -23,25 +23,19 @@ from shapely.validation import explain_validity
 
 from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
+from abide.compliance.access import can_link
 from abide.compliance.areas import area_of
 from abide.compliance.models import Bearing, Link, LinkState, ObligorRole, Scope
 from abide.geo.countries import country_code
-from abide.observations.access import can_verify_observations
+from abide.observations.checks import required_reason
 from abide.observations.models import Direction, Observation
 from abide.observations.signals import observation_changed
 from abide.registry.models import Commitment, ReviewState
 
 
 def _require_linker(user: User) -> None:
-    if not can_verify_observations(user):
+    if not can_link(user):
         raise PermissionDenied(_("only analysts and the head of mission link observations"))
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("say why")})
-    return reason
 
 
 # --- scopes ---------------------------------------------------------------------------------
@@ -249,7 +243,7 @@ def _decide(
     obligor_role: str | None = None,
 ) -> Link:
     _require_linker(by)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if bearing is not None and bearing not in Bearing.values:
         raise ValidationError({"bearing": _("unknown bearing %(v)r") % {"v": bearing}})
     if obligor_role is not None and obligor_role not in ObligorRole.values:
@@ -304,7 +298,7 @@ def add_link(
             existing, by=by, reason=reason, bearing=bearing, obligor_role=obligor_role
         )
     _require_linker(by)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     errors = {}
     if bearing not in Bearing.values:
         errors["bearing"] = _("unknown bearing %(v)r") % {"v": bearing}

@@ -59,7 +59,7 @@ class ReadOnlyAdmin(ReadOnlyMixin, ObservationsAdmin):
     """Rows written by a service (which validates and audits them): shown, never edited."""
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -69,15 +69,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_mission_reader(request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ObservationActorInline(admin.TabularInline):

@@ -32,7 +32,8 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _reason(reason: str, field: str = "reason") -> str:
+def required_reason(reason: str, field: str = "reason") -> str:
+    """The reason given, trimmed; a ValidationError naming ``field`` if there is none."""
     text = (reason or "").strip()
     if not text:
         raise ValidationError({field: _("a reason is required")})

@@ -18,7 +18,7 @@ from abide.geo.gazetteer import EARTH_RADIUS_KM, haversine_km
 from abide.observations.access import (
     can_verify_observations,
 )
-from abide.observations.checks import _reason, _require, _sync
+from abide.observations.checks import _require, _sync, required_reason
 from abide.observations.models import (
     Event,
     Observation,
@@ -83,7 +83,7 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
     """Record that the observations report one event (counted once). Events that some of
     them already belong to are merged into the oldest of those, with all their observations."""
     _require(can_verify_observations(by), _("you may not link observations as one event"))
-    reason = _reason(reason)
+    reason = required_reason(reason)
     given = list(observations)
     ids = sorted({o.pk for o in given})
     if len(ids) < 2:
@@ -144,7 +144,7 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
 def unlink_from_event(observation: Observation, *, by: User, reason: str) -> Observation:
     """Take the observation out of its event (deleting the event if none is left in it)."""
     _require(can_verify_observations(by), _("you may not unlink observations from events"))
-    reason = _reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         locked = Observation.objects.select_for_update().get(pk=observation.pk)
         if locked.event_id is None:

@@ -12,7 +12,7 @@ from abide.observations.access import (
     can_comment,
     can_verify_observations,
 )
-from abide.observations.checks import MAX_TEXT, _choice, _Errors, _reason, _require, _sync
+from abide.observations.checks import MAX_TEXT, _choice, _Errors, _require, _sync, required_reason
 from abide.observations.models import (
     Comment,
     Credibility,
@@ -42,7 +42,7 @@ def transition(
     row is locked first, so that of two concurrent changes the second sees the first's result.
     """
     _require(can_verify_observations(by), _("you may not change the status of observations"))
-    reason = _reason(reason)
+    reason = required_reason(reason)
     errors = _Errors()
     _choice(to_status, Status, "to_status", errors)
     errors.raise_any()

@@ -3,6 +3,7 @@ from collections import Counter
 
 from django.core.management.base import CommandError
 
+from abide.compliance.access import can_assess
 from abide.compliance.assessment import assess_period, current_period
 from abide.compliance.linking import linkable_commitments, propose_links
 from abide.compliance.periods import Period, parse_period
@@ -40,7 +41,7 @@ class Command(ActorCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         actor = self.actor(options)
-        if not actor.has_role("analyst", "head_of_mission", "administrator"):
+        if not can_assess(actor):
             raise CommandError(f"--as: {actor.username} may not assess commitments")
         periods = options["period"] or [current_period("week")]
         if not options["no_links"]:
