@@ -1,8 +1,9 @@
 """abide's HTTP API (django-ninja): OpenAPI at /api/openapi.json, documentation at /api/docs.
 
 Reading needs no account: each handler answers with what the requesting user may see (the
-public sees what is published; a session of the mission sees more). Changes need a signed-in
-session; a refusal is 403, bad input 422 with the message of each field at fault."""
+public sees what is published; a session or an API token of the mission sees more). Changes
+need an API token (``abide token create``) or a signed-in session; an invalid token is 401, a
+refusal 403, bad input 422 with the message of each field at fault."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse

@@ -4,8 +4,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import can_manage_accounts, staff_flags_for
-from abide.accounts.models import Organisation, User
-from abide.audit.admin_mixins import AuditedAdmin
+from abide.accounts.models import ApiToken, Organisation, User
+from abide.accounts.tokens import revoke_token
+from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 
 
 class AccountsAdmin(AuditedAdmin):
@@ -51,3 +52,33 @@ class UserAdmin(AccountsAdmin, DjangoUserAdmin):
 class OrganisationAdmin(AccountsAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyMixin, AccountsAdmin):
+    """Tokens are issued by `abide token create` (which shows the key once); here they are
+    listed and revoked."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: object) -> None:
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_token(token, by=request.user)
+            revoked += 1
+        self.message_user(request, _("%(n)d tokens revoked.") % {"n": revoked})
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -39,9 +39,9 @@ class AssessmentAdmin(ReadOnlyMixin, AuditedAdmin):
 
 @admin.register(Retraction)
 class RetractionAdmin(ReadOnlyMixin, AuditedAdmin):
-    list_display = ["commitment", "kind", "statement", "flagged_by", "flagged_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["commitment", "statement", "flagged_by"]
+    list_display = ["commitment", "kind", "state", "statement", "flagged_by", "decided_by"]
+    list_filter = ["state", "kind"]
+    raw_id_fields = ["commitment", "statement", "flagged_by", "walk_back", "decided_by"]
 
 
 @admin.register(Lifecycle)

@@ -9,7 +9,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
 
+from abide.accounts.api_auth import READ
 from abide.compliance.models import AssessmentStatus
 from abide.compliance.periods import parse_period
 from abide.compliance.tracker import (
@@ -21,7 +23,9 @@ from abide.compliance.tracker import (
 )
 from abide.registry.access import get_commitment_for
 
-router = Router(tags=["commitments"])
+router = Router(tags=["commitments"], auth=READ)
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 
 
 class CommitmentOut(Schema):
@@ -37,6 +41,7 @@ class CommitmentOut(Schema):
     coverage_observations: int | None
     coverage_patrols: int | None
     on_whose_word: str
+    walked_back: bool
 
 
 class AssessmentOut(Schema):
@@ -110,10 +115,12 @@ def _row(row: TrackerRow) -> dict:
         "coverage_observations": row.current.coverage_observations if row.current else None,
         "coverage_patrols": row.current.coverage_patrols if row.current else None,
         "on_whose_word": row.word,
+        "walked_back": row.walked_back,
     }
 
 
 @router.get("/commitments", response=list[CommitmentOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_commitments(
     request: HttpRequest,
     party: str = "",
@@ -123,7 +130,8 @@ def list_commitments(
     period: str = "",
 ) -> list[dict]:
     """Confirmed commitments with their current (latest weekly) status, or with their status
-    in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05)."""
+    in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05); a page at a
+    time (``page``, ``page_size`` up to 500), with the ``count`` of all that match."""
     try:
         chosen = parse_period(period) if period else None
     except ValueError as exc:

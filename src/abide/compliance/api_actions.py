@@ -1,7 +1,8 @@
 """What analysts and the head of mission do through the API: review proposed links, set scopes,
 sign off and override assessments, flag retractions, end commitments.
 
-Every handler needs a signed-in session (and its CSRF token) and calls one service, which
+Every handler needs an API token (``Authorization: Bearer abide_...``) or a signed-in session
+(and its CSRF token), and calls one service, which
 checks the role, validates and audits; refusals come back as 403, bad input as 422 naming
 the field.
 """
@@ -13,19 +14,24 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from abide.accounts.access import is_mission_reader
+from abide.accounts.api_auth import CHANGE
 from abide.compliance.assessment import override, sign_off
 from abide.compliance.lifecycle import set_expiry, supersede
 from abide.compliance.linking import add_link, confirm_link, reject_link, set_scope
-from abide.compliance.models import Assessment, Link, LinkState
-from abide.compliance.retractions import flag_retraction
+from abide.compliance.models import Assessment, Link, LinkState, Retraction
+from abide.compliance.retractions import (
+    confirm_retraction,
+    dismiss_retraction,
+    flag_retraction,
+)
+from abide.compliance.tracker import commitment_detail
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitment_for
 from abide.registry.models import Statement
 
-router = Router(tags=["review"], auth=django_auth)
+router = Router(tags=["review"], auth=CHANGE)
 
 
 class Done(Schema):
@@ -64,6 +70,20 @@ class OverrideIn(Schema):
 class RetractionIn(ReasonIn):
     statement: int
     kind: str
+
+
+class DecideRetractionIn(ReasonIn):
+    kind: str | None = None
+
+
+class ProposedRetractionOut(Schema):
+    id: int
+    statement: int
+    kind: str
+    words: str
+    quote: str
+    source: str
+    date_spoken: dt.date | None
 
 
 class SupersedeIn(ReasonIn):
@@ -180,6 +200,50 @@ def retraction(request: HttpRequest, commitment_id: int, data: RetractionIn) -> 
         commitment, statement, kind=data.kind, by=request.user, reason=data.reason
     )
     return {"id": flagged.pk, "state": flagged.kind}
+
+
+@router.get(
+    "/commitments/{commitment_id}/proposed-retractions", response=list[ProposedRetractionOut]
+)
+def proposed_retractions(request: HttpRequest, commitment_id: int) -> list[dict]:
+    """The later statements abide found walking the pledge back, waiting for review."""
+    detail = commitment_detail(request.user, get_commitment_for(request.user, commitment_id))
+    return [
+        {
+            "id": r.pk,
+            "statement": r.statement_id,
+            "kind": r.kind,
+            "words": r.walk_back.text if r.walk_back else "",
+            "quote": r.statement.text,
+            "source": r.statement.source.title,
+            "date_spoken": r.statement.date_spoken,
+        }
+        for r in detail.proposed_retractions
+    ]
+
+
+def _retraction(request: HttpRequest, retraction_id: int) -> Retraction:
+    retraction = get_object_or_404(Retraction, pk=retraction_id)
+    get_commitment_for(request.user, retraction.commitment_id)  # 404 unless the user may see it
+    return retraction
+
+
+@router.post("/retractions/{retraction_id}/confirm", response=Done)
+def retraction_confirmed(
+    request: HttpRequest, retraction_id: int, data: DecideRetractionIn
+) -> dict:
+    decided = confirm_retraction(
+        _retraction(request, retraction_id), by=request.user, reason=data.reason, kind=data.kind
+    )
+    return {"id": decided.pk, "state": decided.state}
+
+
+@router.post("/retractions/{retraction_id}/dismiss", response=Done)
+def retraction_dismissed(request: HttpRequest, retraction_id: int, data: ReasonIn) -> dict:
+    decided = dismiss_retraction(
+        _retraction(request, retraction_id), by=request.user, reason=data.reason
+    )
+    return {"id": decided.pk, "state": decided.state}
 
 
 @router.post("/commitments/{commitment_id}/supersede", response=Done)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from abide.observations.models import Observation
-from abide.registry.models import Commitment
+from abide.registry.models import Commitment, WalkBackKind
 
 
 class Scope(models.Model):
@@ -202,14 +202,19 @@ class Assessment(models.Model):
         return self.override_status or self.computed_status
 
 
-class RetractionKind(models.TextChoices):
-    REFUSES = "refuses", _("refuses what it promised")
-    DENIES = "denies", _("denies having promised it")
-    CONDITIONS = "conditions", _("puts new conditions on it")
+RetractionKind = WalkBackKind  # a retraction is a walk-back matched to a pledge
+
+
+class RetractionState(models.TextChoices):
+    PROPOSED = "proposed", _("proposed, not yet reviewed")
+    CONFIRMED = "confirmed", _("confirmed")
+    DISMISSED = "dismissed", _("dismissed")
 
 
 class Retraction(models.Model):
-    """A later statement of the obligor that walks a pledge back, flagged by an analyst."""
+    """A later statement of the obligor that walks a pledge back: flagged by an analyst
+    (confirmed at once), or proposed by abide from the statement's words (a walk-back of the
+    same party and category) for an analyst to confirm or dismiss."""
 
     commitment = models.ForeignKey(
         Commitment,
@@ -232,6 +237,29 @@ class Retraction(models.Model):
     )
     flagged_at = models.DateTimeField(_("flagged"), auto_now_add=True)
     reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=RetractionState.choices,
+        default=RetractionState.CONFIRMED,
+    )
+    walk_back = models.ForeignKey(
+        "registry.WalkBack",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retractions",
+        verbose_name=_("the words that walk it back"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["commitment", "flagged_at"]

@@ -1,11 +1,14 @@
-"""Keeping assessments current as observations arrive or are verified."""
+"""Keeping assessments current as observations arrive or are verified, and proposing the
+retractions a new source brings."""
 
 from __future__ import annotations
 
 from abide.accounts.models import User
 from abide.compliance.assessment import reassess_observation
 from abide.compliance.linking import propose_links_for
+from abide.compliance.retractions import propose_retractions
 from abide.observations.models import Observation
+from abide.registry.models import Source
 
 
 def on_observation_changed(
@@ -17,3 +20,7 @@ def on_observation_changed(
     assessed when someone asks for it (`abide assess`)."""
     propose_links_for(observation, actor=by)
     reassess_observation(observation, actor=by, existing_only=True)
+
+
+def on_source_ingested(sender: type, *, source: Source, **_: object) -> None:
+    propose_retractions(source)

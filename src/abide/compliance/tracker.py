@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from abide.accounts.access import AnyUser, is_mission_reader
+from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
 from abide.compliance.demands import OpenDemand, unanswered_demands
-from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
+from abide.compliance.models import (
+    Assessment,
+    AssessmentStatus,
+    Link,
+    LinkState,
+    Retraction,
+    RetractionState,
+)
 from abide.compliance.periods import Period, period_of
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitments_for
@@ -43,6 +50,8 @@ class TrackerRow:
     #: The first day of the week whose status differs from the week before, if any.
     last_change: dt.date | None
     word: str
+    #: Whether a confirmed later statement of the obligor walks the pledge back.
+    walked_back: bool = False
 
     @property
     def status(self) -> str:
@@ -106,6 +115,11 @@ def _rows(commitments: list[Commitment], periods: list[Period]) -> list[TrackerR
         period_start__lte=periods[-1].start,
     ):
         by_commitment.setdefault(assessment.commitment_id, {})[assessment.period_start] = assessment
+    walked_back = set(
+        Retraction.objects.filter(
+            commitment__in=commitments, state=RetractionState.CONFIRMED
+        ).values_list("commitment_id", flat=True)
+    )
     rows = []
     for commitment in commitments:
         found = by_commitment.get(commitment.pk, {})
@@ -124,7 +138,16 @@ def _rows(commitments: list[Commitment], periods: list[Period]) -> list[TrackerR
             ),
             None,
         )
-        rows.append(TrackerRow(commitment, current, trend, last_change, on_whose_word(commitment)))
+        rows.append(
+            TrackerRow(
+                commitment,
+                current,
+                trend,
+                last_change,
+                on_whose_word(commitment),
+                commitment.pk in walked_back,
+            )
+        )
     return rows
 
 
@@ -143,7 +166,7 @@ def tracker_rows(
     up to the week of ``today`` (the latest week assessed is its current status). With a
     ``period`` (a day, week or month), the status is that period's, and the trend ends there."""
     end = period.start if period is not None else today or latest_week()
-    commitments = list(tracker_commitments(user, party=party, category=category, kind=kind)[:500])
+    commitments = list(tracker_commitments(user, party=party, category=category, kind=kind))
     rows = _rows(commitments, _weeks(end, weeks))
     if period is not None:
         of_period = {
@@ -209,8 +232,11 @@ class CommitmentDetail:
     links: list[Link]
     statements: list[Statement]
     word: str
+    #: Confirmed retractions: what the public sees.
     retractions: list
     evidence: dict[int, list[int]] = field(default_factory=dict)
+    #: Retractions abide proposed, for those who review them (empty for everyone else).
+    proposed_retractions: list = field(default_factory=list)
 
 
 def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail:
@@ -235,17 +261,21 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
         .prefetch_related("chain__person", "chain__party", "chain__to_person")
         .order_by("date_spoken", "pk")
     )
-    retractions = list(
-        commitment.retractions.select_related("statement__source", "statement__speaker_person")
+    retractions = commitment.retractions.select_related(
+        "statement__source", "statement__speaker_person", "walk_back"
     )
+    proposed = []
+    if can_edit_registry(user):
+        proposed = list(retractions.filter(state=RetractionState.PROPOSED))
     return CommitmentDetail(
         commitment,
         history,
         links,
         statements,
         on_whose_word(commitment),
-        retractions,
+        list(retractions.filter(state=RetractionState.CONFIRMED)),
         {a.pk: [o.pk for o in a.observations.all()] for a in history},
+        proposed,
     )
 
 

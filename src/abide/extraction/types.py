@@ -100,6 +100,23 @@ class Commitment:
 
 
 @dataclass(frozen=True)
+class WalkBack:
+    """Where a party refuses, denies or puts conditions on what it may have promised: "we will
+    never accept", "Baku refused to reopen the road", "only if ...". Abide later matches it
+    against the party's earlier pledges of the same category."""
+
+    kind: str  # refuses, denies, conditions
+    category: str
+    actor: Actor
+    text: str
+    evidence: Span
+    statement: int  # index into ExtractionResult.statements
+    confidence: float
+    condition: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A person or party the text names that the registry does not know yet."""
 
@@ -137,6 +154,7 @@ class ExtractionResult:
     statements: list[Statement] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    walk_backs: list[WalkBack] = field(default_factory=list)
     extracted: bool = True  # False: a language the extractor does not read
 
     def as_dict(self) -> dict:

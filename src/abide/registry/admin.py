@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import can_edit_registry, is_mission_reader
-from abide.audit.admin_mixins import AuditedAdmin
+from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 from abide.registry.access import get_commitments_for, get_sources_for
 from abide.registry.models import (
     AttributionLink,
@@ -16,6 +16,7 @@ from abide.registry.models import (
     Role,
     Source,
     Statement,
+    WalkBack,
 )
 
 
@@ -236,3 +237,13 @@ class AttributionLinkAdmin(RegistryAdmin):
     search_fields = ["name", "person__name_en", "party__name_en"]
     raw_id_fields = ["statement"]
     autocomplete_fields = ["person", "party", "to_person"]
+
+
+@admin.register(WalkBack)
+class WalkBackAdmin(ReadOnlyMixin, RegistryAdmin):
+    """What the extractor read as a party walking something back: stored with its source."""
+
+    list_display = ["party", "kind", "category", "text", "statement", "confidence"]
+    list_filter = ["kind", "category"]
+    search_fields = ["text", "party__name_en"]
+    raw_id_fields = ["statement"]

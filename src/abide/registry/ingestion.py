@@ -25,6 +25,7 @@ from abide.registry.services import (
     LinkIn,
     RegistryError,
     StatementIn,
+    WalkBackIn,
     ingest_document,
 )
 from abide.registry.snapshot import registry_snapshot
@@ -202,6 +203,19 @@ def to_document_in(
         for c in result.commitments
         if c.confidence >= threshold and c.category in categories
     )
+    walk_backs = tuple(
+        WalkBackIn(
+            kind=w.kind,
+            party=parties[w.actor.party],
+            category=categories[w.category],
+            text=w.text,
+            statement=w.statement,
+            condition=w.condition,
+            confidence=w.confidence,
+        )
+        for w in result.walk_backs
+        if w.confidence >= threshold and w.actor.party in parties and w.category in categories
+    )
     metadata = dict(document.metadata)
     metadata.update(
         {
@@ -228,6 +242,7 @@ def to_document_in(
         extraction=Extraction.EXTRACTED if result.extracted else Extraction.NOT_EXTRACTED,
         statements=statements if result.extracted else (),
         commitments=commitments if result.extracted else (),
+        walk_backs=walk_backs if result.extracted else (),
     )
 
 

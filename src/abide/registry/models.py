@@ -538,3 +538,37 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.obligor_label()} — {self.text[:80]}"
+
+
+class WalkBackKind(models.TextChoices):
+    REFUSES = "refuses", _("refuses what it promised")
+    DENIES = "denies", _("denies having promised it")
+    CONDITIONS = "conditions", _("puts new conditions on it")
+
+
+class WalkBack(models.Model):
+    """Words of a statement by which a party refuses, denies or puts conditions on something of
+    a category ("we will never accept a ceasefire"), as the extractor read them: matched later
+    against the party's earlier pledges of that category."""
+
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="walk_backs"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="walk_backs"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="walk_backs"
+    )
+    kind = models.CharField(_("how"), max_length=12, choices=WalkBackKind.choices)
+    text = models.TextField(_("the words"))
+    condition = models.TextField(_("condition"), blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["statement", "pk"]
+        verbose_name = _("walk-back")
+        verbose_name_plural = _("walk-backs")
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.get_kind_display()} ({self.category})"

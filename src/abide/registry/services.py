@@ -29,8 +29,11 @@ from abide.registry.models import (
     Role,
     Source,
     Statement,
+    WalkBack,
+    WalkBackKind,
 )
 from abide.registry.registry_file import RegistryData, read_registry_file
+from abide.registry.signals import source_ingested
 
 
 class RegistryError(Exception):
@@ -240,6 +243,17 @@ class CommitmentIn:
 
 
 @dataclass(frozen=True)
+class WalkBackIn:
+    kind: str
+    party: Party
+    category: Category
+    text: str
+    statement: int  # index into the document's statements
+    condition: str = ""
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
 class DocumentIn:
     kind: str
     title: str
@@ -255,6 +269,7 @@ class DocumentIn:
     extraction: str = "manual"
     statements: tuple[StatementIn, ...] = ()
     commitments: tuple[CommitmentIn, ...] = ()
+    walk_backs: tuple[WalkBackIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +278,7 @@ class IngestResult:
     created: bool
     statements: int = 0
     commitments: int = 0
+    walk_backs: int = 0
 
 
 def _create_statement(source: Source, item: StatementIn) -> Statement:
@@ -356,14 +372,38 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
                 f"commitment {item.text!r} cites a statement that does not exist"
             ) from exc
         commitments.append(commitment)
+    walk_backs = [_create_walk_back(statements, item) for item in document.walk_backs]
     record_change(
         source,
         actor=actor,
         action="ingest",
-        related=[*statements, *commitments],
-        detail={"statements": len(statements), "commitments": len(commitments)},
+        related=[*statements, *commitments, *walk_backs],
+        detail={
+            "statements": len(statements),
+            "commitments": len(commitments),
+            "walk_backs": len(walk_backs),
+        },
     )
-    return IngestResult(source, True, len(statements), len(commitments))
+    source_ingested.send(Source, source=source, by=actor)
+    return IngestResult(source, True, len(statements), len(commitments), len(walk_backs))
+
+
+def _create_walk_back(statements: list[Statement], item: WalkBackIn) -> WalkBack:
+    if not 0 <= item.statement < len(statements):
+        raise RegistryError(f"walk-back {item.text!r} cites a statement that does not exist")
+    if item.kind not in WalkBackKind.values:
+        raise RegistryError(
+            f"walk-back kind: {item.kind!r} is not one of {', '.join(WalkBackKind.values)}"
+        )
+    return WalkBack.objects.create(
+        statement=statements[item.statement],
+        party=item.party,
+        category=item.category,
+        kind=item.kind,
+        text=item.text[:2000],
+        condition=item.condition,
+        confidence=item.confidence,
+    )
 
 
 def _review(commitment: Commitment, state: str, *, actor: User, note: str) -> Commitment:

@@ -17,14 +17,14 @@ def test_commitments_come_with_their_status_and_filters_apply(tracked, client):
     kept, *_ = tracked
     response = client.get("/api/commitments")
     assert response.status_code == 200
-    (item,) = response.json()
+    (item,) = response.json()["items"]
     assert (item["id"], item["obligor"], item["category"]) == (
         kept.pk,
         "azerbaijan",
         "cessation_of_hostilities",
     )
     assert item["status"] in ("not_yet", "not_assessable", "at_risk")
-    assert client.get("/api/commitments?party=armenia").json() == []
+    assert client.get("/api/commitments?party=armenia").json() == {"items": [], "count": 0}
 
 
 def test_a_commitment_has_its_history_and_the_evidence_the_reader_may_see(
@@ -68,10 +68,20 @@ def test_the_api_describes_itself_in_openapi(client):
 
 def test_commitments_in_a_given_period_carry_that_periods_status(tracked, client):
     kept, *_ = tracked
-    (week,) = client.get("/api/commitments?period=2023-W39").json()
+    (week,) = client.get("/api/commitments?period=2023-W39").json()["items"]
     assert (week["id"], week["status"]) == (kept.pk, "at_risk")
-    (other,) = client.get("/api/commitments?period=2023-W40").json()
+    (other,) = client.get("/api/commitments?period=2023-W40").json()["items"]
     assert other["status"] == "not_assessable"
-    assert client.get("/api/commitments?period=2023-W39&status=violated").json() == []
+    assert client.get("/api/commitments?period=2023-W39&status=violated").json()["count"] == 0
     bad = client.get("/api/commitments?period=2023-W99")
     assert bad.status_code == 422 and "is not a period" in bad.json()["detail"]
+
+
+def test_commitments_come_a_page_at_a_time_with_the_count_of_all(client):
+    made = [pledge(text=f"pledge {n}", date_made=dt.date(2023, 9, 1 + n)) for n in range(5)]
+    first = client.get("/api/commitments?page_size=2").json()
+    assert first["count"] == 5
+    assert [item["id"] for item in first["items"]] == [made[4].pk, made[3].pk]
+    last = client.get("/api/commitments?page_size=2&page=3").json()
+    assert [item["id"] for item in last["items"]] == [made[0].pk]
+    assert client.get("/api/commitments?page=0").status_code == 422

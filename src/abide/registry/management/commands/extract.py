@@ -108,6 +108,13 @@ def render(prediction: dict) -> str:
         )
         for evidence in c["evidence"]:
             lines.append(f"         “{evidence}”")
+    if prediction["walk_backs"]:
+        lines.append(f"walk-backs ({len(prediction['walk_backs'])}):")
+        for w in prediction["walk_backs"]:
+            lines.append(
+                f"  {w['kind']:<10} {w['party']:<22} {w['category']:<26} {w['confidence']:.2f}"
+            )
+            lines.append(f"         “{w['text']}”")
     if prediction["proposals"]:
         names = ", ".join(f"{p['name']} ({p['kind']})" for p in prediction["proposals"])
         lines.append(f"not in the registry: {names}")

@@ -41,7 +41,9 @@ class Command(ActorCommand):
             extractor = make_extractor()
         except ModelError as exc:
             raise CommandError(str(exc)) from exc
-        counts = {"ingested": 0, "already": 0, "failed": 0, "statements": 0, "commitments": 0}
+        counts = dict.fromkeys(
+            ("ingested", "already", "failed", "statements", "commitments", "walk_backs"), 0
+        )
         total = len(paths)
         done = 0
 
@@ -57,6 +59,7 @@ class Command(ActorCommand):
                 counts["ingested"] += 1
                 counts["statements"] += result.statements
                 counts["commitments"] += result.commitments
+                counts["walk_backs"] += result.walk_backs
                 state = "ingested"
                 if result.source.extraction == "not_extracted":
                     state = f"stored, not extracted (language {result.source.language})"
@@ -66,7 +69,7 @@ class Command(ActorCommand):
             if total == 1 or not self.stdout.isatty():
                 self.stdout.write(
                     f"{outcome.path}: {state} ({result.statements} statements, "
-                    f"{result.commitments} proposed commitments)"
+                    f"{result.commitments} proposed commitments, {result.walk_backs} walk-backs)"
                 )
             else:
                 bar = "#" * int(30 * done / total)
@@ -88,7 +91,8 @@ class Command(ActorCommand):
             pass
         self.stdout.write(
             f"{counts['ingested']} ingested ({counts['statements']} statements, "
-            f"{counts['commitments']} proposed commitments), {counts['already']} already "
+            f"{counts['commitments']} proposed commitments, {counts['walk_backs']} walk-backs), "
+            f"{counts['already']} already "
             f"ingested, {counts['failed']} failed"
         )
         if counts["failed"]:
