@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkStat
 from abide.compliance.periods import KINDS, Period, period_of, periods_between
 from abide.compliance.rules import Rule, Rules, current_rules
 from abide.observations.models import Observation, Patrol
+from abide.observations.patrols import patrol_footprint
 from abide.registry.models import Commitment
 
 
@@ -47,10 +48,17 @@ LOOKBACK = dt.timedelta(days=31)
 FEW = 50
 
 
-def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list[tuple]]:
+def linked_rows(
+    commitment_ids: Iterable[int], period: Period, *, with_start: bool = True
+) -> dict[int, list[tuple]]:
     """The links (not rejected) of these commitments to observations of the period, by
-    commitment: (observation, bearing, role, verification status, start, link state)."""
+    commitment: (observation, bearing, role, verification status, start, link state). The
+    start is needed only to tell what happened by a deadline; without ``with_start`` it is
+    None, which spares reading a time for every row."""
     ids = list(commitment_ids)
+    columns = ["commitment_id", "observation_id", "bearing", "obligor_role", "observation__status"]
+    if with_start:
+        columns.append("observation__observed_start")
     links = (
         Link.objects.filter(
             # Through the index on the observations' start: those that began at most a
@@ -61,15 +69,7 @@ def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list
         )
         .exclude(state=LinkState.REJECTED)
         .order_by("observation__observed_start", "observation_id")
-        .values_list(
-            "commitment_id",
-            "observation_id",
-            "bearing",
-            "obligor_role",
-            "observation__status",
-            "observation__observed_start",
-            "state",
-        )
+        .values_list(*columns, "state")
     )
     if len(ids) <= FEW:
         links = links.filter(commitment_id__in=ids)  # through each commitment's links
@@ -77,42 +77,25 @@ def linked_rows(commitment_ids: Iterable[int], period: Period) -> dict[int, list
     rows: dict[int, list[tuple]] = {}
     for commitment_id, *row in links:
         if commitment_id in wanted:
+            if not with_start:
+                row.insert(4, None)
             rows.setdefault(commitment_id, []).append(tuple(row))
     return rows
 
 
-def _patrol_points(patrol: Patrol) -> list[tuple[float, float]]:
-    points = []
-    for geometry in (patrol.route, patrol.area_polygon):
-        if not geometry:
-            continue
-        coordinates = geometry.get("coordinates", [])
-        if geometry.get("type") == "LineString":
-            points += [(lat, lon) for lon, lat, *_ in coordinates]
-        elif geometry.get("type") == "Polygon":
-            points += [(lat, lon) for ring in coordinates for lon, lat, *_ in ring]
-    return points
-
-
 def _patrol_inside(patrol: Patrol, area: Area) -> bool:
-    """Whether a patrol went into the area: by the areas or places it names, or its route."""
+    """Whether a patrol went into the area: by the areas or places it names, or by the points
+    of its footprint (resolved when it was recorded; for a patrol recorded before footprints
+    were kept, resolved now)."""
     if area.admin_areas & {*patrol.area_admin, *patrol.area_places}:
         return True
-    from abide.observations.reporting import default_gazetteer
-
-    gazetteer = default_gazetteer()
-    for name in patrol.area_places:
-        place = gazetteer.resolve(name)
-        if place is not None and area.contains_point(
-            place.latitude, place.longitude, place.country_code
-        ):
-            return True
-    for latitude, longitude in _patrol_points(patrol):
-        nearest = gazetteer.nearest(latitude, longitude)
-        country = nearest[0].country_code if nearest else ""
-        if area.contains_point(latitude, longitude, country):
-            return True
-    return False
+    footprint = patrol.footprint or patrol_footprint(
+        patrol.area_places, patrol.route, patrol.area_polygon
+    )
+    return any(
+        area.contains_point(latitude, longitude, country)
+        for latitude, longitude, country in footprint
+    )
 
 
 def _observations_in(period: Period, rule: Rule) -> QuerySet[Observation]:
@@ -128,14 +111,15 @@ def _observations_in(period: Period, rule: Rule) -> QuerySet[Observation]:
 
 def _places_counted(period: Period, rule: Rule, cache: dict) -> list[tuple[str, str, str, int]]:
     """(country, admin1, admin2, observations) of the period, counted once per period and
-    kind of coverage, for every area to sum from."""
+    kind of coverage, for every area to sum from. Reports an analyst linked as one event
+    count once."""
     key = ("places", period, rule.coverage.observations)
     if key not in cache:
         cache[key] = list(
             _observations_in(period, rule)
             .order_by()
             .values_list("country", "admin1", "admin2")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id", filter=Q(event__isnull=True)) + Count("event", distinct=True))
         )
     return cache[key]
 
@@ -161,10 +145,14 @@ def _coverage(area: Area, period: Period, rule: Rule, cache: dict) -> tuple[int,
             _observations_in(period, rule)
             .filter(geometry)
             .exclude(area.exact())
-            .only("latitude", "longitude")
+            .only("latitude", "longitude", "event_id")
         )
-        seen += sum(
-            area.contains_point(o.latitude, o.longitude) for o in rest.iterator(chunk_size=2000)
+        seen += len(
+            {
+                ("event", o.event_id) if o.event_id else ("observation", o.pk)
+                for o in rest.iterator(chunk_size=2000)
+                if area.contains_point(o.latitude, o.longitude)
+            }
         )
     return patrols, seen
 
@@ -321,6 +309,13 @@ def assess(
     )
 
 
+def _by_deadline(commitment: Commitment, rules: Rules) -> bool:
+    """Whether assessing the commitment asks what happened by its deadline."""
+    return commitment.deadline is not None and (
+        "fulfilled" in rules.for_category(commitment.category.slug).tests
+    )
+
+
 def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> list[Assessment]:
     rules = current_rules()
     by_period: dict[Period, list[Commitment]] = {}
@@ -330,7 +325,11 @@ def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> lis
     stored: list[Assessment] = []
     with transaction.atomic():
         for period, commitments in by_period.items():
-            linked = linked_rows([commitment.pk for commitment in commitments], period)
+            linked = linked_rows(
+                [commitment.pk for commitment in commitments],
+                period,
+                with_start=any(_by_deadline(commitment, rules) for commitment in commitments),
+            )
             outcomes = [
                 (
                     commitment,

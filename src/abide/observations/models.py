@@ -177,6 +177,10 @@ class Patrol(models.Model):
     area_polygon = models.JSONField(_("drawn area"), null=True, blank=True)
     #: A GeoJSON LineString of the route, if recorded.
     route = models.JSONField(_("route"), null=True, blank=True)
+    #: Where it went, as [latitude, longitude, country] points: its named places as the
+    #: gazetteer places them and the points of its route and drawn area, resolved once when
+    #: recorded, so that assessing coverage needs no gazetteer.
+    footprint = models.JSONField(_("where it went"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

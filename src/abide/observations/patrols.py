@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
 from abide.audit.services import record_change
+from abide.geo.gazetteer import Gazetteer
 from abide.observations.access import (
     can_record_patrols,
 )
@@ -19,6 +20,7 @@ from abide.observations.checks import _aware, _Errors, _require
 from abide.observations.models import (
     Patrol,
 )
+from abide.observations.reporting import default_gazetteer
 
 
 def _position(value: Any, where: str, errors: _Errors, field: str) -> list[float] | None:
@@ -122,6 +124,42 @@ def _names(values: Iterable[str], field: str, errors: _Errors) -> list[str]:
     return names
 
 
+def _points(geometry: dict | None) -> list[tuple[float, float]]:
+    """(latitude, longitude) of each point of a GeoJSON LineString or Polygon."""
+    if not geometry:
+        return []
+    coordinates = geometry.get("coordinates", [])
+    if geometry.get("type") == "LineString":
+        return [(lat, lon) for lon, lat, *_ in coordinates]
+    if geometry.get("type") == "Polygon":
+        return [(lat, lon) for ring in coordinates for lon, lat, *_ in ring]
+    return []
+
+
+def patrol_footprint(
+    area_places: Iterable[str],
+    route: dict | None,
+    area_polygon: dict | None,
+    gazetteer: Gazetteer | None = None,
+) -> list[list]:
+    """Where a patrol went, as [latitude, longitude, country] points: each named place the
+    gazetteer knows, and each point of its route and drawn area with the country of the
+    nearest city."""
+    places, points = list(area_places), _points(route) + _points(area_polygon)
+    if not (places or points):
+        return []
+    gazetteer = gazetteer or default_gazetteer()
+    footprint = []
+    for name in places:
+        place = gazetteer.resolve(name)
+        if place is not None:
+            footprint.append([place.latitude, place.longitude, place.country_code])
+    for latitude, longitude in points:
+        nearest = gazetteer.nearest(latitude, longitude)
+        footprint.append([latitude, longitude, nearest[0].country_code if nearest else ""])
+    return footprint
+
+
 def record_patrol(
     *,
     by: User,
@@ -168,6 +206,7 @@ def record_patrol(
             area_places=place_names,
             area_polygon=polygon,
             route=line,
+            footprint=patrol_footprint(place_names, line, polygon),
             notes=(notes or "").strip(),
             created_by=by,
         )

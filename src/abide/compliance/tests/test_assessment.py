@@ -18,13 +18,14 @@ from abide.compliance.assessment import (
     reassess_observation,
     sign_off,
 )
-from abide.compliance.linking import confirm_link, propose_links
+from abide.compliance.linking import confirm_link, propose_links, set_scope
 from abide.compliance.models import Assessment, Link
 from abide.compliance.periods import parse_period, period_of
 from abide.compliance.rules import RULES_FILE, RulesError, parse_rules
 from abide.compliance.tests.test_linking import observe, pledge
 from abide.core.demo import load_demo
-from abide.observations.models import Observation
+from abide.observations.events import link_as_one_event
+from abide.observations.models import Observation, Patrol
 from abide.observations.services import record_patrol, report_observation, transition
 from abide.registry.models import Commitment, ReviewState
 
@@ -122,6 +123,23 @@ def test_the_founding_week_gives_each_commitment_its_status(founding_week, analy
     assert aid.rules_version == 1
 
 
+def test_patrols_count_by_where_they_went_without_a_gazetteer_at_assessment(
+    founding_week, analyst, monkeypatch
+):
+    for patrol in Patrol.objects.all():
+        assert "AZ" in {country for *_, country in patrol.footprint}  # Lachin, the road
+
+    def no_gazetteer() -> None:
+        raise AssertionError("the gazetteer was loaded to assess coverage")
+
+    monkeypatch.setattr("abide.observations.patrols.default_gazetteer", no_gazetteer)
+    statuses(analyst)
+    ceasefire = Assessment.objects.get(
+        commitment__kind="pledge", commitment__category__slug="cessation_of_hostilities"
+    )
+    assert ceasefire.coverage_patrols == 2
+
+
 def test_until_the_blocked_convoy_is_verified_aid_is_only_at_risk(founding_week, analyst):
     assert statuses(analyst)["demand:humanitarian_access"] == "at_risk"
 
@@ -174,6 +192,31 @@ def test_bad_rules_are_refused_naming_where(change, message):
     data.update(change)
     with pytest.raises(RulesError, match=message):
         parse_rules(data)
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+def test_reports_linked_as_one_event_count_once_in_coverage(analyst):
+    reports = [
+        observe(day=dt.date(2023, 9, 27), subtype="shelling", direction="neutral") for _ in range(3)
+    ]
+    elsewhere = observe(  # in the polygon's bounding box but outside the polygon itself
+        day=dt.date(2023, 9, 27), direction="neutral", latitude=39.9, longitude=46.9
+    )
+    by_country = pledge(text="no further military action anywhere in Azerbaijan")
+    by_polygon = pledge(text="no further military action around Khankendi")
+    set_scope(by_country, by=analyst, countries=["Azerbaijan"])
+    triangle = [[46.6, 39.7], [46.9, 39.7], [46.6, 39.95], [46.6, 39.7]]
+    set_scope(by_polygon, by=analyst, polygon={"type": "Polygon", "coordinates": [triangle]})
+    assert [
+        a.coverage_observations for a in assess([by_country, by_polygon], [WEEK], actor=analyst)
+    ] == [4, 3]
+
+    link_as_one_event(reports[:2], by=analyst, reason="Two teams saw the same quiet night.")
+    again = assess([by_country, by_polygon], [WEEK], actor=analyst)
+    assert [a.coverage_observations for a in again] == [3, 2]
+    assert elsewhere.country == "AZ"
 
 
 # --- one-off commitments, sign-off and override --------------------------------------------------
