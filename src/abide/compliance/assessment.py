@@ -24,6 +24,7 @@ from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
 from abide.compliance.access import can_override, can_sign_off
 from abide.compliance.areas import Area, area_of
+from abide.compliance.incremental import LinkNow, changed_outcome
 from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
 from abide.compliance.periods import KINDS, Period, period_of, periods_between
@@ -43,6 +44,8 @@ class Outcome:
 
 #: How long before a period an observation that reaches into it may have begun.
 LOOKBACK = dt.timedelta(days=31)
+#: Statuses that ``evaluate`` gives without looking at any observation or coverage.
+NO_OBSERVATIONS = (AssessmentStatus.NOT_YET, AssessmentStatus.SUPERSEDED, AssessmentStatus.EXPIRED)
 #: Up to this many commitments, their links are found through them; beyond, through the
 #: observations of the period (many commitments share them).
 FEW = 50
@@ -316,8 +319,15 @@ def _by_deadline(commitment: Commitment, rules: Rules) -> bool:
     )
 
 
-def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> list[Assessment]:
+def _assess_pairs(
+    pairs: list[tuple[Commitment, Period]],
+    *,
+    actor: User,
+    known: dict[tuple[int, Period], Outcome] | None = None,
+) -> list[Assessment]:
+    """Assess and store each (commitment, period), but for the outcomes already ``known``."""
     rules = current_rules()
+    known = known or {}
     by_period: dict[Period, list[Commitment]] = {}
     for commitment, period in pairs:
         by_period.setdefault(period, []).append(commitment)
@@ -325,15 +335,21 @@ def _assess_pairs(pairs: list[tuple[Commitment, Period]], *, actor: User) -> lis
     stored: list[Assessment] = []
     with transaction.atomic():
         for period, commitments in by_period.items():
-            linked = linked_rows(
-                [commitment.pk for commitment in commitments],
-                period,
-                with_start=any(_by_deadline(commitment, rules) for commitment in commitments),
+            unknown = [c for c in commitments if (c.pk, period) not in known]
+            linked = (
+                linked_rows(
+                    [commitment.pk for commitment in unknown],
+                    period,
+                    with_start=any(_by_deadline(commitment, rules) for commitment in unknown),
+                )
+                if unknown
+                else {}
             )
             outcomes = [
                 (
                     commitment,
-                    evaluate(commitment, period, rules, coverage, linked.get(commitment.pk, [])),
+                    known.get((commitment.pk, period))
+                    or evaluate(commitment, period, rules, coverage, linked.get(commitment.pk, [])),
                 )
                 for commitment in commitments
             ]
@@ -364,11 +380,20 @@ def periods_of(observation: Observation) -> list[Period]:
 
 
 def reassess_observation(
-    observation: Observation, *, actor: User, existing_only: bool = False
+    observation: Observation,
+    *,
+    actor: User,
+    existing_only: bool = False,
+    counted: bool = False,
 ) -> list[Assessment]:
     """Bring up to date the assessments a new or changed observation bears on, and only
     those: its linked commitments, over the periods its time touches (with
-    ``existing_only``, only the periods already assessed)."""
+    ``existing_only``, only the periods already assessed).
+
+    With ``counted`` (the observation was already there: it was verified, or a link to it
+    decided, so no coverage changed), each stored assessment is worked out from what decided
+    it (``compliance.incremental``), reading the commitment's other links only where that
+    cannot tell."""
     commitments = list(
         Commitment.objects.filter(links__observation=observation)
         .distinct()
@@ -377,19 +402,68 @@ def reassess_observation(
     periods = periods_of(observation)
     if not existing_only:
         return assess(commitments, periods, actor=actor)
-    stored = set(
-        Assessment.objects.filter(
+    stored = {
+        (assessment.commitment_id, assessment.period_kind, assessment.period_start): assessment
+        for assessment in Assessment.objects.filter(
             commitment__in=commitments,
             period_start__in={period.start for period in periods},
-        ).values_list("commitment_id", "period_kind", "period_start")
-    )
+        )
+    }
     pairs = [
         (commitment, period)
         for commitment in commitments
         for period in periods
         if (commitment.pk, period.kind, period.start) in stored
     ]
-    return _assess_pairs(pairs, actor=actor)
+    known = _known_outcomes(observation, pairs, stored) if counted and pairs else {}
+    return _assess_pairs(pairs, actor=actor, known=known)
+
+
+def _known_outcomes(
+    observation: Observation,
+    pairs: list[tuple[Commitment, Period]],
+    stored: dict[tuple[int, str, dt.date], Assessment],
+) -> dict[tuple[int, Period], Outcome]:
+    """The outcomes the stored assessments tell after the change of ``observation``."""
+    rules = current_rules()
+    assessments = {pair: stored[pair[0].pk, pair[1].kind, pair[1].start] for pair in pairs}
+    deciding: dict[int, set[int]] = {}
+    for assessment_id, observation_id in Assessment.observations.through.objects.filter(
+        assessment_id__in=[assessment.pk for assessment in assessments.values()]
+    ).values_list("assessment_id", "observation_id"):
+        deciding.setdefault(assessment_id, set()).add(observation_id)
+    links = {
+        commitment_id: LinkNow(bearing, role, state)
+        for commitment_id, bearing, role, state in Link.objects.filter(
+            observation=observation, commitment__in={c.pk for c, _ in pairs}
+        ).values_list("commitment_id", "bearing", "obligor_role", "state")
+    }
+    known = {}
+    for (commitment, period), assessment in assessments.items():
+        changed = changed_outcome(
+            assessment,
+            deciding.get(assessment.pk, set()),
+            commitment,
+            period,
+            rules.for_category(commitment.category.slug),
+            rules.version,
+            observation,
+            links.get(commitment.pk),
+            LOOKBACK,
+        )
+        if changed is None:
+            continue
+        status, observations = changed
+        if status in NO_OBSERVATIONS:
+            known[commitment.pk, period] = Outcome(status)
+        else:
+            known[commitment.pk, period] = Outcome(
+                status,
+                sorted(observations),
+                assessment.coverage_patrols,
+                assessment.coverage_observations,
+            )
+    return known
 
 
 # --- signing off and overriding --------------------------------------------------------------

@@ -12,14 +12,16 @@ from abide.registry.models import Source
 
 
 def on_observation_changed(
-    sender: type, *, observation: Observation, by: User, **_: object
+    sender: type, *, observation: Observation, by: User, created: bool = False, **_: object
 ) -> None:
     """Propose the new observation's links, then reassess what it bears on, and only that.
 
     Only the assessments that exist are brought up to date: a period nobody assessed yet is
-    assessed when someone asks for it (`abide assess`)."""
+    assessed when someone asks for it (`abide assess`). An observation that was already there
+    (verified, or a link to it decided) changes no coverage: its assessments are worked out
+    from what decided them."""
     propose_links_for(observation, actor=by)
-    reassess_observation(observation, actor=by, existing_only=True)
+    reassess_observation(observation, actor=by, existing_only=True, counted=not created)
 
 
 def on_source_ingested(sender: type, *, source: Source, **_: object) -> None:

@@ -425,5 +425,5 @@ def report_observation(
             related=ObservationActor.objects.filter(observation=observation).order_by("position"),
             detail={"client_key": key} if key else None,
         )
-        observation_changed.send(Observation, observation=observation, by=by)
+        observation_changed.send(Observation, observation=observation, by=by, created=True)
     return observation, True
