@@ -65,7 +65,24 @@ class ObligorRole(models.TextChoices):
     NOT_NAMED = "not_named", _("not named")
 
 
-class Link(models.Model):
+class Decided(models.Model):
+    """Who decided on what abide proposed, and when (empty until someone does)."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Link(Decided):
     """An observation bearing on a commitment: proposed by abide or added by an analyst,
     and confirmed or rejected by one, with the reason."""
 
@@ -88,15 +105,6 @@ class Link(models.Model):
         verbose_name=_("added by (none: proposed by abide)"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -211,7 +219,7 @@ class RetractionState(models.TextChoices):
     DISMISSED = "dismissed", _("dismissed")
 
 
-class Retraction(models.Model):
+class Retraction(Decided):
     """A later statement of the obligor that walks a pledge back: flagged by an analyst
     (confirmed at once), or proposed by abide from the statement's words (a walk-back of the
     same party and category) for an analyst to confirm or dismiss."""
@@ -251,15 +259,6 @@ class Retraction(models.Model):
         related_name="retractions",
         verbose_name=_("the words that walk it back"),
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["commitment", "flagged_at"]
