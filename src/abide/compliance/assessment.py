@@ -40,6 +40,10 @@ class Outcome:
     observations: list[int] = field(default_factory=list)
     patrols: int = 0
     coverage: int = 0
+    #: Where the outcome was worked out from a stored assessment: that row, and the
+    #: observations it listed (so that storing it reads neither again).
+    stored: Assessment | None = None
+    listed: set[int] | None = None
 
 
 #: How long before a period an observation that reaches into it may have begun.
@@ -240,14 +244,15 @@ def _store(
     """Write the period's assessments in bulk: new rows inserted, existing ones updated (a
     sign-off is of the status it saw: a new status clears it), their observations replaced."""
     now = timezone.now()
-    existing = {
-        assessment.commitment_id: assessment
-        for assessment in Assessment.objects.filter(
-            commitment__in=[commitment.pk for commitment, _ in outcomes],
-            period_kind=period.kind,
-            period_start=period.start,
+    existing = {commitment.pk: outcome.stored for commitment, outcome in outcomes if outcome.stored}
+    unknown = [commitment.pk for commitment, _ in outcomes if commitment.pk not in existing]
+    if unknown:
+        existing.update(
+            (assessment.commitment_id, assessment)
+            for assessment in Assessment.objects.filter(
+                commitment__in=unknown, period_kind=period.kind, period_start=period.start
+            )
         )
-    }
     new, changed, stored = [], [], []
     for commitment, outcome in outcomes:
         assessment = existing.get(commitment.pk)
@@ -280,10 +285,15 @@ def _store_observations(stored: list[tuple[Assessment, Outcome]], changed: list)
     """Each assessment's observations as its outcome lists them: rows added and removed
     where they differ, so that an update touches only what changed."""
     through = Assessment.observations.through
-    had: dict[int, set[int]] = {}
-    if changed:
+    had: dict[int, set[int]] = {
+        assessment.pk: outcome.listed
+        for assessment, outcome in stored
+        if outcome.listed is not None
+    }
+    unread = [assessment.pk for assessment in changed if assessment.pk not in had]
+    if unread:
         for assessment_id, observation_id in through.objects.filter(
-            assessment_id__in=[assessment.pk for assessment in changed]
+            assessment_id__in=unread
         ).values_list("assessment_id", "observation_id"):
             had.setdefault(assessment_id, set()).add(observation_id)
     added, removed = [], []
@@ -454,14 +464,17 @@ def _known_outcomes(
         if changed is None:
             continue
         status, observations = changed
+        listed = deciding.get(assessment.pk, set())
         if status in NO_OBSERVATIONS:
-            known[commitment.pk, period] = Outcome(status)
+            known[commitment.pk, period] = Outcome(status, stored=assessment, listed=listed)
         else:
             known[commitment.pk, period] = Outcome(
                 status,
                 sorted(observations),
                 assessment.coverage_patrols,
                 assessment.coverage_observations,
+                stored=assessment,
+                listed=listed,
             )
     return known
 
