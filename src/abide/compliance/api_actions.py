@@ -26,7 +26,7 @@ from abide.compliance.retractions import (
     dismiss_retraction,
     flag_retraction,
 )
-from abide.compliance.tracker import commitment_detail
+from abide.compliance.tracker import proposed_retractions_for
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitment_for
 from abide.registry.models import Statement
@@ -207,7 +207,7 @@ def retraction(request: HttpRequest, commitment_id: int, data: RetractionIn) -> 
 )
 def proposed_retractions(request: HttpRequest, commitment_id: int) -> list[dict]:
     """The later statements abide found walking the pledge back, waiting for review."""
-    detail = commitment_detail(request.user, get_commitment_for(request.user, commitment_id))
+    commitment = get_commitment_for(request.user, commitment_id)
     return [
         {
             "id": r.pk,
@@ -218,7 +218,7 @@ def proposed_retractions(request: HttpRequest, commitment_id: int) -> list[dict]
             "source": r.statement.source.title,
             "date_spoken": r.statement.date_spoken,
         }
-        for r in detail.proposed_retractions
+        for r in proposed_retractions_for(request.user, commitment)
     ]
 
 

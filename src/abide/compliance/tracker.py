@@ -261,22 +261,29 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
         .prefetch_related("chain__person", "chain__party", "chain__to_person")
         .order_by("date_spoken", "pk")
     )
-    retractions = commitment.retractions.select_related(
-        "statement__source", "statement__speaker_person", "walk_back"
-    )
-    proposed = []
-    if can_edit_registry(user):
-        proposed = list(retractions.filter(state=RetractionState.PROPOSED))
     return CommitmentDetail(
         commitment,
         history,
         links,
         statements,
         on_whose_word(commitment),
-        list(retractions.filter(state=RetractionState.CONFIRMED)),
+        list(_retractions(commitment).filter(state=RetractionState.CONFIRMED)),
         {a.pk: [o.pk for o in a.observations.all()] for a in history},
-        proposed,
+        proposed_retractions_for(user, commitment),
     )
+
+
+def _retractions(commitment: Commitment) -> QuerySet[Retraction]:
+    return commitment.retractions.select_related(
+        "statement__source", "statement__speaker_person", "walk_back"
+    )
+
+
+def proposed_retractions_for(user: AnyUser, commitment: Commitment) -> list[Retraction]:
+    """The retractions abide proposed for ``commitment``, for those who review them only."""
+    if not can_edit_registry(user):
+        return []
+    return list(_retractions(commitment).filter(state=RetractionState.PROPOSED))
 
 
 def unanswered_demands_for(user: AnyUser, on: dt.date | None = None) -> list[OpenDemand]:
