@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -133,3 +134,11 @@ def database(directory: Path) -> dict:
         config["CONN_HEALTH_CHECKS"] = True
     config["TEST"] = {"NAME": os.environ.get("ABIDE_TEST_DATABASE_NAME") or None}
     return config
+
+
+def package_static(package: str) -> Path:
+    """The ``static`` folder of an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured(f"the package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"

@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "abide.accounts",
     "abide.audit",
     "abide.registry",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -68,6 +72,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database(DATA_DIR)}
+
+#: Background work (extraction of uploaded sources, reassessment after imports) is queued in the
+#: database and run by `abide worker` (one worker; `abide demo` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: The largest evidence file accepted, in bytes (50 MiB).
@@ -98,6 +106,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = None  # served from the apps by WhiteNoise (WHITENOISE_USE_FINDERS)
 WHITENOISE_USE_FINDERS = True
+#: Leaflet and Leaflet.draw from django-leaflet's own files (the package is not an installed app:
+#: its admin widgets need GDAL). Pages load them as ``{% static 'leaflet/leaflet.js' %}``.
+STATICFILES_DIRS = [env.package_static("leaflet")]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
