@@ -76,7 +76,7 @@ class ApiTokenAdmin(ReadOnlyMixin, AccountsAdmin):
     def revoke(self, request: HttpRequest, queryset: object) -> None:
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_token(token, by=request.user)
+            revoke_token(token, actor=request.user)
             revoked += 1
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": revoked})
 

@@ -28,17 +28,17 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _require_manager(user: User, by: User) -> None:
-    if by.pk != user.pk and not can_manage_accounts(by):
+def _require_manager(user: User, actor: User) -> None:
+    if actor.pk != user.pk and not can_manage_accounts(actor):
         raise PermissionDenied(_("only administrators manage other users' tokens"))
 
 
 def issue_token(
-    user: User, name: str, *, by: User, days: int | None = None
+    user: User, name: str, *, actor: User, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for ``user`` (valid for ``days``, or until revoked) and its key, which is
     not stored and cannot be shown again."""
-    _require_manager(user, by)
+    _require_manager(user, actor)
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -59,19 +59,19 @@ def issue_token(
             digest=_digest(key),
             expires_at=expires,
         )
-        record_change(token, actor=by, action="create")
+        record_change(token, actor=actor, action="create")
     return token, key
 
 
-def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
-    _require_manager(token.user, by)
+def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
+    _require_manager(token.user, actor)
     if token.revoked_at is not None:
         raise ValidationError({"token": _("this token was already revoked")})
     with transaction.atomic():
         before = snapshot(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_change(token, actor=by, action="revoke", before=before)
+        record_change(token, actor=actor, action="revoke", before=before)
     return token
 
 

@@ -139,7 +139,7 @@ def candidates(request: HttpRequest, commitment_id: int) -> list[dict]:
 def confirm(request: HttpRequest, link_id: int, data: ConfirmIn) -> dict:
     link = confirm_link(
         _link(request, link_id),
-        by=request.user,
+        actor=request.user,
         reason=data.reason,
         bearing=data.bearing,
         obligor_role=data.obligor_role,
@@ -149,7 +149,7 @@ def confirm(request: HttpRequest, link_id: int, data: ConfirmIn) -> dict:
 
 @router.post("/links/{link_id}/reject", response=Done)
 def reject(request: HttpRequest, link_id: int, data: ReasonIn) -> dict:
-    link = reject_link(_link(request, link_id), by=request.user, reason=data.reason)
+    link = reject_link(_link(request, link_id), actor=request.user, reason=data.reason)
     return {"id": link.pk, "state": link.state}
 
 
@@ -160,7 +160,7 @@ def link_by_hand(request: HttpRequest, commitment_id: int, data: LinkIn) -> dict
     link = add_link(
         commitment,
         observation,
-        by=request.user,
+        actor=request.user,
         bearing=data.bearing,
         obligor_role=data.obligor_role,
         reason=data.reason,
@@ -171,13 +171,13 @@ def link_by_hand(request: HttpRequest, commitment_id: int, data: LinkIn) -> dict
 @router.put("/commitments/{commitment_id}/scope", response=Done)
 def scope(request: HttpRequest, commitment_id: int, data: ScopeIn) -> dict:
     commitment = get_commitment_for(request.user, commitment_id)
-    stored = set_scope(commitment, by=request.user, **data.dict())
+    stored = set_scope(commitment, actor=request.user, **data.dict())
     return {"id": stored.pk, "state": "set"}
 
 
 @router.post("/assessments/{assessment_id}/sign-off", response=Done)
 def sign(request: HttpRequest, assessment_id: int) -> dict:
-    signed = sign_off(_assessment(request, assessment_id), by=request.user)
+    signed = sign_off(_assessment(request, assessment_id), actor=request.user)
     return {"id": signed.pk, "state": signed.status}
 
 
@@ -186,7 +186,7 @@ def override_status(request: HttpRequest, assessment_id: int, data: OverrideIn) 
     changed = override(
         _assessment(request, assessment_id),
         data.status,
-        by=request.user,
+        actor=request.user,
         justification=data.justification,
     )
     return {"id": changed.pk, "state": changed.status}
@@ -197,7 +197,7 @@ def retraction(request: HttpRequest, commitment_id: int, data: RetractionIn) -> 
     commitment = get_commitment_for(request.user, commitment_id)
     statement = get_object_or_404(Statement, pk=data.statement)
     flagged = flag_retraction(
-        commitment, statement, kind=data.kind, by=request.user, reason=data.reason
+        commitment, statement, kind=data.kind, actor=request.user, reason=data.reason
     )
     return {"id": flagged.pk, "state": flagged.kind}
 
@@ -233,7 +233,7 @@ def retraction_confirmed(
     request: HttpRequest, retraction_id: int, data: DecideRetractionIn
 ) -> dict:
     decided = confirm_retraction(
-        _retraction(request, retraction_id), by=request.user, reason=data.reason, kind=data.kind
+        _retraction(request, retraction_id), actor=request.user, reason=data.reason, kind=data.kind
     )
     return {"id": decided.pk, "state": decided.state}
 
@@ -241,7 +241,7 @@ def retraction_confirmed(
 @router.post("/retractions/{retraction_id}/dismiss", response=Done)
 def retraction_dismissed(request: HttpRequest, retraction_id: int, data: ReasonIn) -> dict:
     decided = dismiss_retraction(
-        _retraction(request, retraction_id), by=request.user, reason=data.reason
+        _retraction(request, retraction_id), actor=request.user, reason=data.reason
     )
     return {"id": decided.pk, "state": decided.state}
 
@@ -250,12 +250,12 @@ def retraction_dismissed(request: HttpRequest, retraction_id: int, data: ReasonI
 def superseded(request: HttpRequest, commitment_id: int, data: SupersedeIn) -> dict:
     commitment = get_commitment_for(request.user, commitment_id)
     later = get_commitment_for(request.user, data.by_commitment)
-    lifecycle = supersede(commitment, by_commitment=later, by=request.user, reason=data.reason)
+    lifecycle = supersede(commitment, by_commitment=later, actor=request.user, reason=data.reason)
     return {"id": lifecycle.pk, "state": "superseded"}
 
 
 @router.post("/commitments/{commitment_id}/expiry", response=Done)
 def expiry(request: HttpRequest, commitment_id: int, data: ExpiryIn) -> dict:
     commitment = get_commitment_for(request.user, commitment_id)
-    lifecycle = set_expiry(commitment, data.expires_on, by=request.user, reason=data.reason)
+    lifecycle = set_expiry(commitment, data.expires_on, actor=request.user, reason=data.reason)
     return {"id": lifecycle.pk, "state": "expires"}

@@ -482,22 +482,22 @@ def _known_outcomes(
 # --- signing off and overriding --------------------------------------------------------------
 
 
-def sign_off(assessment: Assessment, *, by: User) -> Assessment:
+def sign_off(assessment: Assessment, *, actor: User) -> Assessment:
     """An analyst signs off the computed status."""
-    if not can_sign_off(by):
+    if not can_sign_off(actor):
         raise PermissionDenied(_("only analysts and the head of mission sign assessments off"))
     with transaction.atomic():
         before = snapshot(assessment)
-        assessment.signed_off_by = by
+        assessment.signed_off_by = actor
         assessment.signed_off_at = timezone.now()
         assessment.save()
-        record_change(assessment, actor=by, action="sign off", before=before)
+        record_change(assessment, actor=actor, action="sign off", before=before)
     return assessment
 
 
-def override(assessment: Assessment, status: str, *, by: User, justification: str) -> Assessment:
+def override(assessment: Assessment, status: str, *, actor: User, justification: str) -> Assessment:
     """The head of mission sets the status, saying why; the computed status stays beside it."""
-    if not can_override(by):
+    if not can_override(actor):
         raise PermissionDenied(_("only the head of mission overrides an assessment"))
     if status not in AssessmentStatus.values:
         raise ValidationError({"status": _("unknown status %(s)r") % {"s": status}})
@@ -508,9 +508,9 @@ def override(assessment: Assessment, status: str, *, by: User, justification: st
         before = snapshot(assessment)
         assessment.override_status = status
         assessment.override_justification = justification
-        assessment.overridden_by = by
+        assessment.overridden_by = actor
         assessment.save()
-        record_change(assessment, actor=by, action="override", before=before)
+        record_change(assessment, actor=actor, action="override", before=before)
     return assessment
 
 

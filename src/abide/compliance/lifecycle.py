@@ -16,8 +16,8 @@ from abide.observations.checks import required_reason
 from abide.registry.models import Commitment
 
 
-def _save(commitment: Commitment, by: User, reason: str, **values: object) -> Lifecycle:
-    if not can_edit_registry(by):
+def _save(commitment: Commitment, actor: User, reason: str, **values: object) -> Lifecycle:
+    if not can_edit_registry(actor):
         raise PermissionDenied(_("only analysts and the head of mission end commitments"))
     reason = required_reason(reason)
     with transaction.atomic():
@@ -26,15 +26,17 @@ def _save(commitment: Commitment, by: User, reason: str, **values: object) -> Li
         lifecycle = lifecycle or Lifecycle(commitment=commitment)
         for name, value in values.items():
             setattr(lifecycle, name, value)
-        lifecycle.set_by = by
+        lifecycle.set_by = actor
         lifecycle.reason = reason
         lifecycle.save()
-        record_change(lifecycle, actor=by, action="change" if before else "create", before=before)
+        record_change(
+            lifecycle, actor=actor, action="change" if before else "create", before=before
+        )
     return lifecycle
 
 
 def supersede(
-    commitment: Commitment, *, by_commitment: Commitment, by: User, reason: str
+    commitment: Commitment, *, by_commitment: Commitment, actor: User, reason: str
 ) -> Lifecycle:
     """``by_commitment`` replaces ``commitment`` from the day it was made: same obligor and
     category, made later."""
@@ -54,15 +56,17 @@ def supersede(
         raise ValidationError(errors)
     return _save(
         commitment,
-        by,
+        actor,
         reason,
         superseded_by=by_commitment,
         superseded_on=by_commitment.date_made,
     )
 
 
-def set_expiry(commitment: Commitment, expires_on: dt.date, *, by: User, reason: str) -> Lifecycle:
+def set_expiry(
+    commitment: Commitment, expires_on: dt.date, *, actor: User, reason: str
+) -> Lifecycle:
     """The last day ``commitment`` binds (a truce of 72 hours, a pledge for the winter)."""
     if commitment.date_made and expires_on < commitment.date_made:
         raise ValidationError({"expires_on": _("a commitment cannot expire before it is made")})
-    return _save(commitment, by, reason, expires_on=expires_on)
+    return _save(commitment, actor, reason, expires_on=expires_on)

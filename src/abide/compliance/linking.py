@@ -56,7 +56,7 @@ def _require_linker(user: User) -> None:
 def set_scope(
     commitment: Commitment,
     *,
-    by: User,
+    actor: User,
     countries: Iterable[str] = (),
     admin_areas: Iterable[str] = (),
     places: Iterable[dict] = (),
@@ -64,7 +64,7 @@ def set_scope(
     population: str = "all",
 ) -> Scope:
     """Set where and to whom ``commitment`` applies; a bad value names its field."""
-    _require_linker(by)
+    _require_linker(actor)
     errors: dict[str, str] = {}
     codes = []
     for name in countries:
@@ -116,9 +116,9 @@ def set_scope(
         scope.places = circles
         scope.polygon = polygon
         scope.population = (population or "all").strip()[:200]
-        scope.set_by = by
+        scope.set_by = actor
         scope.save()
-        record_change(scope, actor=by, action="change" if before else "create", before=before)
+        record_change(scope, actor=actor, action="change" if before else "create", before=before)
     commitment.scope = scope
     return scope
 
@@ -297,12 +297,12 @@ def _decide(
     link: Link,
     state: str,
     *,
-    by: User,
+    actor: User,
     reason: str,
     bearing: str | None = None,
     obligor_role: str | None = None,
 ) -> Link:
-    _require_linker(by)
+    _require_linker(actor)
     reason = required_reason(reason)
     if bearing is not None and bearing not in Bearing.values:
         raise ValidationError({"bearing": _("unknown bearing %(v)r") % {"v": bearing}})
@@ -314,38 +314,43 @@ def _decide(
         link.state = state
         link.bearing = bearing or link.bearing
         link.obligor_role = obligor_role or link.obligor_role
-        link.decided_by = by
+        link.decided_by = actor
         link.decided_at = timezone.now()
         link.reason = reason
         link.save()
-        record_change(link, actor=by, action=state, before=before)
-        observation_changed.send(Observation, observation=link.observation, by=by)
+        record_change(link, actor=actor, action=state, before=before)
+        observation_changed.send(Observation, observation=link.observation, actor=actor)
     return link
 
 
 def confirm_link(
     link: Link,
     *,
-    by: User,
+    actor: User,
     reason: str,
     bearing: str | None = None,
     obligor_role: str | None = None,
 ) -> Link:
     """Confirm that the observation bears on the commitment (correcting how, if need be)."""
     return _decide(
-        link, LinkState.CONFIRMED, by=by, reason=reason, bearing=bearing, obligor_role=obligor_role
+        link,
+        LinkState.CONFIRMED,
+        actor=actor,
+        reason=reason,
+        bearing=bearing,
+        obligor_role=obligor_role,
     )
 
 
-def reject_link(link: Link, *, by: User, reason: str) -> Link:
-    return _decide(link, LinkState.REJECTED, by=by, reason=reason)
+def reject_link(link: Link, *, actor: User, reason: str) -> Link:
+    return _decide(link, LinkState.REJECTED, actor=actor, reason=reason)
 
 
 def add_link(
     commitment: Commitment,
     observation: Observation,
     *,
-    by: User,
+    actor: User,
     bearing: str,
     obligor_role: str,
     reason: str,
@@ -355,9 +360,9 @@ def add_link(
     existing = Link.objects.filter(commitment=commitment, observation=observation).first()
     if existing is not None:
         return confirm_link(
-            existing, by=by, reason=reason, bearing=bearing, obligor_role=obligor_role
+            existing, actor=actor, reason=reason, bearing=bearing, obligor_role=obligor_role
         )
-    _require_linker(by)
+    _require_linker(actor)
     reason = required_reason(reason)
     errors = {}
     if bearing not in Bearing.values:
@@ -373,11 +378,11 @@ def add_link(
             state=LinkState.CONFIRMED,
             bearing=bearing,
             obligor_role=obligor_role,
-            created_by=by,
-            decided_by=by,
+            created_by=actor,
+            decided_by=actor,
             decided_at=timezone.now(),
             reason=reason,
         )
-        record_change(link, actor=by, action="create")
-        observation_changed.send(Observation, observation=observation, by=by)
+        record_change(link, actor=actor, action="create")
+        observation_changed.send(Observation, observation=observation, actor=actor)
     return link

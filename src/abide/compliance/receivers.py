@@ -12,7 +12,7 @@ from abide.registry.models import Source
 
 
 def on_observation_changed(
-    sender: type, *, observation: Observation, by: User, created: bool = False, **_: object
+    sender: type, *, observation: Observation, actor: User, created: bool = False, **_: object
 ) -> None:
     """Propose the new observation's links, then reassess what it bears on, and only that.
 
@@ -20,8 +20,8 @@ def on_observation_changed(
     assessed when someone asks for it (`abide assess`). An observation that was already there
     (verified, or a link to it decided) changes no coverage: its assessments are worked out
     from what decided them."""
-    propose_links_for(observation, actor=by)
-    reassess_observation(observation, actor=by, existing_only=True, counted=not created)
+    propose_links_for(observation, actor=actor)
+    reassess_observation(observation, actor=actor, existing_only=True, counted=not created)
 
 
 def on_source_ingested(sender: type, *, source: Source, **_: object) -> None:

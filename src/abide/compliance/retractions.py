@@ -58,11 +58,11 @@ def _require_reviewer(user: User) -> None:
 
 
 def flag_retraction(
-    commitment: Commitment, statement: Statement, *, kind: str, by: User, reason: str
+    commitment: Commitment, statement: Statement, *, kind: str, actor: User, reason: str
 ) -> Retraction:
     """Flag ``statement`` as walking ``commitment`` back; refused, naming the field, unless it
     is a pledge, the statement is its obligor's and was made after the pledge."""
-    _require_reviewer(by)
+    _require_reviewer(actor)
     errors = {}
     if commitment.kind != CommitmentKind.PLEDGE:
         errors["commitment"] = _("only a pledge can be walked back")
@@ -81,16 +81,16 @@ def flag_retraction(
     if errors:
         raise ValidationError(errors)
     if existing is not None:  # abide proposed it already: the analyst confirms it
-        return confirm_retraction(existing, by=by, reason=reason, kind=kind)
+        return confirm_retraction(existing, actor=actor, reason=reason, kind=kind)
     with transaction.atomic():
         retraction = Retraction.objects.create(
             commitment=commitment,
             statement=statement,
             kind=kind,
-            flagged_by=by,
+            flagged_by=actor,
             reason=reason.strip(),
         )
-        record_change(retraction, actor=by, action="create")
+        record_change(retraction, actor=actor, action="create")
     return retraction
 
 
@@ -175,9 +175,9 @@ def propose_retractions(source: Source) -> list[Retraction]:
 
 
 def _decide(
-    retraction: Retraction, state: str, *, by: User, reason: str, kind: str | None = None
+    retraction: Retraction, state: str, *, actor: User, reason: str, kind: str | None = None
 ) -> Retraction:
-    _require_reviewer(by)
+    _require_reviewer(actor)
     reason = required_reason(reason)
     with transaction.atomic():
         retraction = Retraction.objects.select_for_update().get(pk=retraction.pk)
@@ -191,24 +191,24 @@ def _decide(
         before = snapshot(retraction)
         retraction.state = state
         retraction.kind = kind or retraction.kind
-        retraction.decided_by = by
+        retraction.decided_by = actor
         retraction.decided_at = timezone.now()
         retraction.reason = reason
         retraction.save()
-        record_change(retraction, actor=by, action=state, before=before)
+        record_change(retraction, actor=actor, action=state, before=before)
     return retraction
 
 
 def confirm_retraction(
-    retraction: Retraction, *, by: User, reason: str, kind: str | None = None
+    retraction: Retraction, *, actor: User, reason: str, kind: str | None = None
 ) -> Retraction:
     """An analyst agrees that the statement walks the pledge back (correcting how, if need
     be): it shows in public."""
     if kind is not None and kind not in RetractionKind.values:
         raise ValidationError({"kind": _("unknown kind %(kind)r") % {"kind": kind}})
-    return _decide(retraction, RetractionState.CONFIRMED, by=by, reason=reason, kind=kind)
+    return _decide(retraction, RetractionState.CONFIRMED, actor=actor, reason=reason, kind=kind)
 
 
-def dismiss_retraction(retraction: Retraction, *, by: User, reason: str) -> Retraction:
+def dismiss_retraction(retraction: Retraction, *, actor: User, reason: str) -> Retraction:
     """An analyst finds that the statement does not walk the pledge back."""
-    return _decide(retraction, RetractionState.DISMISSED, by=by, reason=reason)
+    return _decide(retraction, RetractionState.DISMISSED, actor=actor, reason=reason)

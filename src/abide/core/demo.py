@@ -74,7 +74,7 @@ def load_demo_observations(
         patrol = Patrol.objects.filter(team=item["team"], started_at=started).first()
         if patrol is None:
             patrol = record_patrol(
-                by=observer,
+                actor=observer,
                 team=item["team"],
                 started_at=started,
                 ended_at=_moment(item["ended"]),
@@ -86,7 +86,7 @@ def load_demo_observations(
     created = 0
     for item in raw.get("observations", []):
         observation, new = report_observation(
-            by=observer,
+            actor=observer,
             client_key=item["key"],
             patrol=patrols.get(item.get("patrol", "")),
             category=item["category"],
@@ -105,7 +105,7 @@ def load_demo_observations(
             created += 1
             if "status" in item:
                 status, reason = item["status"]
-                transition(observation, status, by=analyst, reason=reason)
+                transition(observation, status, actor=analyst, reason=reason)
     progress(f"recorded {created} demo observations")
     return created
 

@@ -79,10 +79,10 @@ def event_candidates(
     return [other for *_, other in found]
 
 
-def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: str) -> Event:
+def link_as_one_event(observations: Iterable[Observation], *, actor: User, reason: str) -> Event:
     """Record that the observations report one event (counted once). Events that some of
     them already belong to are merged into the oldest of those, with all their observations."""
-    _require(can_verify_observations(by), _("you may not link observations as one event"))
+    _require(can_verify_observations(actor), _("you may not link observations as one event"))
     reason = required_reason(reason)
     given = list(observations)
     ids = sorted({o.pk for o in given})
@@ -100,7 +100,7 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
                 event = Event.objects.select_for_update().get(pk=event_ids[0])
                 created = False
             else:
-                event = Event.objects.create(created_by=by, reason=reason)
+                event = Event.objects.create(created_by=actor, reason=reason)
                 created = True
             merged = event_ids[1:]
             moving = list(
@@ -117,7 +117,7 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
                 other.event, other.updated_at = event, now
             record_change(
                 event,
-                actor=by,
+                actor=actor,
                 action="link",
                 before=None if created else snapshot(event),
                 related=moving,
@@ -130,7 +130,7 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
             for gone in Event.objects.filter(pk__in=merged).order_by("pk"):
                 record_change(
                     gone,
-                    actor=by,
+                    actor=actor,
                     action="delete",
                     before=snapshot(gone),
                     detail={"merged_into": event.pk, "reason": reason},
@@ -141,9 +141,9 @@ def link_as_one_event(observations: Iterable[Observation], *, by: User, reason: 
     return event
 
 
-def unlink_from_event(observation: Observation, *, by: User, reason: str) -> Observation:
+def unlink_from_event(observation: Observation, *, actor: User, reason: str) -> Observation:
     """Take the observation out of its event (deleting the event if none is left in it)."""
-    _require(can_verify_observations(by), _("you may not unlink observations from events"))
+    _require(can_verify_observations(actor), _("you may not unlink observations from events"))
     reason = required_reason(reason)
     with transaction.atomic():
         locked = Observation.objects.select_for_update().get(pk=observation.pk)
@@ -155,7 +155,7 @@ def unlink_from_event(observation: Observation, *, by: User, reason: str) -> Obs
         locked.save(update_fields=["event", "updated_at"])
         record_change(
             locked,
-            actor=by,
+            actor=actor,
             action="unlink",
             before=before,
             detail={"event": event.pk, "reason": reason},
@@ -163,7 +163,7 @@ def unlink_from_event(observation: Observation, *, by: User, reason: str) -> Obs
         if not event.observations.exists():
             record_change(
                 event,
-                actor=by,
+                actor=actor,
                 action="delete",
                 before=snapshot(event),
                 detail={"reason": "its last observation was unlinked", "unlinking": reason},

@@ -330,7 +330,7 @@ def _put_in_place(received: _Received) -> Path:
 
 
 def store_evidence(
-    observation: Observation, fileobj: BinaryIO, *, name: str, by: User
+    observation: Observation, fileobj: BinaryIO, *, name: str, actor: User
 ) -> tuple[Evidence, bool]:
     """Attach a file to an observation; ``(evidence, created)``.
 
@@ -338,7 +338,7 @@ def store_evidence(
     False). A file of a type not accepted, over the size limit or (for an image) unreadable
     is refused with a ValidationError naming it, and leaves nothing on disk.
     """
-    if not can_add_evidence(by, observation):
+    if not can_add_evidence(actor, observation):
         raise PermissionDenied(_("you may not add evidence to this observation"))
     name = re.split(r"[\\/]", name or "")[-1].strip()[:255]
     shown = name or _("the file")
@@ -361,7 +361,7 @@ def store_evidence(
             media_type=media_type,
             original_name=name,
             metadata=metadata,
-            uploaded_by=by,
+            uploaded_by=actor,
         )
         try:
             with transaction.atomic():
@@ -373,5 +373,7 @@ def store_evidence(
             if stored is None:
                 raise
             return stored, False
-        record_change(evidence, actor=by, action="create", detail={"observation": observation.pk})
+        record_change(
+            evidence, actor=actor, action="create", detail={"observation": observation.pk}
+        )
     return evidence, True

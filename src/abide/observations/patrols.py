@@ -162,7 +162,7 @@ def patrol_footprint(
 
 def record_patrol(
     *,
-    by: User,
+    actor: User,
     team: str,
     started_at: dt.datetime,
     ended_at: dt.datetime,
@@ -174,7 +174,7 @@ def record_patrol(
     notes: str = "",
 ) -> Patrol:
     """Record a team's outing: where and when it looked. One that saw nothing is valid too."""
-    _require(can_record_patrols(by), _("you may not record patrols"))
+    _require(can_record_patrols(actor), _("you may not record patrols"))
     errors = _Errors()
     team = (team or "").strip()
     if not team:
@@ -208,8 +208,8 @@ def record_patrol(
             route=line,
             footprint=patrol_footprint(place_names, line, polygon),
             notes=(notes or "").strip(),
-            created_by=by,
+            created_by=actor,
         )
         patrol.members.set(member_list)
-        record_change(patrol, actor=by, action="create")
+        record_change(patrol, actor=actor, action="create")
     return patrol

@@ -225,11 +225,11 @@ def _locate(
     return location
 
 
-def _stored_for_key(client_key: str, by: User) -> Observation | None:
+def _stored_for_key(client_key: str, actor: User) -> Observation | None:
     """The observation already stored under ``client_key`` by ``by``; an error if another
     user used that key."""
     stored = Observation.objects.filter(client_key=client_key).first()
-    if stored is not None and stored.reported_by_id != by.pk:
+    if stored is not None and stored.reported_by_id != actor.pk:
         raise ValidationError(
             {
                 "client_key": _("client key %(key)s was already used by another user")
@@ -241,7 +241,7 @@ def _stored_for_key(client_key: str, by: User) -> Observation | None:
 
 def report_observation(
     *,
-    by: User,
+    actor: User,
     category: Category | str,
     observed_start: dt.datetime,
     observed_end: dt.datetime | None = None,
@@ -276,12 +276,12 @@ def report_observation(
     to the reporter's role. A submission retried with the same ``client_key`` by the same user
     returns the stored observation with ``created=False``.
     """
-    _require(can_report_observations(by), _("you may not report observations"))
+    _require(can_report_observations(actor), _("you may not report observations"))
     key = (client_key or "").strip() or None
     if key is not None:
         if len(key) > 100:
             raise ValidationError({"client_key": _("client_key is longer than 100 characters")})
-        stored = _stored_for_key(key, by)
+        stored = _stored_for_key(key, actor)
         if stored is not None:
             return stored, False
 
@@ -360,7 +360,7 @@ def report_observation(
     if not isinstance(narrative, str):
         errors.add("narrative", _("narrative must be text"))
 
-    role_kind = _ROLE_REPORTER_KIND.get(by.role)
+    role_kind = _ROLE_REPORTER_KIND.get(actor.role)
     if reporter_kind is None:
         reporter_kind = role_kind or ReporterKind.OBSERVER
     elif _choice(reporter_kind, ReporterKind, "reporter_kind", errors) is not None:
@@ -368,7 +368,7 @@ def report_observation(
             errors.add(
                 "reporter_kind",
                 _("a user with the role %(role)s reports as %(kind)s, not as %(given)s")
-                % {"role": by.role, "kind": role_kind, "given": reporter_kind},
+                % {"role": actor.role, "kind": role_kind, "given": reporter_kind},
             )
     if patrol is not None and (not isinstance(patrol, Patrol) or patrol.pk is None):
         errors.add("patrol", _("patrol must be a stored patrol"))
@@ -397,7 +397,7 @@ def report_observation(
         narrative=narrative.strip(),
         language=language,
         reporter_kind=reporter_kind,
-        reported_by=by,
+        reported_by=actor,
         client_key=key or "",
         sensitivity=sensitivity,
         public_precision=public_precision,
@@ -411,7 +411,7 @@ def report_observation(
                 observation.save(force_insert=True)
         except IntegrityError:
             # Two submissions with the same key at once: the other one was stored first.
-            stored = _stored_for_key(key, by) if key is not None else None
+            stored = _stored_for_key(key, actor) if key is not None else None
             if stored is None:
                 raise
             return stored, False
@@ -420,10 +420,10 @@ def report_observation(
         ObservationActor.objects.bulk_create(actor_rows)
         record_change(
             observation,
-            actor=by,
+            actor=actor,
             action="report",
             related=ObservationActor.objects.filter(observation=observation).order_by("position"),
             detail={"client_key": key} if key else None,
         )
-        observation_changed.send(Observation, observation=observation, by=by, created=True)
+        observation_changed.send(Observation, observation=observation, actor=actor, created=True)
     return observation, True

@@ -34,14 +34,14 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def transition(
-    observation: Observation, to_status: str, *, by: User, reason: str
+    observation: Observation, to_status: str, *, actor: User, reason: str
 ) -> VerificationStep:
     """Change the observation's verification status: the only way it changes.
 
     The allowed steps are :data:`ALLOWED_TRANSITIONS`; any other raises a ValidationError. The
     row is locked first, so that of two concurrent changes the second sees the first's result.
     """
-    _require(can_verify_observations(by), _("you may not change the status of observations"))
+    _require(can_verify_observations(actor), _("you may not change the status of observations"))
     reason = required_reason(reason)
     errors = _Errors()
     _choice(to_status, Status, "to_status", errors)
@@ -64,17 +64,17 @@ def transition(
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         step = VerificationStep.objects.create(
-            observation=locked, from_status=current, to_status=to_status, by=by, reason=reason
+            observation=locked, from_status=current, to_status=to_status, by=actor, reason=reason
         )
         record_change(
             locked,
-            actor=by,
+            actor=actor,
             action=f"status:{to_status}",
             before=before,
             related=[step],
             detail={"from": current, "to": to_status, "reason": reason},
         )
-        observation_changed.send(Observation, observation=locked, by=by)
+        observation_changed.send(Observation, observation=locked, actor=actor)
     _sync(observation, locked, "status", "updated_at")
     return step
 
@@ -84,12 +84,12 @@ def grade(
     *,
     reliability: str | None = None,
     credibility: int | None = None,
-    by: User,
+    actor: User,
     reason: str = "",
 ) -> Observation:
     """Grade the source's reliability (A-F) and the information's credibility (1-6), each
     on its own (the Admiralty code); either may be given alone."""
-    _require(can_verify_observations(by), _("you may not grade observations"))
+    _require(can_verify_observations(actor), _("you may not grade observations"))
     errors = _Errors()
     if reliability is None and credibility is None:
         errors.add("reliability", _("give a reliability, a credibility or both"))
@@ -114,7 +114,7 @@ def grade(
             locked.save(update_fields=["reliability", "credibility", "updated_at"])
             record_change(
                 locked,
-                actor=by,
+                actor=actor,
                 action="grade",
                 before=before,
                 detail={"reason": (reason or "").strip()},
@@ -123,9 +123,9 @@ def grade(
     return observation
 
 
-def add_comment(observation: Observation, text: str, *, by: User) -> Comment:
+def add_comment(observation: Observation, text: str, *, actor: User) -> Comment:
     """Add a message to the observation's discussion."""
-    _require(can_comment(by, observation), _("you may not comment on this observation"))
+    _require(can_comment(actor, observation), _("you may not comment on this observation"))
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("the comment is empty")})
@@ -134,6 +134,6 @@ def add_comment(observation: Observation, text: str, *, by: User) -> Comment:
             {"text": _("the comment is longer than %(max)d characters") % {"max": MAX_TEXT}}
         )
     with transaction.atomic():
-        comment = Comment.objects.create(observation=observation, author=by, text=text)
-        record_change(comment, actor=by, action="create")
+        comment = Comment.objects.create(observation=observation, author=actor, text=text)
+        record_change(comment, actor=actor, action="create")
     return comment

@@ -384,7 +384,7 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
             "walk_backs": len(walk_backs),
         },
     )
-    source_ingested.send(Source, source=source, by=actor)
+    source_ingested.send(Source, source=source, actor=actor)
     return IngestResult(source, True, len(statements), len(commitments), len(walk_backs))
 
 

@@ -381,7 +381,7 @@ def confirm_candidate(request: HttpRequest, commitment: Commitment, link_id: int
         request,
         commitment,
         ConfirmLinkForm(request.POST, key=f"confirm-{link.pk}"),
-        lambda data: confirm_link(link, by=request.user, **data),
+        lambda data: confirm_link(link, actor=request.user, **data),
         _("The link is confirmed."),
     )
 
@@ -393,7 +393,7 @@ def reject_candidate(request: HttpRequest, commitment: Commitment, link_id: int)
         request,
         commitment,
         RejectLinkForm(request.POST, key=f"reject-{link.pk}"),
-        lambda data: reject_link(link, by=request.user, reason=data["reason"]),
+        lambda data: reject_link(link, actor=request.user, reason=data["reason"]),
         _("The link is rejected."),
     )
 
@@ -408,7 +408,7 @@ def link_observation(request: HttpRequest, commitment: Commitment) -> HttpRespon
         return add_link(
             commitment,
             observation,
-            by=request.user,
+            actor=request.user,
             bearing=data["bearing"],
             obligor_role=data["obligor_role"],
             reason=data["reason"],
@@ -433,7 +433,7 @@ def scope(request: HttpRequest, commitment: Commitment) -> HttpResponse:
         ScopeForm(request.POST, key="scope"),
         lambda data: set_scope(
             commitment,
-            by=request.user,
+            actor=request.user,
             places=stored.places if stored else (),
             polygon=stored.polygon if stored else None,
             **data,
@@ -451,7 +451,7 @@ def sign_off_assessment(
         request,
         commitment,
         SignOffForm(request.POST, key=f"sign-off-{assessment.pk}"),
-        lambda data: sign_off(assessment, by=request.user),
+        lambda data: sign_off(assessment, actor=request.user),
         _("The assessment is signed off."),
     )
 
@@ -466,7 +466,7 @@ def override_assessment(
         commitment,
         OverrideForm(request.POST, key=f"override-{assessment.pk}"),
         lambda data: override(
-            assessment, data["status"], by=request.user, justification=data["justification"]
+            assessment, data["status"], actor=request.user, justification=data["justification"]
         ),
         _("The status is set."),
     )
@@ -483,7 +483,11 @@ def retraction(request: HttpRequest, commitment: Commitment) -> HttpResponse:
             statements=_statements_for(request.user, commitment),
         ),
         lambda data: flag_retraction(
-            commitment, data["statement"], kind=data["kind"], by=request.user, reason=data["reason"]
+            commitment,
+            data["statement"],
+            kind=data["kind"],
+            actor=request.user,
+            reason=data["reason"],
         ),
         _("The statement is flagged as walking the pledge back."),
     )
@@ -505,7 +509,7 @@ def confirm_proposed_retraction(
         commitment,
         ConfirmRetractionForm(request.POST, key=f"confirm-retraction-{retraction.pk}"),
         lambda data: confirm_retraction(
-            retraction, by=request.user, reason=data["reason"], kind=data["kind"]
+            retraction, actor=request.user, reason=data["reason"], kind=data["kind"]
         ),
         _("The statement is confirmed as walking the pledge back."),
     )
@@ -520,7 +524,7 @@ def dismiss_proposed_retraction(
         request,
         commitment,
         DismissRetractionForm(request.POST, key=f"dismiss-retraction-{retraction.pk}"),
-        lambda data: dismiss_retraction(retraction, by=request.user, reason=data["reason"]),
+        lambda data: dismiss_retraction(retraction, actor=request.user, reason=data["reason"]),
         _("The proposal is dismissed."),
     )
 
@@ -536,7 +540,10 @@ def superseded(request: HttpRequest, commitment: Commitment) -> HttpResponse:
             commitments=_later_commitments_for(request.user, commitment),
         ),
         lambda data: supersede(
-            commitment, by_commitment=data["superseded_by"], by=request.user, reason=data["reason"]
+            commitment,
+            by_commitment=data["superseded_by"],
+            actor=request.user,
+            reason=data["reason"],
         ),
         _("The commitment is marked as superseded."),
     )
@@ -549,7 +556,7 @@ def expiry(request: HttpRequest, commitment: Commitment) -> HttpResponse:
         commitment,
         ExpiryForm(request.POST, key="expiry"),
         lambda data: set_expiry(
-            commitment, data["expires_on"], by=request.user, reason=data["reason"]
+            commitment, data["expires_on"], actor=request.user, reason=data["reason"]
         ),
         _("The last day it binds is set."),
     )

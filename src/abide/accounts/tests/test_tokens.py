@@ -27,7 +27,7 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def test_only_a_digest_of_the_key_is_kept_and_the_issue_is_audited(analyst):
-    _, key = issue_token(analyst, "nightly export", by=analyst, days=30)
+    _, key = issue_token(analyst, "nightly export", actor=analyst, days=30)
     assert key.startswith("abide_") and len(key) > 40
     stored = ApiToken.objects.get()
     assert stored.digest == hashlib.sha256(key.encode()).hexdigest()
@@ -45,7 +45,7 @@ def test_a_script_with_a_token_reads_what_its_user_may_see_and_reviews_without_c
     commitment = pledge()
     shelling = observe()
     propose_links(commitment, actor=analyst)
-    _, key = issue_token(analyst, "review script", by=analyst)
+    _, key = issue_token(analyst, "review script", actor=analyst)
     url = f"/api/commitments/{commitment.pk}/candidates"
     assert client.get(url).status_code == 401  # no token, no session
     (candidate,) = client.get(url, **bearer(key)).json()
@@ -66,11 +66,11 @@ def test_a_script_with_a_token_reads_what_its_user_may_see_and_reviews_without_c
 
 @pytest.mark.parametrize("case", ["unknown", "revoked", "expired", "inactive user"])
 def test_a_key_that_is_not_valid_is_refused_not_taken_as_anonymous(case, analyst, client):
-    token, key = issue_token(analyst, "script", by=analyst)
+    token, key = issue_token(analyst, "script", actor=analyst)
     if case == "unknown":
         key = key[:-4] + "abcd"
     elif case == "revoked":
-        revoke_token(token, by=analyst)
+        revoke_token(token, actor=analyst)
     elif case == "expired":
         ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     else:
@@ -97,16 +97,16 @@ def test_without_a_token_or_session_a_change_is_refused(client):
 
 def test_only_administrators_manage_other_users_tokens(analyst, observer, administrator):
     with pytest.raises(PermissionDenied):
-        issue_token(analyst, "not mine", by=observer)
-    token, _ = issue_token(analyst, "issued by the administrator", by=administrator)
+        issue_token(analyst, "not mine", actor=observer)
+    token, _ = issue_token(analyst, "issued by the administrator", actor=administrator)
     with pytest.raises(PermissionDenied):
-        revoke_token(token, by=observer)
+        revoke_token(token, actor=observer)
     with pytest.raises(ValidationError) as error:
-        issue_token(analyst, "  ", by=analyst, days=0)
+        issue_token(analyst, "  ", actor=analyst, days=0)
     assert set(error.value.message_dict) == {"name", "days"}
-    revoke_token(token, by=analyst)
+    revoke_token(token, actor=analyst)
     with pytest.raises(ValidationError, match="already revoked"):
-        revoke_token(token, by=analyst)
+        revoke_token(token, actor=analyst)
 
 
 def test_the_token_command_issues_lists_and_revokes(analyst, capsys):

@@ -22,7 +22,7 @@ def tracked(starter_registry, analyst):
     pledge(text="an unconfirmed promise", review_state=ReviewState.PROPOSED)
     first = observe(day=dt.date(2023, 9, 27))
     second = observe(day=dt.date(2023, 10, 11))
-    transition(second, "corroborated", by=analyst, reason="Two sources.")
+    transition(second, "corroborated", actor=analyst, reason="Two sources.")
     propose_links(kept, actor=analyst)
     weeks = [period_of("week", dt.date(2023, 9, 25) + dt.timedelta(weeks=n)) for n in range(4)]
     assess([kept], weeks, actor=analyst)

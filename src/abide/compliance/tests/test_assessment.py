@@ -49,7 +49,7 @@ def founding_week(analyst, observer):
     road = {"type": "LineString", "coordinates": [[46.40, 39.51], [46.55, 39.60], [46.75, 39.82]]}
     for day in (27, 29):
         record_patrol(
-            by=observer,
+            actor=observer,
             team="Lachin road team",
             started_at=at(day, 7),
             ended_at=at(day, 13),
@@ -58,7 +58,7 @@ def founding_week(analyst, observer):
             notes="Drove the road; nothing observed.",
         )
     report = {
-        "by": observer,
+        "actor": observer,
         "time_precision": "exact",
         "sensitivity": "internal",
         "public_precision": "10km",
@@ -108,7 +108,9 @@ def statuses(analyst) -> dict[str, str]:
 
 def test_the_founding_week_gives_each_commitment_its_status(founding_week, analyst):
     blocked, shelling = founding_week
-    transition(blocked, "verified", by=analyst, reason="Two observers saw the convoy turned back.")
+    transition(
+        blocked, "verified", actor=analyst, reason="Two observers saw the convoy turned back."
+    )
     found = statuses(analyst)
     assert found["pledge:cessation_of_hostilities"] == "at_risk"  # the unverified shelling
     assert found["demand:humanitarian_access"] == "violated"  # the verified blocked convoy
@@ -206,14 +208,14 @@ def test_reports_linked_as_one_event_count_once_in_coverage(analyst):
     )
     by_country = pledge(text="no further military action anywhere in Azerbaijan")
     by_polygon = pledge(text="no further military action around Khankendi")
-    set_scope(by_country, by=analyst, countries=["Azerbaijan"])
+    set_scope(by_country, actor=analyst, countries=["Azerbaijan"])
     triangle = [[46.6, 39.7], [46.9, 39.7], [46.6, 39.95], [46.6, 39.7]]
-    set_scope(by_polygon, by=analyst, polygon={"type": "Polygon", "coordinates": [triangle]})
+    set_scope(by_polygon, actor=analyst, polygon={"type": "Polygon", "coordinates": [triangle]})
     assert [
         a.coverage_observations for a in assess([by_country, by_polygon], [WEEK], actor=analyst)
     ] == [4, 3]
 
-    link_as_one_event(reports[:2], by=analyst, reason="Two teams saw the same quiet night.")
+    link_as_one_event(reports[:2], actor=analyst, reason="Two teams saw the same quiet night.")
     again = assess([by_country, by_polygon], [WEEK], actor=analyst)
     assert [a.coverage_observations for a in again] == [3, 2]
     assert elsewhere.country == "AZ"
@@ -231,7 +233,7 @@ def test_a_one_off_commitment_is_fulfilled_by_its_deadline_or_overdue_after_it(a
     after = period_of("week", dt.date(2023, 10, 16))
     assert evaluate(release, after).status == "overdue"
     freed = observe(subtype="release", day=dt.date(2023, 10, 9))
-    transition(freed, "corroborated", by=analyst, reason="The families confirmed it.")
+    transition(freed, "corroborated", actor=analyst, reason="The families confirmed it.")
     propose_links(release, actor=analyst)
     assert evaluate(release, period_of("week", dt.date(2023, 10, 9))).status == "fulfilled"
     assert evaluate(release, period_of("day", dt.date(2023, 9, 1))).status == "not_yet"
@@ -244,13 +246,15 @@ def test_an_analyst_signs_off_and_the_head_overrides_with_a_justification(analys
     (assessment,) = assess([commitment], [WEEK], actor=analyst)
     assert assessment.status == "at_risk"
 
-    signed = sign_off(assessment, by=analyst)
+    signed = sign_off(assessment, actor=analyst)
     assert signed.signed_off_by == analyst
     with pytest.raises(PermissionDenied):
-        override(assessment, "violated", by=analyst, justification="I think so")
+        override(assessment, "violated", actor=analyst, justification="I think so")
     with pytest.raises(ValidationError):
-        override(assessment, "violated", by=head, justification="  ")
-    overridden = override(assessment, "violated", by=head, justification="Confirmed by the OSCE.")
+        override(assessment, "violated", actor=head, justification="  ")
+    overridden = override(
+        assessment, "violated", actor=head, justification="Confirmed by the OSCE."
+    )
     assert (overridden.status, overridden.computed_status) == ("violated", "at_risk")
     assert overridden.override_justification == "Confirmed by the OSCE."
     actions = AuditEntry.objects.filter(object_type="compliance.assessment").values_list(
@@ -264,10 +268,10 @@ def test_a_changed_status_needs_a_new_sign_off(analyst):
     shelling = observe(day=dt.date(2023, 9, 27))
     (link,) = propose_links(commitment, actor=analyst)
     (assessment,) = assess([commitment], [WEEK], actor=analyst)
-    sign_off(assessment, by=analyst)
-    transition(shelling, "verified", by=analyst, reason="Crater and fragments found.")
+    sign_off(assessment, actor=analyst)
+    transition(shelling, "verified", actor=analyst, reason="Crater and fragments found.")
     confirm_link(
-        link, by=analyst, reason="Fired from Azerbaijani positions.", obligor_role="perpetrator"
+        link, actor=analyst, reason="Fired from Azerbaijani positions.", obligor_role="perpetrator"
     )
     (again,) = assess([commitment], [WEEK], actor=analyst)
     assert (again.pk, again.status, again.signed_off_by) == (assessment.pk, "violated", None)
@@ -294,10 +298,10 @@ def test_a_verified_observation_updates_only_the_assessments_it_bears_on(
     }
     assert len(before) == 8
 
-    transition(shelling, "verified", by=analyst, reason="Seen by two teams.")
+    transition(shelling, "verified", actor=analyst, reason="Seen by two teams.")
     confirm_link(
         Link.objects.get(observation=shelling),
-        by=analyst,
+        actor=analyst,
         reason="Their guns.",
         obligor_role="perpetrator",
     )
@@ -347,8 +351,10 @@ def test_verifying_and_attributing_an_observation_updates_its_assessments_by_its
     (link,) = propose_links(commitment, actor=analyst)
     assess([commitment], periods_of(shelling), actor=analyst)
     assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"at_risk"}
-    transition(shelling, "verified", by=analyst, reason="Seen by two teams.")
+    transition(shelling, "verified", actor=analyst, reason="Seen by two teams.")
     assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"at_risk"}
-    confirm_link(link, by=analyst, reason="Fired from their positions.", obligor_role="perpetrator")
+    confirm_link(
+        link, actor=analyst, reason="Fired from their positions.", obligor_role="perpetrator"
+    )
     assert set(Assessment.objects.values_list("computed_status", flat=True)) == {"violated"}
     assert Assessment.objects.count() == 3  # no period was added that nobody asked for

@@ -54,18 +54,18 @@ def test_each_step_of_a_ceasefire_review_matches_a_full_assessment(analyst, monk
     assert_as_if_assessed_again()
 
     steps = [
-        lambda: transition(first, "verified", by=analyst, reason="Seen by two teams."),
+        lambda: transition(first, "verified", actor=analyst, reason="Seen by two teams."),
         lambda: confirm_link(
-            link(ceasefire, first), by=analyst, reason="Their guns.", obligor_role="perpetrator"
+            link(ceasefire, first), actor=analyst, reason="Their guns.", obligor_role="perpetrator"
         ),  # violated, on the first alone
-        lambda: transition(second, "verified", by=analyst, reason="Craters."),
+        lambda: transition(second, "verified", actor=analyst, reason="Craters."),
         lambda: confirm_link(
-            link(ceasefire, second), by=analyst, reason="Theirs too.", obligor_role="perpetrator"
+            link(ceasefire, second), actor=analyst, reason="Theirs too.", obligor_role="perpetrator"
         ),  # violated, on both
-        lambda: reject_link(link(ceasefire, first), by=analyst, reason="Another unit."),
-        lambda: reject_link(link(ceasefire, second), by=analyst, reason="Misread."),
-        lambda: transition(third, "disputed", by=analyst, reason="Locals say fireworks."),
-        lambda: transition(third, "refuted", by=analyst, reason="Fireworks."),  # none left
+        lambda: reject_link(link(ceasefire, first), actor=analyst, reason="Another unit."),
+        lambda: reject_link(link(ceasefire, second), actor=analyst, reason="Misread."),
+        lambda: transition(third, "disputed", actor=analyst, reason="Locals say fireworks."),
+        lambda: transition(third, "refuted", actor=analyst, reason="Fireworks."),  # none left
     ]
     from abide.compliance import assessment as module
 
@@ -111,10 +111,10 @@ def test_supporting_observations_of_a_one_off_commitment_match_a_full_assessment
     assess([release], {p for o in (freed, later) for p in periods_of(o)}, actor=analyst)
     assert_as_if_assessed_again()
     for step in (
-        lambda: transition(freed, "corroborated", by=analyst, reason="Families confirm."),
-        lambda: transition(later, "corroborated", by=analyst, reason="After the deadline."),
-        lambda: transition(freed, "disputed", by=analyst, reason="The ministry denies it."),
-        lambda: transition(freed, "verified", by=analyst, reason="Seen at the crossing."),
+        lambda: transition(freed, "corroborated", actor=analyst, reason="Families confirm."),
+        lambda: transition(later, "corroborated", actor=analyst, reason="After the deadline."),
+        lambda: transition(freed, "disputed", actor=analyst, reason="The ministry denies it."),
+        lambda: transition(freed, "verified", actor=analyst, reason="Seen at the crossing."),
     ):
         step()
         assert_as_if_assessed_again()

@@ -129,12 +129,12 @@ def test_a_scope_of_countries_areas_places_or_a_polygon_decides_what_is_inside(a
     in_armenia = observe(country="AM", latitude=40.18, longitude=44.51)
     in_lachin_area = observe(country="", latitude=39.64, longitude=46.55)
     in_syunik = observe(country="", latitude=39.2, longitude=46.4, admin1="Syunik")
-    set_scope(commitment, by=analyst, countries=["Armenia"])
+    set_scope(commitment, actor=analyst, countries=["Armenia"])
     assert {link.observation for link in propose_links(commitment, actor=analyst)} == {in_armenia}
 
     set_scope(
         commitment,
-        by=analyst,
+        actor=analyst,
         places=[{"name": "Lachin", "latitude": 39.64, "longitude": 46.55, "radius_km": 5}],
         admin_areas=["Syunik"],
     )
@@ -147,7 +147,7 @@ def test_a_scope_of_countries_areas_places_or_a_polygon_decides_what_is_inside(a
         "coordinates": [[[46.0, 39.0], [47.0, 39.0], [47.0, 40.0], [46.0, 40.0], [46.0, 39.0]]],
     }
     other = observe(country="", latitude=39.5, longitude=46.9)
-    set_scope(commitment, by=analyst, polygon=square)
+    set_scope(commitment, actor=analyst, polygon=square)
     assert [link.observation for link in propose_links(commitment, actor=analyst)] == [other]
 
 
@@ -177,7 +177,7 @@ def test_a_scope_of_countries_areas_places_or_a_polygon_decides_what_is_inside(a
 def test_a_bad_scope_is_refused_naming_the_field(analyst, fields, field, message):
     commitment = pledge()
     with pytest.raises(ValidationError) as refused:
-        set_scope(commitment, by=analyst, **fields)
+        set_scope(commitment, actor=analyst, **fields)
     assert message in " ".join(refused.value.message_dict[field])
     assert not Scope.objects.exists()
 
@@ -198,24 +198,24 @@ def test_analysts_confirm_reject_and_add_links_with_a_reason_all_audited(analyst
     candidates = {link.observation: link for link in propose_links(commitment, actor=analyst)}
 
     with pytest.raises(PermissionDenied):
-        confirm_link(candidates[first], by=observer, reason="seen")
+        confirm_link(candidates[first], actor=observer, reason="seen")
     with pytest.raises(ValidationError):
-        confirm_link(candidates[first], by=analyst, reason=" ")
+        confirm_link(candidates[first], actor=analyst, reason=" ")
 
     confirmed = confirm_link(
-        candidates[first], by=analyst, reason="crater photographed", obligor_role="perpetrator"
+        candidates[first], actor=analyst, reason="crater photographed", obligor_role="perpetrator"
     )
     assert (confirmed.state, confirmed.obligor_role, confirmed.decided_by) == (
         "confirmed",
         "perpetrator",
         analyst,
     )
-    rejected = reject_link(candidates[second], by=analyst, reason="outgoing fire, not incoming")
+    rejected = reject_link(candidates[second], actor=analyst, reason="outgoing fire, not incoming")
     assert rejected.state == LinkState.REJECTED
     added = add_link(
         commitment,
         third,
-        by=analyst,
+        actor=analyst,
         bearing="undercuts",
         obligor_role="perpetrator",
         reason="the unit was identified later",
@@ -243,7 +243,7 @@ def test_the_clashes_of_may_2020_are_proposed_to_each_side_they_involve(analyst)
         for slug in ("azerbaijan", "armenia", "nagorno-karabakh-authorities")
     }
     for commitment in commitments.values():
-        set_scope(commitment, by=analyst, countries=["Armenia", "Azerbaijan"])
+        set_scope(commitment, actor=analyst, countries=["Armenia", "Azerbaijan"])
     proposed = {
         slug: propose_links(commitment, actor=analyst) for slug, commitment in commitments.items()
     }

@@ -113,11 +113,11 @@ def test_only_reviewers_see_a_proposal_and_the_public_sees_it_once_confirmed(
     (proposed,) = commitment_detail(analyst, pledge).proposed_retractions
 
     with pytest.raises(PermissionDenied):
-        confirm_retraction(proposed, by=observer, reason="Looks like one.")
+        confirm_retraction(proposed, actor=observer, reason="Looks like one.")
     with pytest.raises(ValidationError) as error:
-        confirm_retraction(proposed, by=analyst, reason=" ")
+        confirm_retraction(proposed, actor=analyst, reason=" ")
     assert "reason" in error.value.message_dict
-    confirm_retraction(proposed, by=analyst, reason="He rules the amnesty out.")
+    confirm_retraction(proposed, actor=analyst, reason="He rules the amnesty out.")
 
     (shown,) = commitment_detail(AnonymousUser(), pledge).retractions
     assert shown.pk == proposed.pk and shown.reason == "He rules the amnesty out."
@@ -126,14 +126,14 @@ def test_only_reviewers_see_a_proposal_and_the_public_sees_it_once_confirmed(
     entry = AuditEntry.objects.get(action="confirmed", object_type="compliance.retraction")
     assert entry.actor == analyst
     with pytest.raises(ValidationError, match="already confirmed"):
-        dismiss_retraction(proposed, by=analyst, reason="Changed my mind.")
+        dismiss_retraction(proposed, actor=analyst, reason="Changed my mind.")
 
 
 def test_a_dismissed_proposal_stays_out_of_public_view_and_is_not_proposed_again(tmp_path, analyst):
     ingest(tmp_path, "promise", PLEDGE, "2023-09-28", analyst)
     later = ingest(tmp_path, "refusal", REFUSAL, "2023-10-12", analyst)
     (proposed,) = Retraction.objects.all()
-    dismiss_retraction(proposed, by=analyst, reason="He speaks of another group of detainees.")
+    dismiss_retraction(proposed, actor=analyst, reason="He speaks of another group of detainees.")
     assert Retraction.objects.get().state == RetractionState.DISMISSED
     assert commitment_detail(AnonymousUser(), release_pledge()).retractions == []
     from abide.compliance.retractions import propose_retractions

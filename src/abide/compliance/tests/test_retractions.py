@@ -41,7 +41,7 @@ def test_the_obligors_later_refusal_is_flagged_on_the_pledge_and_audited(analyst
     promise = pledge(category="monitoring_access", text="accept an observer mission")
     statement = later_statement()
     retraction = flag_retraction(
-        promise, statement, kind="refuses", by=analyst, reason="He rules the mission out."
+        promise, statement, kind="refuses", actor=analyst, reason="He rules the mission out."
     )
     assert list(promise.retractions.all()) == [retraction]
     assert retraction.get_kind_display() == "refuses what it promised"
@@ -69,7 +69,7 @@ def test_a_flag_that_does_not_hold_is_refused_naming_the_field(analyst, case, fi
             promise,
             statement,
             kind="backpedals" if case == "bad kind" else "conditions",
-            by=analyst,
+            actor=analyst,
             reason="" if case == "no reason" else "see the interview",
         )
     assert message in " ".join(refused.value.message_dict[field])
@@ -78,13 +78,13 @@ def test_a_flag_that_does_not_hold_is_refused_naming_the_field(analyst, case, fi
 
 def test_only_the_registrys_editors_flag_retractions(observer):
     with pytest.raises(PermissionDenied):
-        flag_retraction(pledge(), later_statement(), kind="denies", by=observer, reason="x")
+        flag_retraction(pledge(), later_statement(), kind="denies", actor=observer, reason="x")
     assert Party.objects.filter(slug="azerbaijan").exists()
 
 
 def test_a_retraction_shows_on_the_commitment_page_and_in_the_api(analyst, client):
     promise = pledge(category="monitoring_access", text="accept an observer mission")
-    flag_retraction(promise, later_statement(), kind="refuses", by=analyst, reason="No mission.")
+    flag_retraction(promise, later_statement(), kind="refuses", actor=analyst, reason="No mission.")
     page = client.get(f"/tracker/{promise.pk}/").content.decode()
     assert "Walked back" in page and "would not accept any observer mission" in page
     (item,) = client.get(f"/api/commitments/{promise.pk}").json()["retractions"]

@@ -87,10 +87,10 @@ def test_a_verified_clash_attributed_to_azerbaijan_makes_only_its_pledge_violate
         .order_by("observed_start", "pk")
         .first()
     )
-    transition(clash, "verified", by=analyst, reason="Confirmed by two sources on both sides.")
+    transition(clash, "verified", actor=analyst, reason="Confirmed by two sources on both sides.")
     link = Link.objects.get(commitment=bishkek["azerbaijan"], observation=clash)
     confirm_link(
-        link, by=analyst, reason="Azerbaijani forces opened fire.", obligor_role="perpetrator"
+        link, actor=analyst, reason="Azerbaijani forces opened fire.", obligor_role="perpetrator"
     )
 
     assert status(bishkek["azerbaijan"], week).status == "violated"

@@ -26,7 +26,7 @@ from abide.testing import make_user
 START = dt.datetime(2023, 9, 19, 10, tzinfo=dt.UTC)
 
 
-def report(by, **overrides):
+def report(actor, **overrides):
     values = {
         "category": "cessation_of_hostilities",
         "subtype": "shelling",
@@ -38,16 +38,16 @@ def report(by, **overrides):
         "public_precision": "1km",
     }
     values.update(overrides)
-    return report_observation(by=by, **values)[0]
+    return report_observation(actor=actor, **values)[0]
 
 
 @pytest.fixture
 def cast(starter_registry, observer, analyst, partner):
     """One observation of each kind of visibility, named by what it is."""
     public_verified = report(analyst, sensitivity="public", narrative="public verified")
-    transition(public_verified, "verified", by=analyst, reason="seen by two teams")
+    transition(public_verified, "verified", actor=analyst, reason="seen by two teams")
     public_corroborated = report(analyst, sensitivity="public", narrative="public corroborated")
-    transition(public_corroborated, "corroborated", by=analyst, reason="a second source")
+    transition(public_corroborated, "corroborated", actor=analyst, reason="a second source")
     return {
         "public_verified": public_verified,
         "public_corroborated": public_corroborated,
@@ -61,8 +61,8 @@ def cast(starter_registry, observer, analyst, partner):
 
 
 def _refuted(observation: Observation, analyst) -> Observation:
-    transition(observation, "disputed", by=analyst, reason="doubt")
-    transition(observation, "refuted", by=analyst, reason="no trace")
+    transition(observation, "disputed", actor=analyst, reason="doubt")
+    transition(observation, "refuted", actor=analyst, reason="no trace")
     return observation
 
 

@@ -35,7 +35,7 @@ def data_dir(settings, tmp_path):
 @pytest.fixture
 def observation(starter_registry, observer):
     observation, _ = report_observation(
-        by=observer,
+        actor=observer,
         category="cessation_of_hostilities",
         subtype="shelling",
         observed_start=dt.datetime(2023, 9, 19, 10, tzinfo=dt.UTC),
@@ -115,8 +115,8 @@ def jpeg_with_exif(latitude: float, longitude: float) -> bytes:
     return image_bytes("JPEG", size=(32, 24), exif=exif)
 
 
-def store(observation, data: bytes, name: str, by):
-    return store_evidence(observation, io.BytesIO(data), name=name, by=by)
+def store(observation, data: bytes, name: str, actor):
+    return store_evidence(observation, io.BytesIO(data), name=name, actor=actor)
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_the_same_file_on_two_observations_is_one_file_on_disk(
     observation, observer, analyst, data_dir
 ):
     other, _ = report_observation(
-        by=analyst,
+        actor=analyst,
         category="cessation_of_hostilities",
         subtype="shelling",
         observed_start=dt.datetime(2023, 9, 20, tzinfo=dt.UTC),
@@ -186,7 +186,7 @@ def test_the_same_file_on_two_observations_is_one_file_on_disk(
 
 def test_an_uploaded_file_from_a_form_is_stored(observation, observer):
     upload = SimpleUploadedFile("note.txt", b"Seen at 10:15.\n", "text/plain")
-    evidence, created = store_evidence(observation, upload, name=upload.name, by=observer)
+    evidence, created = store_evidence(observation, upload, name=upload.name, actor=observer)
     assert created and evidence.media_type == "text/plain"
 
 

@@ -42,7 +42,7 @@ START = dt.datetime(2023, 9, 19, 10, 0, tzinfo=UTC)
 KHANKENDI = (39.8177, 46.7528)
 
 
-def report(by, **overrides):
+def report(actor, **overrides):
     values = {
         "category": "cessation_of_hostilities",
         "subtype": "shelling",
@@ -54,7 +54,7 @@ def report(by, **overrides):
         "public_precision": "1km",
     }
     values.update(overrides)
-    observation, created = report_observation(by=by, **values)
+    observation, created = report_observation(actor=actor, **values)
     assert created
     return observation
 
@@ -98,7 +98,7 @@ def test_a_report_is_stored_with_its_actors_and_audited(starter_registry, observ
 
 def test_a_retried_submission_is_stored_once(starter_registry, observer):
     first, created = report_observation(
-        by=observer,
+        actor=observer,
         category="cessation_of_hostilities",
         subtype="shelling",
         observed_start=START,
@@ -111,7 +111,7 @@ def test_a_retried_submission_is_stored_once(starter_registry, observer):
     assert created
     audited = AuditEntry.objects.count()
     again, created_again = report_observation(
-        by=observer,
+        actor=observer,
         category="cessation_of_hostilities",
         subtype="shelling",
         observed_start=START,
@@ -251,7 +251,7 @@ def test_every_status_change_is_allowed_or_refused_as_the_table_says(
     allowed = to_status in ALLOWED_TRANSITIONS[from_status]
     audited = AuditEntry.objects.count()
     if allowed:
-        step = transition(observation, to_status, by=analyst, reason="two sources agree")
+        step = transition(observation, to_status, actor=analyst, reason="two sources agree")
         assert observation.status == to_status
         observation.refresh_from_db()
         assert observation.status == to_status
@@ -270,7 +270,7 @@ def test_every_status_change_is_allowed_or_refused_as_the_table_says(
         }
     else:
         with pytest.raises(ValidationError) as caught:
-            transition(observation, to_status, by=analyst, reason="two sources agree")
+            transition(observation, to_status, actor=analyst, reason="two sources agree")
         targets = ", ".join(ALLOWED_TRANSITIONS[from_status])
         assert caught.value.messages == [
             f"cannot go from {from_status} to {to_status}: allowed from {from_status}: {targets}"
@@ -294,7 +294,7 @@ def test_the_transition_table_allows_exactly_the_agreed_steps():
 def test_a_status_change_needs_a_reason(starter_registry, observer, analyst):
     observation = report(observer)
     with pytest.raises(ValidationError) as caught:
-        transition(observation, "verified", by=analyst, reason="   ")
+        transition(observation, "verified", actor=analyst, reason="   ")
     assert "reason" in caught.value.message_dict
     assert not VerificationStep.objects.exists()
 
@@ -303,15 +303,15 @@ def test_a_status_change_needs_a_reason(starter_registry, observer, analyst):
 def test_only_analysts_and_the_head_change_status(starter_registry, request, observer, who):
     observation = report(observer)
     with pytest.raises(PermissionDenied):
-        transition(observation, "verified", by=request.getfixturevalue(who), reason="seen")
+        transition(observation, "verified", actor=request.getfixturevalue(who), reason="seen")
     observation.refresh_from_db()
     assert observation.status == "reported"
 
 
 def test_the_head_of_mission_changes_status(starter_registry, observer, head):
     observation = report(observer)
-    transition(observation, "disputed", by=head, reason="contradicted by a patrol")
-    transition(observation, "refuted", by=head, reason="no crater found")
+    transition(observation, "disputed", actor=head, reason="contradicted by a patrol")
+    transition(observation, "refuted", actor=head, reason="no crater found")
     steps = list(observation.verification_steps.values_list("from_status", "to_status"))
     assert steps == [("reported", "disputed"), ("disputed", "refuted")]
     assert verify_log().ok
@@ -336,7 +336,9 @@ def test_two_concurrent_status_changes_cannot_both_apply(monkeypatch):
     def change(analyst) -> None:
         try:
             mine = Observation.objects.get(pk=observation.pk)
-            outcomes.append(transition(mine, "corroborated", by=analyst, reason="a second source"))
+            outcomes.append(
+                transition(mine, "corroborated", actor=analyst, reason="a second source")
+            )
         except BaseException as exc:  # compared below
             outcomes.append(exc)
         finally:
@@ -366,14 +368,14 @@ def test_reliability_and_credibility_are_graded_separately_and_audited(
     starter_registry, observer, analyst
 ):
     observation = report(observer)
-    grade(observation, reliability="B", by=analyst, reason="a trained observer")
+    grade(observation, reliability="B", actor=analyst, reason="a trained observer")
     assert (observation.reliability, observation.credibility) == ("B", None)
-    grade(observation, credibility=2, by=analyst)
+    grade(observation, credibility=2, actor=analyst)
     observation.refresh_from_db()
     assert (observation.reliability, observation.credibility) == ("B", 2)
     changes = [e.changes for e in entries("grade").order_by("seq")]
     assert changes == [{"reliability": ["", "B"]}, {"credibility": [None, 2]}]
-    grade(observation, credibility=2, by=analyst)  # no change: no entry
+    grade(observation, credibility=2, actor=analyst)  # no change: no entry
     assert entries("grade").count() == 2
 
 
@@ -389,21 +391,21 @@ def test_reliability_and_credibility_are_graded_separately_and_audited(
 def test_invalid_grades_are_refused(starter_registry, observer, analyst, kwargs, field):
     observation = report(observer)
     with pytest.raises(ValidationError) as caught:
-        grade(observation, by=analyst, **kwargs)
+        grade(observation, actor=analyst, **kwargs)
     assert field in caught.value.message_dict
 
 
 def test_observers_may_not_grade(starter_registry, observer):
     observation = report(observer)
     with pytest.raises(PermissionDenied):
-        grade(observation, reliability="A", by=observer)
+        grade(observation, reliability="A", actor=observer)
 
 
 @pytest.mark.parametrize("who", ["observer", "analyst", "head", "partner", "administrator"])
 def test_every_mission_role_comments_on_what_it_may_see(starter_registry, request, analyst, who):
     observation = report(analyst, sensitivity="public")
     user = request.getfixturevalue(who)
-    comment = add_comment(observation, "  Seen from the ridge too. ", by=user)
+    comment = add_comment(observation, "  Seen from the ridge too. ", actor=user)
     assert (comment.text, comment.author) == ("Seen from the ridge too.", user)
     entry = entries("create", object_type="observations.comment").get()
     assert entry.object_id == str(comment.pk)
@@ -412,14 +414,14 @@ def test_every_mission_role_comments_on_what_it_may_see(starter_registry, reques
 def test_a_partner_may_not_comment_on_what_it_may_not_see(starter_registry, analyst, partner):
     internal = report(analyst, sensitivity="internal")
     with pytest.raises(PermissionDenied):
-        add_comment(internal, "what is this?", by=partner)
+        add_comment(internal, "what is this?", actor=partner)
     assert not Comment.objects.exists()
 
 
 def test_an_empty_comment_is_refused(starter_registry, observer):
     observation = report(observer)
     with pytest.raises(ValidationError) as caught:
-        add_comment(observation, " \n ", by=observer)
+        add_comment(observation, " \n ", actor=observer)
     assert "text" in caught.value.message_dict
 
 
@@ -433,7 +435,7 @@ SQUARE = {
 
 def test_a_patrol_that_saw_nothing_is_recorded(starter_registry, observer, analyst):
     patrol = record_patrol(
-        by=observer,
+        actor=observer,
         team="Team North",
         started_at=START,
         ended_at=START + dt.timedelta(hours=5),
@@ -511,7 +513,7 @@ def test_invalid_patrols_are_refused_naming_the_field(
     values = {"team": "Team North", "started_at": START, "ended_at": START + dt.timedelta(hours=2)}
     values.update(overrides)
     with pytest.raises(ValidationError) as caught:
-        record_patrol(by=observer, **values)
+        record_patrol(actor=observer, **values)
     messages = caught.value.message_dict
     assert field in messages, messages
     assert any(words in message for message in messages[field]), messages[field]
@@ -520,7 +522,7 @@ def test_invalid_patrols_are_refused_naming_the_field(
 
 def test_partners_do_not_record_patrols(starter_registry, partner):
     with pytest.raises(PermissionDenied):
-        record_patrol(by=partner, team="T", started_at=START, ended_at=START)
+        record_patrol(actor=partner, team="T", started_at=START, ended_at=START)
 
 
 # --- one event, counted once -----------------------------------------------------------------
@@ -572,7 +574,7 @@ def test_candidates_are_found_across_the_antimeridian(starter_registry, observer
 def test_linked_observations_are_counted_as_one_event(scene, analyst):
     everything = Observation.objects.all()
     assert count_events(everything) == 6
-    event = link_as_one_event([scene["here"], scene["near"]], by=analyst, reason="same shelling")
+    event = link_as_one_event([scene["here"], scene["near"]], actor=analyst, reason="same shelling")
     assert scene["here"].event == event
     assert count_events(everything) == 5
     assert count_events(everything.filter(pk=scene["here"].pk)) == 1
@@ -584,9 +586,9 @@ def test_linked_observations_are_counted_as_one_event(scene, analyst):
 
 
 def test_linking_merges_the_events_the_observations_already_belong_to(scene, head):
-    first = link_as_one_event([scene["here"], scene["near"]], by=head, reason="one shelling")
-    second = link_as_one_event([scene["far"], scene["later"]], by=head, reason="one clash")
-    merged = link_as_one_event([scene["near"], scene["far"]], by=head, reason="all one battle")
+    first = link_as_one_event([scene["here"], scene["near"]], actor=head, reason="one shelling")
+    second = link_as_one_event([scene["far"], scene["later"]], actor=head, reason="one clash")
+    merged = link_as_one_event([scene["near"], scene["far"]], actor=head, reason="all one battle")
     assert merged == first
     assert not Event.objects.filter(pk=second.pk).exists()
     members = set(merged.observations.values_list("pk", flat=True))
@@ -598,23 +600,23 @@ def test_linking_merges_the_events_the_observations_already_belong_to(scene, hea
 
 
 def test_unlinking_takes_an_observation_out_of_its_event(scene, analyst):
-    event = link_as_one_event([scene["here"], scene["near"]], by=analyst, reason="same")
-    unlink_from_event(scene["near"], by=analyst, reason="it was the day after")
+    event = link_as_one_event([scene["here"], scene["near"]], actor=analyst, reason="same")
+    unlink_from_event(scene["near"], actor=analyst, reason="it was the day after")
     assert scene["near"].event is None
     assert count_events(Observation.objects.all()) == 6
-    unlink_from_event(scene["here"], by=analyst, reason="alone now")
+    unlink_from_event(scene["here"], actor=analyst, reason="alone now")
     assert not Event.objects.filter(pk=event.pk).exists()
     assert entries("unlink").count() == 2
     with pytest.raises(ValidationError):
-        unlink_from_event(scene["here"], by=analyst, reason="again")
+        unlink_from_event(scene["here"], actor=analyst, reason="again")
     assert verify_log().ok
 
 
 def test_linking_needs_two_observations_a_reason_and_an_analyst(scene, analyst, observer):
     with pytest.raises(ValidationError):
-        link_as_one_event([scene["here"]], by=analyst, reason="alone")
+        link_as_one_event([scene["here"]], actor=analyst, reason="alone")
     with pytest.raises(ValidationError):
-        link_as_one_event([scene["here"], scene["near"]], by=analyst, reason="")
+        link_as_one_event([scene["here"], scene["near"]], actor=analyst, reason="")
     with pytest.raises(PermissionDenied):
-        link_as_one_event([scene["here"], scene["near"]], by=observer, reason="same")
+        link_as_one_event([scene["here"], scene["near"]], actor=observer, reason="same")
     assert not Event.objects.exists()

@@ -30,7 +30,7 @@ def tracked(starter_registry, analyst):
     kept = pledge()
     first = observe(day=dt.date(2023, 9, 27))
     second = observe(day=dt.date(2023, 10, 11))
-    transition(second, "corroborated", by=analyst, reason="Two sources.")
+    transition(second, "corroborated", actor=analyst, reason="Two sources.")
     propose_links(kept, actor=analyst)
     weeks = [period_of("week", dt.date(2023, 9, 25) + dt.timedelta(weeks=n)) for n in range(4)]
     assess([kept], weeks, actor=analyst)
@@ -339,7 +339,7 @@ def test_an_assessment_of_another_commitment_is_not_found(client, tracked, head)
 def test_an_analyst_sets_the_scope_keeping_the_places_set_through_the_api(client, tracked, analyst):
     kept, *_ = tracked
     place = {"name": "Stepanakert", "latitude": 39.82, "longitude": 46.75, "radius_km": 20}
-    set_scope(kept, by=analyst, countries=["AZ"], places=[place])
+    set_scope(kept, actor=analyst, countries=["AZ"], places=[place])
     client.force_login(analyst)
     page = client.get(page_url(kept)).content.decode()
     form = form_of(page, "scope")

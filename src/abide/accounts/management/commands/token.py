@@ -44,7 +44,7 @@ class Command(ActorCommand):
         try:
             if options["action"] == "create":
                 token, key = issue_token(
-                    self._user(options["user"]), options["name"], by=actor, days=options["days"]
+                    self._user(options["user"]), options["name"], actor=actor, days=options["days"]
                 )
                 self.stderr.write(
                     f"token {token.pk} for {token.user.username} ({token.name}); "
@@ -71,7 +71,7 @@ class Command(ActorCommand):
                 token = ApiToken.objects.filter(pk=options["token"]).first()
                 if token is None:
                     raise CommandError(f"ID: no token {options['token']}")
-                revoke_token(token, by=actor)
+                revoke_token(token, actor=actor)
                 self.stdout.write(f"token {token.pk} revoked")
         except PermissionDenied as exc:
             raise CommandError(f"--as: {exc}") from None
