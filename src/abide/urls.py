@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("", include("abide.compliance.urls")),
     path("", include("abide.web.urls")),
 ]

@@ -36,7 +36,7 @@ def test_a_row_has_the_latest_status_its_trend_and_when_it_last_changed(tracked,
 
 
 def test_the_tracker_page_shows_each_confirmed_commitment_with_an_svg_trend(tracked, client):
-    response = client.get(reverse("web:tracker"))
+    response = client.get(reverse("compliance:tracker"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "no further military action" in page and "an unconfirmed promise" not in page
@@ -47,7 +47,7 @@ def test_the_public_sees_only_published_evidence_the_mission_sees_candidates(
     tracked, client, analyst
 ):
     kept, first, _ = tracked
-    url = reverse("web:commitment", args=[kept.pk])
+    url = reverse("compliance:commitment", args=[kept.pk])
     public = client.get(url).content.decode()
     assert f'id="observation-{first.pk}"' not in public  # internal and unreviewed
     client.force_login(analyst)
@@ -58,16 +58,16 @@ def test_the_public_sees_only_published_evidence_the_mission_sees_candidates(
 
 def test_an_unconfirmed_commitment_page_is_not_found_for_the_public(client, analyst):
     hidden = pledge(review_state=ReviewState.PROPOSED)
-    assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("compliance:commitment", args=[hidden.pk])).status_code == 404
     client.force_login(analyst)
-    assert client.get(reverse("web:commitment", args=[hidden.pk])).status_code == 200
+    assert client.get(reverse("compliance:commitment", args=[hidden.pk])).status_code == 200
 
 
 def test_the_tracker_lists_the_demands_still_unanswered_with_how_long(client, analyst):
     from abide.compliance.tests.test_linking import pledge as commitment
 
     commitment(kind="demand", category="amnesty_and_detention", text="grant a broad amnesty")
-    page = client.get(reverse("web:tracker")).content.decode()
+    page = client.get(reverse("compliance:tracker")).content.decode()
     assert "Demands still unanswered" in page and "grant a broad amnesty" in page
     assert "open for" in page
 
@@ -82,4 +82,4 @@ def test_the_tracker_pages_its_rows(client, analyst):
     assert (len(first.rows), first.number, first.pages) == (2, 1, 3)
     last = tracker_page(analyst, page=9, per_page=2)
     assert (len(last.rows), last.number) == (1, 3)
-    assert client.get(reverse("web:tracker") + "?page=x").status_code == 200
+    assert client.get(reverse("compliance:tracker") + "?page=x").status_code == 200

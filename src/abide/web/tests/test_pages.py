@@ -23,20 +23,20 @@ def demo(starter_registry, analyst):
 
 
 def test_the_public_sees_only_confirmed_commitments(client, demo):
-    page = client.get(reverse("web:commitments")).content.decode()
+    page = client.get(reverse("compliance:commitments")).content.decode()
     assert demo.text in page
     assert "grant a broad amnesty" not in page
 
 
 def test_an_analyst_sees_proposed_commitments_too(client, demo, analyst):
     client.force_login(analyst)
-    page = client.get(reverse("web:commitments")).content.decode()
+    page = client.get(reverse("compliance:commitments")).content.decode()
     assert demo.text in page and "grant a broad amnesty" in page
 
 
 def test_the_commitment_filters_narrow_the_rows_and_serve_htmx_fragments(client, demo, analyst):
     client.force_login(analyst)
-    url = reverse("web:commitments")
+    url = reverse("compliance:commitments")
     page = client.get(url, {"category": "amnesty_and_detention"}).content.decode()
     assert "grant a broad amnesty" in page and demo.text not in page
     fragment = client.get(url, {"kind": "pledge"}, HTTP_HX_REQUEST="true").content.decode()
@@ -51,7 +51,7 @@ def test_every_page_renders_in_each_language_and_arabic_right_to_left(
     client, demo, language, direction
 ):
     client.cookies["django_language"] = language
-    for name in ("web:home", "web:commitments", "web:parties"):
+    for name in ("web:home", "compliance:commitments", "web:parties"):
         response = client.get(reverse(name))
         assert response.status_code == 200
         page = response.content.decode()

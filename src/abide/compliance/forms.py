@@ -36,7 +36,7 @@ class ReviewForm(forms.Form):
     """A form of the commitment page; ``key`` keeps the ids of its fields apart from those of
     the page's other forms (a page may hold one per candidate link or per assessment)."""
 
-    template_name = "web/_review_fields.html"
+    template_name = "compliance/_review_fields.html"
 
     def __init__(self, *args: object, key: str, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", f"id_{key}_%s")

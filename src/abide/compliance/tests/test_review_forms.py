@@ -38,7 +38,7 @@ def tracked(starter_registry, analyst):
 
 
 def page_url(commitment) -> str:
-    return reverse("web:commitment", args=[commitment.pk])
+    return reverse("compliance:commitment", args=[commitment.pk])
 
 
 def candidate(commitment, observation) -> Link:
@@ -70,7 +70,7 @@ def test_an_analyst_confirms_a_proposed_link_correcting_how_it_bears(client, tra
     assert 'name="csrfmiddlewaretoken"' in form and 'dir="auto"' in form
 
     response = client.post(
-        reverse("web:confirm-link", args=[kept.pk, link.pk]),
+        reverse("compliance:confirm-link", args=[kept.pk, link.pk]),
         {
             "reason": "The shelling hit the town named.",
             "bearing": "undercuts",
@@ -102,7 +102,9 @@ def test_rejecting_without_a_reason_changes_nothing_and_says_why_beside_the_fiel
     client.force_login(analyst)
     before = audit_count()
 
-    response = client.post(reverse("web:reject-link", args=[kept.pk, link.pk]), {"reason": "  "})
+    response = client.post(
+        reverse("compliance:reject-link", args=[kept.pk, link.pk]), {"reason": "  "}
+    )
 
     assert response.status_code == 422
     page = response.content.decode()
@@ -120,7 +122,7 @@ def test_an_analyst_rejects_a_proposed_link_with_a_reason(client, tracked, analy
     link = candidate(kept, first)
     client.force_login(analyst)
     response = client.post(
-        reverse("web:reject-link", args=[kept.pk, link.pk]), {"reason": "Another town."}
+        reverse("compliance:reject-link", args=[kept.pk, link.pk]), {"reason": "Another town."}
     )
     assert response.status_code == 302
     link.refresh_from_db()
@@ -132,7 +134,7 @@ def test_an_analyst_links_an_observation_by_hand(client, tracked, analyst):
     kept, *_ = tracked
     elsewhere = observe(day=dt.date(2023, 10, 20), actors=("armenia",))
     client.force_login(analyst)
-    url = reverse("web:add-link", args=[kept.pk])
+    url = reverse("compliance:add-link", args=[kept.pk])
     data = {"bearing": "supports", "obligor_role": "not_named", "reason": "Seen by our patrol."}
 
     missing = client.post(url, {**data, "observation": 999_999})
@@ -153,7 +155,7 @@ def test_a_link_of_another_commitment_is_not_found(client, tracked, analyst):
     link = candidate(kept, first)
     client.force_login(analyst)
     response = client.post(
-        reverse("web:confirm-link", args=[other.pk, link.pk]), {"reason": "Sure."}
+        reverse("compliance:confirm-link", args=[other.pk, link.pk]), {"reason": "Sure."}
     )
     assert response.status_code == 404
     link.refresh_from_db()
@@ -168,7 +170,7 @@ def test_an_anonymous_post_is_sent_to_log_in_and_changes_nothing(client, tracked
     link = candidate(kept, first)
     before = audit_count()
     response = client.post(
-        reverse("web:confirm-link", args=[kept.pk, link.pk]), {"reason": "Sure."}
+        reverse("compliance:confirm-link", args=[kept.pk, link.pk]), {"reason": "Sure."}
     )
     assert response.status_code == 302
     assert response.url == f"/admin/login/?next=/tracker/{kept.pk}/"
@@ -183,10 +185,10 @@ def test_a_user_who_may_not_review_links_is_refused(client, tracked, role, reque
     client.force_login(request.getfixturevalue(role))
     before = audit_count()
     for name, args in [
-        ("web:confirm-link", [kept.pk, link.pk]),
-        ("web:reject-link", [kept.pk, link.pk]),
-        ("web:add-link", [kept.pk]),
-        ("web:scope", [kept.pk]),
+        ("compliance:confirm-link", [kept.pk, link.pk]),
+        ("compliance:reject-link", [kept.pk, link.pk]),
+        ("compliance:add-link", [kept.pk]),
+        ("compliance:scope", [kept.pk]),
     ]:
         response = client.post(reverse(name, args=args), {"reason": "Sure.", "countries": "AZ"})
         assert response.status_code == 403, name
@@ -202,10 +204,10 @@ def test_an_observer_may_not_end_a_commitment_nor_sign_off(client, tracked, obse
     week = Assessment.objects.filter(commitment=kept).first()
     client.force_login(observer)
     for name, args in [
-        ("web:sign-off", [kept.pk, week.pk]),
-        ("web:expiry", [kept.pk]),
-        ("web:supersede", [kept.pk]),
-        ("web:retraction", [kept.pk]),
+        ("compliance:sign-off", [kept.pk, week.pk]),
+        ("compliance:expiry", [kept.pk]),
+        ("compliance:supersede", [kept.pk]),
+        ("compliance:retraction", [kept.pk]),
     ]:
         assert client.post(reverse(name, args=args), {"reason": "x"}).status_code == 403, name
     week.refresh_from_db()
@@ -218,14 +220,14 @@ def test_an_unconfirmed_commitment_is_not_found_for_those_who_may_not_see_it(
 ):
     hidden = pledge(text="an unconfirmed promise", review_state=ReviewState.PROPOSED)
     client.force_login(observer)
-    response = client.post(reverse("web:expiry", args=[hidden.pk]), {"reason": "x"})
+    response = client.post(reverse("compliance:expiry", args=[hidden.pk]), {"reason": "x"})
     assert response.status_code == 404
 
 
 def test_a_review_action_takes_only_a_post_with_its_csrf_token(tracked, analyst):
     kept, first, _ = tracked
     link = candidate(kept, first)
-    url = reverse("web:confirm-link", args=[kept.pk, link.pk])
+    url = reverse("compliance:confirm-link", args=[kept.pk, link.pk])
     client = Client(enforce_csrf_checks=True)
     client.force_login(analyst)
     assert client.get(url).status_code == 405
@@ -265,7 +267,7 @@ def test_the_head_of_mission_overrides_an_assessment_saying_why(client, tracked,
     assert f"form-override-{week.pk}" in client.get(page_url(kept)).content.decode()
 
     response = client.post(
-        reverse("web:override", args=[kept.pk, week.pk]),
+        reverse("compliance:override", args=[kept.pk, week.pk]),
         {"status": "violated", "justification": "Our patrol saw the shelling itself."},
     )
 
@@ -286,7 +288,7 @@ def test_an_override_without_a_justification_stores_nothing(client, tracked, hea
     client.force_login(head)
     before = audit_count()
     response = client.post(
-        reverse("web:override", args=[kept.pk, week.pk]),
+        reverse("compliance:override", args=[kept.pk, week.pk]),
         {"status": "violated", "justification": ""},
     )
     assert response.status_code == 422
@@ -304,14 +306,14 @@ def test_an_analyst_signs_off_but_may_not_override(client, tracked, analyst):
     page = client.get(page_url(kept)).content.decode()
     assert f"form-sign-off-{week.pk}" in page and "form-override-" not in page
     refused = client.post(
-        reverse("web:override", args=[kept.pk, week.pk]),
+        reverse("compliance:override", args=[kept.pk, week.pk]),
         {"status": "violated", "justification": "I think so."},
     )
     assert refused.status_code == 403
     week.refresh_from_db()
     assert week.override_status == ""
 
-    response = client.post(reverse("web:sign-off", args=[kept.pk, week.pk]))
+    response = client.post(reverse("compliance:sign-off", args=[kept.pk, week.pk]))
     assert response.status_code == 302
     week.refresh_from_db()
     assert week.signed_off_by == analyst and week.signed_off_at is not None
@@ -327,7 +329,7 @@ def test_an_assessment_of_another_commitment_is_not_found(client, tracked, head)
     week = Assessment.objects.filter(commitment=kept).first()
     client.force_login(head)
     response = client.post(
-        reverse("web:override", args=[other.pk, week.pk]),
+        reverse("compliance:override", args=[other.pk, week.pk]),
         {"status": "violated", "justification": "Because."},
     )
     assert response.status_code == 404
@@ -345,12 +347,12 @@ def test_an_analyst_sets_the_scope_keeping_the_places_set_through_the_api(client
     form = form_of(page, "scope")
     assert 'href="/api/docs"' in form and "This scope has 1 named place." in form
 
-    bad = client.post(reverse("web:scope", args=[kept.pk]), {"countries": "Atlantis"})
+    bad = client.post(reverse("compliance:scope", args=[kept.pk]), {"countries": "Atlantis"})
     assert bad.status_code == 422
     assert "unknown country &#x27;Atlantis&#x27;" in form_of(bad.content.decode(), "scope")
 
     response = client.post(
-        reverse("web:scope", args=[kept.pk]),
+        reverse("compliance:scope", args=[kept.pk]),
         {
             "countries": "Azerbaijan, AM",
             "admin_areas": "Khojaly, Shusha",
@@ -370,7 +372,7 @@ def test_an_analyst_flags_a_later_statement_that_walks_the_pledge_back(client, a
     assert "would not accept any observer" in form_of(
         client.get(page_url(promise)).content.decode(), "retraction"
     )
-    url = reverse("web:retraction", args=[promise.pk])
+    url = reverse("compliance:retraction", args=[promise.pk])
 
     missing = client.post(url, {"statement": statement.pk, "kind": "refuses", "reason": ""})
     assert missing.status_code == 422 and "say why" in missing.content.decode()
@@ -392,12 +394,12 @@ def test_an_analyst_marks_a_commitment_superseded_and_sets_when_it_expires(
     client.force_login(analyst)
 
     itself = client.post(
-        reverse("web:supersede", args=[kept.pk]), {"superseded_by": kept.pk, "reason": "x"}
+        reverse("compliance:supersede", args=[kept.pk]), {"superseded_by": kept.pk, "reason": "x"}
     )
     assert itself.status_code == 422 and not Lifecycle.objects.exists()
 
     response = client.post(
-        reverse("web:supersede", args=[kept.pk]),
+        reverse("compliance:supersede", args=[kept.pk]),
         {"superseded_by": later.pk, "reason": "The truce replaced it."},
     )
     assert response.status_code == 302
@@ -405,12 +407,14 @@ def test_an_analyst_marks_a_commitment_superseded_and_sets_when_it_expires(
     assert (lifecycle.superseded_by, lifecycle.superseded_on) == (later, dt.date(2023, 10, 15))
 
     early = client.post(
-        reverse("web:expiry", args=[kept.pk]), {"expires_on": "2023-01-01", "reason": "72 hours."}
+        reverse("compliance:expiry", args=[kept.pk]),
+        {"expires_on": "2023-01-01", "reason": "72 hours."},
     )
     assert early.status_code == 422
     assert "cannot expire before it is made" in form_of(early.content.decode(), "expiry")
     response = client.post(
-        reverse("web:expiry", args=[kept.pk]), {"expires_on": "2023-09-29", "reason": "72 hours."}
+        reverse("compliance:expiry", args=[kept.pk]),
+        {"expires_on": "2023-09-29", "reason": "72 hours."},
     )
     assert response.status_code == 302
     lifecycle.refresh_from_db()

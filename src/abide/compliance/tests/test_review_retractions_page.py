@@ -24,7 +24,9 @@ def proposed(tmp_path, analyst) -> Retraction:
 
 
 def page(client, retraction: Retraction) -> str:
-    return client.get(reverse("web:commitment", args=[retraction.commitment_id])).content.decode()
+    return client.get(
+        reverse("compliance:commitment", args=[retraction.commitment_id])
+    ).content.decode()
 
 
 def test_the_public_and_observers_see_no_proposal(client, proposed, observer):
@@ -34,7 +36,7 @@ def test_the_public_and_observers_see_no_proposal(client, proposed, observer):
         shown = page(client, proposed)
         assert "never agree" not in shown and "may walk it back" not in shown
     client.force_login(observer)
-    url = reverse("web:confirm-retraction", args=[proposed.commitment_id, proposed.pk])
+    url = reverse("compliance:confirm-retraction", args=[proposed.commitment_id, proposed.pk])
     assert client.post(url, {"kind": "refuses", "reason": "Yes."}).status_code == 403
     assert Retraction.objects.get().state == RetractionState.PROPOSED
 
@@ -44,7 +46,7 @@ def test_an_analyst_confirms_a_proposal_and_the_public_then_sees_it(client, prop
     shown = page(client, proposed)
     assert "Later words that may walk it back" in shown and "never agree" in shown
     assert f'id="form-confirm-retraction-{proposed.pk}"' in shown
-    url = reverse("web:confirm-retraction", args=[proposed.commitment_id, proposed.pk])
+    url = reverse("compliance:confirm-retraction", args=[proposed.commitment_id, proposed.pk])
 
     missing = client.post(url, {"kind": "refuses", "reason": ""})
     assert missing.status_code == 422 and "a reason is required" in missing.content.decode()
@@ -67,7 +69,7 @@ def test_an_analyst_confirms_a_proposal_and_the_public_then_sees_it(client, prop
 
 def test_an_analyst_dismisses_a_proposal_once(client, proposed, analyst):
     client.force_login(analyst)
-    url = reverse("web:dismiss-retraction", args=[proposed.commitment_id, proposed.pk])
+    url = reverse("compliance:dismiss-retraction", args=[proposed.commitment_id, proposed.pk])
     done = client.post(url, {"reason": "He speaks of other detainees."}, follow=True)
     assert "The proposal is dismissed." in done.content.decode()
     assert Retraction.objects.get().state == RetractionState.DISMISSED

@@ -1,0 +1,541 @@
+"""The commitments list, the tracker and the commitment page with its review forms.
+
+Thin: what a user may see comes from the ``get_*_for`` helpers, what they may do from the access
+helpers, and every change from the one service that makes it (which checks the role again,
+validates and audits)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from abide.accounts.access import AnyUser, can_edit_registry
+from abide.compliance.access import can_link, can_override, can_sign_off
+from abide.compliance.assessment import override, sign_off
+from abide.compliance.forms import (
+    AddLinkForm,
+    ConfirmLinkForm,
+    ConfirmRetractionForm,
+    DismissRetractionForm,
+    ExpiryForm,
+    OverrideForm,
+    RejectLinkForm,
+    RetractionForm,
+    ReviewForm,
+    ScopeForm,
+    SignOffForm,
+    SupersedeForm,
+    obligor_statements,
+)
+from abide.compliance.lifecycle import set_expiry, supersede
+from abide.compliance.linking import add_link, confirm_link, reject_link, set_scope
+from abide.compliance.models import (
+    Assessment,
+    AssessmentStatus,
+    Lifecycle,
+    Link,
+    LinkState,
+    Retraction,
+    RetractionState,
+    Scope,
+)
+from abide.compliance.retractions import (
+    confirm_retraction,
+    dismiss_retraction,
+    flag_retraction,
+)
+from abide.compliance.tracker import commitment_detail, tracker_page, unanswered_demands_for
+from abide.observations.access import get_observations_for
+from abide.registry.access import (
+    get_commitment_for,
+    get_commitments_for,
+    get_parties_for,
+    get_sources_for,
+)
+from abide.registry.models import Category, Commitment, CommitmentKind, Statement
+
+
+@require_GET
+def commitments(request: HttpRequest) -> HttpResponse:
+    rows = get_commitments_for(request.user).order_by("-date_made", "category__position", "pk")
+    party = request.GET.get("party", "")
+    category = request.GET.get("category", "")
+    kind = request.GET.get("kind", "")
+    if party:
+        rows = rows.filter(obligor_party__slug=party)
+    if category:
+        rows = rows.filter(category__slug=category)
+    if kind in CommitmentKind.values:
+        rows = rows.filter(kind=kind)
+    context = {
+        "rows": rows[:500],
+        "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
+        "categories": Category.objects.all(),
+        "kinds": CommitmentKind.choices,
+        "selected": {"party": party, "category": category, "kind": kind},
+    }
+    template = (
+        "compliance/_commitment_rows.html"
+        if request.headers.get("HX-Request")
+        else "compliance/commitments.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def tracker(request: HttpRequest) -> HttpResponse:
+    selected = {key: request.GET.get(key, "") for key in ("party", "category", "kind", "status")}
+    if selected["kind"] not in CommitmentKind.values:
+        selected["kind"] = ""
+    if selected["status"] not in AssessmentStatus.values:
+        selected["status"] = ""
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = tracker_page(request.user, page=number, **selected)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "rows": page.rows,
+        "page": page,
+        "query": query.urlencode(),
+        "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
+        "categories": Category.objects.all(),
+        "kinds": CommitmentKind.choices,
+        "statuses": AssessmentStatus.choices,
+        "selected": selected,
+        "open_demands": unanswered_demands_for(request.user),
+    }
+    return render(request, "compliance/tracker.html", context)
+
+
+@require_GET
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _commitment_page(request, get_commitment_for(request.user, pk))
+
+
+# --- the commitment page and its review forms -----------------------------------------------
+
+
+@dataclass
+class EvidenceRow:
+    link: Link
+    confirm: ReviewForm | None = None
+    reject: ReviewForm | None = None
+
+
+@dataclass
+class ProposedRetractionRow:
+    retraction: Retraction
+    confirm: ReviewForm
+    dismiss: ReviewForm
+
+
+@dataclass
+class HistoryRow:
+    assessment: Assessment
+    sign_off: ReviewForm | None = None
+    override: ReviewForm | None = None
+
+
+@dataclass
+class Review:
+    """The forms a user may use on a commitment page (each None where they may not)."""
+
+    add_link: ReviewForm | None = None
+    scope: ReviewForm | None = None
+    #: What the scope holds that only the API sets (named places and a drawn area): kept as is.
+    scope_places: int = 0
+    scope_polygon: bool = False
+    retraction: ReviewForm | None = None
+    supersede: ReviewForm | None = None
+    expiry: ReviewForm | None = None
+    #: The form just sent back with its errors, if any.
+    failed: ReviewForm | None = None
+    #: Whether the page has a Review section at all.
+    shown: bool = False
+
+
+def _form(
+    form_class: type[ReviewForm], key: str, bound: ReviewForm | None, **kwargs: Any
+) -> ReviewForm:
+    """The form sent back with its errors where it is this one, else a fresh one."""
+    if bound is not None and bound.key == key:
+        return bound
+    return form_class(key=key, **kwargs)
+
+
+def _statements_for(user: AnyUser, commitment: Commitment) -> QuerySet[Statement]:
+    return obligor_statements(
+        commitment, Statement.objects.filter(source__in=get_sources_for(user))
+    )
+
+
+def _later_commitments_for(user: AnyUser, commitment: Commitment) -> QuerySet[Commitment]:
+    """Commitments that might supersede ``commitment``: same obligor and category (the service
+    checks the dates)."""
+    return (
+        get_commitments_for(user)
+        .filter(obligor_party_id=commitment.obligor_party_id, category_id=commitment.category_id)
+        .exclude(pk=commitment.pk)
+        .order_by("-date_made", "-pk")
+    )
+
+
+def _commitment_page(
+    request: HttpRequest,
+    commitment: Commitment,
+    *,
+    bound: ReviewForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    detail = commitment_detail(user, commitment)
+    linker = can_link(user)
+    evidence = [
+        EvidenceRow(
+            link,
+            _form(
+                ConfirmLinkForm,
+                f"confirm-{link.pk}",
+                bound,
+                initial={"bearing": link.bearing, "obligor_role": link.obligor_role},
+            ),
+            _form(RejectLinkForm, f"reject-{link.pk}", bound),
+        )
+        if linker and link.state == LinkState.CANDIDATE
+        else EvidenceRow(link)
+        for link in detail.links
+    ]
+    signer, head = can_sign_off(user), can_override(user)
+    history = [
+        HistoryRow(
+            assessment,
+            _form(SignOffForm, f"sign-off-{assessment.pk}", bound)
+            if signer and assessment.signed_off_by_id is None
+            else None,
+            _form(
+                OverrideForm,
+                f"override-{assessment.pk}",
+                bound,
+                initial={"status": assessment.status},
+            )
+            if head
+            else None,
+        )
+        for assessment in detail.history
+    ]
+    proposed = [
+        ProposedRetractionRow(
+            retraction,
+            _form(
+                ConfirmRetractionForm,
+                f"confirm-retraction-{retraction.pk}",
+                bound,
+                initial={"kind": retraction.kind},
+            ),
+            _form(DismissRetractionForm, f"dismiss-retraction-{retraction.pk}", bound),
+        )
+        for retraction in detail.proposed_retractions  # for those who may review them only
+    ]
+    review = Review(failed=bound if bound is not None and bound.errors else None)
+    if linker:
+        review.add_link = _form(AddLinkForm, "add-link", bound)
+        scope = Scope.objects.filter(commitment=commitment).first()
+        initial = {}
+        if scope is not None:
+            initial = {
+                "countries": ", ".join(scope.countries),
+                "admin_areas": ", ".join(scope.admin_areas),
+                "population": scope.population,
+            }
+            review.scope_places = len(scope.places)
+            review.scope_polygon = scope.polygon is not None
+        review.scope = _form(ScopeForm, "scope", bound, initial=initial)
+    if can_edit_registry(user):
+        lifecycle = Lifecycle.objects.filter(commitment=commitment).first()
+        if commitment.kind == CommitmentKind.PLEDGE:
+            review.retraction = _form(
+                RetractionForm,
+                "retraction",
+                bound,
+                statements=_statements_for(user, commitment),
+            )
+        review.supersede = _form(
+            SupersedeForm,
+            "supersede",
+            bound,
+            commitments=_later_commitments_for(user, commitment),
+            initial={"superseded_by": lifecycle.superseded_by_id if lifecycle else None},
+        )
+        review.expiry = _form(
+            ExpiryForm,
+            "expiry",
+            bound,
+            initial={"expires_on": lifecycle.expires_on if lifecycle else None},
+        )
+    review.shown = any((review.scope, review.retraction, review.supersede, review.expiry))
+    context = {
+        "detail": detail,
+        "evidence": evidence,
+        "history": history,
+        "review": review,
+        "proposed_retractions": proposed,
+    }
+    return render(request, "compliance/commitment.html", context, status=status)
+
+
+def reviewer(
+    may: Callable[[AnyUser], bool],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A review action: POST only (with its CSRF token), by a signed-in user (anyone else is
+    sent to log in, and back to the commitment page after), on a commitment the user may see
+    (404 otherwise), allowed by ``may``, the access helper that shows its form (403 otherwise;
+    the service checks again). The view gets the commitment instead of its number."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(reverse("compliance:commitment", args=[pk]))
+            commitment = get_commitment_for(request.user, pk)
+            if not may(request.user):
+                raise PermissionDenied
+            return view(request, commitment, **kwargs)
+
+        return require_POST(wrapper)
+
+    return decorate
+
+
+def _act(
+    request: HttpRequest,
+    commitment: Commitment,
+    form: ReviewForm,
+    perform: Callable[[dict], object],
+    done: str,
+) -> HttpResponse:
+    """Call the service with the form's data: back to the page with ``done`` said if it worked,
+    else the page again (422) with each error beside the field it names. The service's
+    PermissionDenied becomes a 403."""
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, done)
+            return redirect("compliance:commitment", pk=commitment.pk)
+    return _commitment_page(request, commitment, bound=form, status=422)
+
+
+def _link(request: HttpRequest, commitment: Commitment, link_id: int) -> Link:
+    visible = Link.objects.filter(
+        commitment=commitment, observation__in=get_observations_for(request.user)
+    )
+    return get_object_or_404(visible, pk=link_id)
+
+
+def _assessment(commitment: Commitment, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment, commitment=commitment, pk=assessment_id)
+
+
+@reviewer(can_link)
+def confirm_candidate(request: HttpRequest, commitment: Commitment, link_id: int) -> HttpResponse:
+    link = _link(request, commitment, link_id)
+    return _act(
+        request,
+        commitment,
+        ConfirmLinkForm(request.POST, key=f"confirm-{link.pk}"),
+        lambda data: confirm_link(link, actor=request.user, **data),
+        _("The link is confirmed."),
+    )
+
+
+@reviewer(can_link)
+def reject_candidate(request: HttpRequest, commitment: Commitment, link_id: int) -> HttpResponse:
+    link = _link(request, commitment, link_id)
+    return _act(
+        request,
+        commitment,
+        RejectLinkForm(request.POST, key=f"reject-{link.pk}"),
+        lambda data: reject_link(link, actor=request.user, reason=data["reason"]),
+        _("The link is rejected."),
+    )
+
+
+@reviewer(can_link)
+def link_observation(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+
+    def perform(data: dict) -> Link:
+        observation = get_observations_for(request.user).filter(pk=data["observation"]).first()
+        if observation is None:
+            raise ValidationError({"observation": _("no such observation")})
+        return add_link(
+            commitment,
+            observation,
+            actor=request.user,
+            bearing=data["bearing"],
+            obligor_role=data["obligor_role"],
+            reason=data["reason"],
+        )
+
+    return _act(
+        request,
+        commitment,
+        AddLinkForm(request.POST, key="add-link"),
+        perform,
+        _("The observation is linked."),
+    )
+
+
+@reviewer(can_link)
+def scope(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    # Named places and a drawn area are set through the API only: the form keeps them.
+    stored = Scope.objects.filter(commitment=commitment).first()
+    return _act(
+        request,
+        commitment,
+        ScopeForm(request.POST, key="scope"),
+        lambda data: set_scope(
+            commitment,
+            actor=request.user,
+            places=stored.places if stored else (),
+            polygon=stored.polygon if stored else None,
+            **data,
+        ),
+        _("The scope is saved."),
+    )
+
+
+@reviewer(can_sign_off)
+def sign_off_assessment(
+    request: HttpRequest, commitment: Commitment, assessment_id: int
+) -> HttpResponse:
+    assessment = _assessment(commitment, assessment_id)
+    return _act(
+        request,
+        commitment,
+        SignOffForm(request.POST, key=f"sign-off-{assessment.pk}"),
+        lambda data: sign_off(assessment, actor=request.user),
+        _("The assessment is signed off."),
+    )
+
+
+@reviewer(can_override)
+def override_assessment(
+    request: HttpRequest, commitment: Commitment, assessment_id: int
+) -> HttpResponse:
+    assessment = _assessment(commitment, assessment_id)
+    return _act(
+        request,
+        commitment,
+        OverrideForm(request.POST, key=f"override-{assessment.pk}"),
+        lambda data: override(
+            assessment, data["status"], actor=request.user, justification=data["justification"]
+        ),
+        _("The status is set."),
+    )
+
+
+@reviewer(can_edit_registry)
+def retraction(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    return _act(
+        request,
+        commitment,
+        RetractionForm(
+            request.POST,
+            key="retraction",
+            statements=_statements_for(request.user, commitment),
+        ),
+        lambda data: flag_retraction(
+            commitment,
+            data["statement"],
+            kind=data["kind"],
+            actor=request.user,
+            reason=data["reason"],
+        ),
+        _("The statement is flagged as walking the pledge back."),
+    )
+
+
+def _proposed_retraction(commitment: Commitment, retraction_id: int) -> Retraction:
+    return get_object_or_404(
+        Retraction, commitment=commitment, pk=retraction_id, state=RetractionState.PROPOSED
+    )
+
+
+@reviewer(can_edit_registry)
+def confirm_proposed_retraction(
+    request: HttpRequest, commitment: Commitment, retraction_id: int
+) -> HttpResponse:
+    retraction = _proposed_retraction(commitment, retraction_id)
+    return _act(
+        request,
+        commitment,
+        ConfirmRetractionForm(request.POST, key=f"confirm-retraction-{retraction.pk}"),
+        lambda data: confirm_retraction(
+            retraction, actor=request.user, reason=data["reason"], kind=data["kind"]
+        ),
+        _("The statement is confirmed as walking the pledge back."),
+    )
+
+
+@reviewer(can_edit_registry)
+def dismiss_proposed_retraction(
+    request: HttpRequest, commitment: Commitment, retraction_id: int
+) -> HttpResponse:
+    retraction = _proposed_retraction(commitment, retraction_id)
+    return _act(
+        request,
+        commitment,
+        DismissRetractionForm(request.POST, key=f"dismiss-retraction-{retraction.pk}"),
+        lambda data: dismiss_retraction(retraction, actor=request.user, reason=data["reason"]),
+        _("The proposal is dismissed."),
+    )
+
+
+@reviewer(can_edit_registry)
+def superseded(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    return _act(
+        request,
+        commitment,
+        SupersedeForm(
+            request.POST,
+            key="supersede",
+            commitments=_later_commitments_for(request.user, commitment),
+        ),
+        lambda data: supersede(
+            commitment,
+            by_commitment=data["superseded_by"],
+            actor=request.user,
+            reason=data["reason"],
+        ),
+        _("The commitment is marked as superseded."),
+    )
+
+
+@reviewer(can_edit_registry)
+def expiry(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    return _act(
+        request,
+        commitment,
+        ExpiryForm(request.POST, key="expiry"),
+        lambda data: set_expiry(
+            commitment, data["expires_on"], actor=request.user, reason=data["reason"]
+        ),
+        _("The last day it binds is set."),
+    )
