@@ -107,8 +107,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = None  # served from the apps by WhiteNoise (WHITENOISE_USE_FINDERS)
 WHITENOISE_USE_FINDERS = True
 #: Leaflet and Leaflet.draw from django-leaflet's own files (the package is not an installed app:
-#: its admin widgets need GDAL). Pages load them as ``{% static 'leaflet/leaflet.js' %}``.
-STATICFILES_DIRS = [env.package_static("leaflet")]
+#: its admin widgets need GDAL). Pages load them as ``{% static 'leaflet/leaflet.js' %}``; the
+#: country outlines shipped with abide as ``{% static 'outlines/countries.geojson' %}``.
+STATICFILES_DIRS = [
+    env.package_static("leaflet"),
+    ("outlines", BASE_DIR / "geo" / "outlines"),
+]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
