@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
 from abide.registry.models import Commitment, Party, Person, ReviewState, Source
@@ -45,3 +47,17 @@ def get_sources_for(user: AnyUser) -> QuerySet[Source]:
     return Source.objects.filter(
         statements__commitments__review_state=ReviewState.CONFIRMED
     ).distinct()
+
+
+def require_registry_editor(user: AnyUser, doing: str) -> None:
+    """Refuse (PermissionDenied) anyone but the registry's editors: analysts, the head of
+    mission and administrators. ``doing`` says what was refused, e.g. "load a registry file"."""
+    if not can_edit_registry(user):
+        who = user.get_username() if user.is_authenticated else _("the public")
+        raise PermissionDenied(
+            _(
+                "%(user)s may not %(doing)s: only analysts, the head of mission and "
+                "administrators change the registry"
+            )
+            % {"user": who, "doing": doing}
+        )

@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from abide.accounts.models import User
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from abide.accounts.access import AnyUser
+from abide.core.errors import describe
 from abide.extraction import (
     Actor,
     DocumentError,
@@ -17,13 +21,13 @@ from abide.extraction import (
 )
 from abide.extraction.prediction import THRESHOLD
 from abide.geo.gazetteer import Gazetteer
+from abide.registry.access import require_registry_editor
 from abide.registry.models import Category, Extraction, Party, Person, SourceKind
 from abide.registry.services import (
     CommitmentIn,
     DocumentIn,
     IngestResult,
     LinkIn,
-    RegistryError,
     StatementIn,
     WalkBackIn,
     ingest_document,
@@ -75,14 +79,16 @@ def files_in(paths: Iterable[str | Path]) -> list[Path]:
 def ingest_files(
     paths: Iterable[Path],
     *,
-    actor: User,
+    actor: AnyUser,
     extractor: Extractor,
     published: dt.date | None = None,
     publisher: str = "",
     url: str = "",
     progress: Callable[[Outcome], None] = lambda outcome: None,
 ) -> Iterator[Outcome]:
-    """Ingest each file in its own transaction; a file that fails is reported and skipped."""
+    """Ingest each file in its own transaction; a file that fails is reported and skipped.
+    Anyone but the registry's editors is refused (PermissionDenied) before any file is read."""
+    require_registry_editor(actor, _("ingest documents"))
     rows = RegistryRows.load()
     for path in paths:
         try:
@@ -105,7 +111,7 @@ def ingest_files(
 def ingest_file(
     path: str | Path,
     *,
-    actor: User,
+    actor: AnyUser,
     extractor: Extractor,
     published: dt.date | None = None,
     publisher: str = "",
@@ -113,7 +119,9 @@ def ingest_file(
     rows: RegistryRows | None = None,
 ) -> IngestResult:
     """Read, extract and store one file: one transaction, one audit entry. The same text twice
-    is reported as already ingested and stores nothing."""
+    is reported as already ingested and stores nothing. Anyone but the registry's editors is
+    refused (PermissionDenied) before the file is read."""
+    require_registry_editor(actor, _("ingest documents"))
     try:
         document = read_file(path, published=published)
     except DocumentError as exc:
@@ -125,8 +133,8 @@ def ingest_file(
     result = extractor.extract(document)
     try:
         return ingest_document(to_document_in(result, rows=rows), actor=actor)
-    except RegistryError as exc:
-        raise IngestError(path, str(exc)) from exc
+    except ValidationError as exc:
+        raise IngestError(path, describe(exc)) from exc
 
 
 @dataclass(frozen=True)

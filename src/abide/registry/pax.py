@@ -26,13 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from abide.accounts.access import can_edit_registry
+from abide.accounts.access import AnyUser
 from abide.accounts.models import User
 from abide.audit.services import record_batch
 from abide.geo.gazetteer import _read_countries
+from abide.registry.access import require_registry_editor
 from abide.registry.files import DATA
 from abide.registry.models import (
     Category,
@@ -94,8 +96,15 @@ Problem = Callable[[str], None]
 Progress = Callable[[int, int], None]
 
 
-class PaxImportFailed(Exception):
-    """The file cannot be imported at all (unknown layout, unreadable, bad mapping)."""
+class PaxImportFailed(ValidationError):
+    """The file cannot be imported at all (unknown layout, unreadable, bad mapping); its one
+    message names the file and, where it applies, the line and column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="pax")
+
+    def __str__(self) -> str:
+        return self.messages[0]
 
 
 # --- the mapping ---------------------------------------------------------------------------
@@ -458,7 +467,7 @@ class PaxSummary:
 def import_pax(
     path: Path,
     *,
-    actor: User,
+    actor: AnyUser,
     mapping: Path | None = None,
     batch_size: int = 200,
     dry_run: bool = False,
@@ -472,11 +481,7 @@ def import_pax(
     and not stored; with ``strict`` nothing is stored if any row is bad; with ``dry_run``
     everything is checked and counted, and nothing kept.
     """
-    if not can_edit_registry(actor):
-        raise PaxImportFailed(
-            _("%(user)s may not import agreements into the registry")
-            % {"user": actor.get_username()}
-        )
+    require_registry_editor(actor, _("import agreements into the registry"))
     if batch_size < 1:
         raise PaxImportFailed(_("the batch size must be at least 1"))
     path = Path(path)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 
 from abide.registry.languages import LANGUAGES, normalise_alias
 
@@ -54,12 +55,15 @@ CATEGORY_IDS = (
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
-class RegistryFileError(ValueError):
+class RegistryFileError(ValidationError):
     """A registry file that cannot be loaded; ``problems`` name the file, entry and field."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
+        super().__init__(problems, code="registry_file")
         self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""State changes of the registry. Each is atomic, acts as a named user and is audited."""
+"""State changes of the registry. Each is atomic, acts as a named user, checks that user's
+role itself (``PermissionDenied`` for anyone but analysts, the head of mission and
+administrators) and is audited. Bad input is a ``ValidationError`` whose dict names the field.
+
+A commitment is decided once: ``confirm_commitment`` and ``reject_commitment`` take a proposed
+commitment only; a decided one goes back to review through ``reopen_commitment``, with a
+reason, and is then decided afresh."""
 
 from __future__ import annotations
 
@@ -9,11 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from abide.accounts.access import AnyUser
 from abide.accounts.models import User
 from abide.audit.services import record_change, snapshot
+from abide.observations.checks import required_reason
+from abide.registry.access import require_registry_editor
 from abide.registry.languages import normalise_alias
 from abide.registry.models import (
     AttributionLink,
@@ -34,11 +44,6 @@ from abide.registry.models import (
 )
 from abide.registry.registry_file import RegistryData, read_registry_file
 from abide.registry.signals import source_ingested
-
-
-class RegistryError(Exception):
-    """A registry action that cannot be carried out; the message says why."""
-
 
 # --- loading a registry file --------------------------------------------------------------
 
@@ -64,13 +69,14 @@ def read_registry(path: str | Path) -> RegistryData:
 
 
 @transaction.atomic
-def load_registry(data: RegistryData, *, actor: User) -> LoadSummary:
+def load_registry(data: RegistryData, *, actor: AnyUser) -> LoadSummary:
     """Create or update the parties, people and categories of ``data``.
 
     Names, kinds and parents are set from the file; aliases and roles are added when missing
     and never removed (an analyst may have added more). Loading the same file twice changes
     nothing and writes no audit entry.
     """
+    require_registry_editor(actor, _("load a registry file"))
     summary = LoadSummary()
     for entry in data.parties:
         party = Party.objects.filter(slug=entry.id).first()
@@ -102,9 +108,19 @@ def load_registry(data: RegistryData, *, actor: User) -> LoadSummary:
                 continue
             owner = PersonAlias.objects.filter(normalised=key).exclude(person=person).first()
             if owner is not None:
-                raise RegistryError(
-                    f"{data.path}: persons (id {entry.id!r}): field 'aliases': "
-                    f"{alias!r} already names person {owner.person.slug!r}"
+                raise ValidationError(
+                    {
+                        "aliases": _(
+                            "%(file)s: persons (id %(entry)r): field 'aliases': %(alias)r "
+                            "already names person %(owner)r"
+                        )
+                        % {
+                            "file": data.path,
+                            "entry": entry.id,
+                            "alias": alias,
+                            "owner": owner.person.slug,
+                        }
+                    }
                 )
             PersonAlias.objects.create(person=person, alias=alias)
             have.add(key)
@@ -285,12 +301,21 @@ def _create_statement(source: Source, item: StatementIn) -> Statement:
     """Store one statement of ``source`` with its chain of attribution (not audited here)."""
     length = len(source.text)
     if not 0 <= item.start < item.end <= length:
-        raise RegistryError(
-            f"span {item.start}–{item.end} lies outside the text: outside the source's text "
-            f"of {length} characters"
+        raise ValidationError(
+            {
+                "start": _(
+                    "span %(start)s–%(end)s lies outside the source's text of %(length)s characters"
+                )
+                % {"start": item.start, "end": item.end, "length": length}
+            }
         )
     if item.mode not in Mode.values:
-        raise RegistryError(f"mode: {item.mode!r} is not one of {', '.join(Mode.values)}")
+        raise ValidationError(
+            {
+                "mode": _("%(mode)r is not one of %(modes)s")
+                % {"mode": item.mode, "modes": ", ".join(Mode.values)}
+            }
+        )
     statement = Statement(
         source=source,
         start=item.start,
@@ -317,12 +342,13 @@ def _create_statement(source: Source, item: StatementIn) -> Statement:
 
 
 @transaction.atomic
-def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
+def ingest_document(document: DocumentIn, *, actor: AnyUser) -> IngestResult:
     """Store a source with its statements and proposed commitments: one transaction, one
     audit entry. The same normalised text twice stores nothing and says so."""
+    require_registry_editor(actor, _("ingest documents"))
     text = normalise_text(document.text)
     if not text:
-        raise RegistryError("the document has no text")
+        raise ValidationError({"text": _("the document has no text")})
     digest = text_sha256(text)
     existing = Source.objects.filter(sha256=digest).first()
     if existing is not None:
@@ -368,8 +394,11 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
         try:
             commitment.statements.set([statements[i] for i in item.statements])
         except IndexError as exc:
-            raise RegistryError(
-                f"commitment {item.text!r} cites a statement that does not exist"
+            raise ValidationError(
+                {
+                    "statements": _("commitment %(text)r cites a statement that does not exist")
+                    % {"text": item.text}
+                }
             ) from exc
         commitments.append(commitment)
     walk_backs = [_create_walk_back(statements, item) for item in document.walk_backs]
@@ -390,10 +419,18 @@ def ingest_document(document: DocumentIn, *, actor: User) -> IngestResult:
 
 def _create_walk_back(statements: list[Statement], item: WalkBackIn) -> WalkBack:
     if not 0 <= item.statement < len(statements):
-        raise RegistryError(f"walk-back {item.text!r} cites a statement that does not exist")
+        raise ValidationError(
+            {
+                "statement": _("walk-back %(text)r cites a statement that does not exist")
+                % {"text": item.text}
+            }
+        )
     if item.kind not in WalkBackKind.values:
-        raise RegistryError(
-            f"walk-back kind: {item.kind!r} is not one of {', '.join(WalkBackKind.values)}"
+        raise ValidationError(
+            {
+                "kind": _("walk-back kind %(kind)r is not one of %(kinds)s")
+                % {"kind": item.kind, "kinds": ", ".join(WalkBackKind.values)}
+            }
         )
     return WalkBack.objects.create(
         statement=statements[item.statement],
@@ -417,45 +454,77 @@ def _review(commitment: Commitment, state: str, *, actor: User, note: str) -> Co
     return commitment
 
 
-@transaction.atomic
-def confirm_commitment(commitment: Commitment, *, actor: User, note: str = "") -> Commitment:
-    if commitment.review_state == ReviewState.CONFIRMED:
-        raise RegistryError("this commitment is already confirmed")
-    return _review(commitment, ReviewState.CONFIRMED, actor=actor, note=note)
+def _proposed(commitment: Commitment) -> Commitment:
+    """The commitment as stored, locked; a ValidationError unless it waits for review."""
+    stored = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if stored.review_state != ReviewState.PROPOSED:
+        raise ValidationError(
+            {
+                "review_state": _(
+                    "this commitment is already %(state)s: reopen it before deciding again"
+                )
+                % {"state": stored.get_review_state_display().lower()}
+            }
+        )
+    return stored
+
+
+def _refreshed(commitment: Commitment, stored: Commitment) -> Commitment:
+    """``commitment`` (the caller's object) with the review fields just stored."""
+    for name in ("review_state", "reviewed_by", "reviewed_at", "review_note"):
+        setattr(commitment, name, getattr(stored, name))
+    return commitment
 
 
 @transaction.atomic
-def reject_commitment(commitment: Commitment, *, actor: User, reason: str) -> Commitment:
-    if not reason.strip():
-        raise RegistryError("a rejection needs a reason")
-    if commitment.review_state == ReviewState.REJECTED:
-        raise RegistryError("this commitment is already rejected")
-    return _review(commitment, ReviewState.REJECTED, actor=actor, note=reason)
+def confirm_commitment(commitment: Commitment, *, actor: AnyUser, note: str = "") -> Commitment:
+    """Confirm a proposed commitment: it becomes public and is monitored."""
+    require_registry_editor(actor, _("confirm commitments"))
+    stored = _review(_proposed(commitment), ReviewState.CONFIRMED, actor=actor, note=note)
+    return _refreshed(commitment, stored)
 
 
 @transaction.atomic
-def link_demand_to_pledge(demand: Commitment, pledge: Commitment, *, actor: User) -> Commitment:
+def reject_commitment(commitment: Commitment, *, actor: AnyUser, reason: str) -> Commitment:
+    """Reject a proposed commitment (not a commitment, a duplicate, misread), saying why."""
+    require_registry_editor(actor, _("reject commitments"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("a rejection needs a reason")})
+    stored = _review(_proposed(commitment), ReviewState.REJECTED, actor=actor, note=reason.strip())
+    return _refreshed(commitment, stored)
+
+
+@transaction.atomic
+def reopen_commitment(commitment: Commitment, *, actor: AnyUser, reason: str) -> Commitment:
+    """Send a confirmed or rejected commitment back to review, saying why: it is proposed
+    again (and no longer public) until someone confirms or rejects it afresh."""
+    require_registry_editor(actor, _("reopen commitments"))
+    reason = required_reason(reason)
+    stored = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if stored.review_state == ReviewState.PROPOSED:
+        raise ValidationError({"review_state": _("this commitment is not decided yet")})
+    return _refreshed(commitment, _review(stored, ReviewState.PROPOSED, actor=actor, note=reason))
+
+
+@transaction.atomic
+def link_demand_to_pledge(demand: Commitment, pledge: Commitment, *, actor: AnyUser) -> Commitment:
     """Record that ``pledge`` answers ``demand`` (same obligor and category)."""
+    require_registry_editor(actor, _("link demands to pledges"))
     if demand.kind != CommitmentKind.DEMAND or pledge.kind != CommitmentKind.PLEDGE:
-        raise RegistryError("a demand is answered by a pledge")
+        raise ValidationError({"answered_by": _("a demand is answered by a pledge")})
     if demand.category_id != pledge.category_id:
-        raise RegistryError("the pledge is about another category than the demand")
+        raise ValidationError(
+            {"answered_by": _("the pledge is about another category than the demand")}
+        )
     if demand.obligor_party_id != pledge.obligor_party_id:
-        raise RegistryError("the pledge is made by another party than the one the demand is on")
+        raise ValidationError(
+            {"answered_by": _("the pledge is made by another party than the one the demand is on")}
+        )
     before = snapshot(demand)
     demand.answered_by = pledge
     demand.save()
     record_change(demand, actor=actor, action="link", before=before)
     return demand
-
-
-def _full_clean(obj: models.Model) -> None:
-    """Validate ``obj``, turning Django's errors into one RegistryError naming each field."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise RegistryError(problems) from exc
 
 
 EDITABLE_FIELDS = (
@@ -475,15 +544,19 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def edit_commitment(commitment: Commitment, *, actor: User, **changes: object) -> Commitment:
-    """Correct a commitment's fields (what is promised, by whom, its category, scope, dates)."""
+def edit_commitment(commitment: Commitment, *, actor: AnyUser, **changes: object) -> Commitment:
+    """Correct a commitment's fields (what is promised, by whom, its category, scope, dates).
+    Its review state is not among them: the review services decide it."""
+    require_registry_editor(actor, _("edit commitments"))
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise RegistryError(f"cannot edit {', '.join(unknown)} of a commitment")
+        raise ValidationError(
+            {name: _("cannot edit %(name)s of a commitment") % {"name": name} for name in unknown}
+        )
     before = snapshot(commitment)
     for name, value in changes.items():
         setattr(commitment, name, value)
-    _full_clean(commitment)
+    commitment.full_clean()
     commitment.save()
     if snapshot(commitment) != before:
         record_change(commitment, actor=actor, action="change", before=before)
@@ -494,7 +567,7 @@ def edit_commitment(commitment: Commitment, *, actor: User, **changes: object) -
 def add_statement(
     source: Source,
     *,
-    actor: User,
+    actor: AnyUser,
     start: int,
     end: int,
     mode: str,
@@ -506,6 +579,7 @@ def add_statement(
     chain: tuple[LinkIn, ...] = (),
 ) -> Statement:
     """Add a statement by hand, from a span of the source's text."""
+    require_registry_editor(actor, _("add statements"))
     statement = _create_statement(
         source,
         StatementIn(
@@ -528,7 +602,7 @@ def add_statement(
 def add_commitment(
     statements: list[Statement],
     *,
-    actor: User,
+    actor: AnyUser,
     kind: str,
     category: Category,
     text: str,
@@ -536,13 +610,16 @@ def add_commitment(
 ) -> Commitment:
     """Add a commitment by hand, resting on statements already in the registry. It is
     proposed like any other, for review."""
+    require_registry_editor(actor, _("add commitments"))
     if not statements:
-        raise RegistryError("a commitment rests on at least one statement")
+        raise ValidationError({"statements": _("a commitment rests on at least one statement")})
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
-        raise RegistryError(f"unknown field(s): {', '.join(unknown)}")
+        raise ValidationError(
+            {name: _("unknown field %(name)s") % {"name": name} for name in unknown}
+        )
     commitment = Commitment(kind=kind, category=category, text=text, **fields)
-    _full_clean(commitment)
+    commitment.full_clean()
     commitment.save()
     commitment.statements.set(statements)
     record_change(commitment, actor=actor, action="create", detail={"by": "hand"})

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from abide.audit.models import AuditEntry
 from abide.audit.services import verify_log
@@ -21,7 +22,6 @@ from abide.registry.models import (
 )
 from abide.registry.services import (
     LinkIn,
-    RegistryError,
     add_commitment,
     add_statement,
     edit_commitment,
@@ -159,9 +159,9 @@ def test_an_analyst_edits_a_proposed_commitment_and_the_change_is_audited(ingest
     )
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.actor == analyst and entry.changes["text"][1] == "Let aid convoys through."
-    with pytest.raises(RegistryError, match="cannot edit review_state"):
+    with pytest.raises(ValidationError, match="cannot edit review_state"):
         edit_commitment(commitment, actor=analyst, review_state="confirmed")
-    with pytest.raises(RegistryError, match="deadline"):
+    with pytest.raises(ValidationError, match="deadline"):
         edit_commitment(commitment, actor=analyst, date_made=dt.date(2024, 5, 1))
     commitment.refresh_from_db()
     assert commitment.date_made != dt.date(2024, 5, 1)
@@ -193,9 +193,9 @@ def test_a_statement_and_a_commitment_are_added_by_hand_from_a_span(ingested, an
     )
     assert commitment.review_state == ReviewState.PROPOSED
     assert list(commitment.statements.all()) == [statement]
-    with pytest.raises(RegistryError, match="outside the source's text"):
+    with pytest.raises(ValidationError, match="outside the source's text"):
         add_statement(ingested, actor=analyst, start=0, end=10_000, mode="paraphrase")
-    with pytest.raises(RegistryError, match="at least one statement"):
+    with pytest.raises(ValidationError, match="at least one statement"):
         add_commitment(
             [], actor=analyst, kind="pledge", category=Category.objects.get(slug="other"), text="x"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from abide.audit.models import AuditEntry
 from abide.audit.services import verify_log
@@ -14,7 +15,6 @@ from abide.registry.services import (
     CommitmentIn,
     DocumentIn,
     LinkIn,
-    RegistryError,
     StatementIn,
     confirm_commitment,
     find_party,
@@ -95,7 +95,7 @@ def test_the_same_text_is_never_stored_twice(starter_registry, analyst):
 def test_a_bad_span_stores_nothing(starter_registry, analyst):
     doc = _document()
     bad = DocumentIn(**{**doc.__dict__, "statements": (StatementIn(0, 10_000, "verbatim"),)})
-    with pytest.raises(RegistryError, match="outside the text"):
+    with pytest.raises(ValidationError, match="outside the source.s text"):
         ingest_document(bad, actor=analyst)
     assert not Source.objects.exists() and not Statement.objects.exists()
 
@@ -113,9 +113,9 @@ def test_confirming_and_rejecting_are_audited_with_the_reviewer(starter_registry
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.action == "review:rejected" and entry.actor == head
     assert entry.changes["review_state"] == ["proposed", "rejected"]
-    with pytest.raises(RegistryError, match="already confirmed"):
+    with pytest.raises(ValidationError, match="already confirmed: reopen it"):
         confirm_commitment(pledge, actor=analyst)
-    with pytest.raises(RegistryError, match="needs a reason"):
+    with pytest.raises(ValidationError, match="needs a reason"):
         reject_commitment(pledge, actor=analyst, reason=" ")
     assert verify_log().ok
 
@@ -127,7 +127,7 @@ def test_a_demand_is_linked_to_the_pledge_that_answers_it(starter_registry, anal
     link_demand_to_pledge(demand, pledge, actor=analyst)
     demand.refresh_from_db()
     assert demand.answered_by == pledge
-    with pytest.raises(RegistryError):
+    with pytest.raises(ValidationError):
         link_demand_to_pledge(pledge, demand, actor=analyst)
     assert AuditEntry.objects.order_by("-seq").first().action == "link"
 

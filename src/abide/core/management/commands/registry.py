@@ -1,11 +1,13 @@
 import argparse
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from abide.core.commands import ActorCommand
+from abide.core.errors import describe
 from abide.registry.files import STARTER_REGISTRY
 from abide.registry.registry_file import RegistryFileError
-from abide.registry.services import RegistryError, load_registry, read_registry
+from abide.registry.services import load_registry, read_registry
 
 
 class Command(ActorCommand):
@@ -31,6 +33,6 @@ class Command(ActorCommand):
             raise CommandError(
                 f"{len(exc.problems)} problem(s), nothing was stored:\n" + "\n".join(exc.problems)
             ) from exc
-        except RegistryError as exc:
-            raise CommandError(f"{exc}; nothing was stored") from exc
+        except ValidationError as exc:
+            raise CommandError(f"{describe(exc)}; nothing was stored") from exc
         self.stdout.write(f"{options['file']}: {summary}")

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from abide.core.commands import ActorCommand
+from abide.core.errors import describe
 from abide.observations.importer import KINDS, ImportFailed, ImportSummary, import_file
 from abide.registry.pax import PaxImportFailed, PaxSummary, import_pax
 
@@ -113,7 +114,7 @@ class Command(ActorCommand):
             )
         except PaxImportFailed as exc:
             progress.close()
-            self.stderr.write(str(exc))
+            self.stderr.write(describe(exc))
             return True
         except KeyboardInterrupt:
             progress.close()

@@ -2,9 +2,11 @@ import argparse
 import sys
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from abide.core.commands import ActorCommand
 from abide.extraction import ModelError
+from abide.registry.access import require_registry_editor
 from abide.registry.ingestion import Outcome, files_in, ingest_files, make_extractor
 from abide.registry.management.commands.extract import iso_date
 
@@ -34,6 +36,8 @@ class Command(ActorCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         actor = self.actor(options)
+        # Refused before the model loads; ingest_files checks again.
+        require_registry_editor(actor, _("ingest documents"))
         paths = files_in(options["paths"])
         if not paths:
             raise CommandError("no readable files (.txt, .md, .html) in the paths given")
@@ -79,7 +83,7 @@ class Command(ActorCommand):
                 )
                 self.stdout.flush()
 
-        for _ in ingest_files(
+        for _outcome in ingest_files(
             paths,
             actor=actor,
             extractor=extractor,
