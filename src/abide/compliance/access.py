@@ -1,10 +1,19 @@
-"""Who may do what with compliance: link, assess, sign off and override. Services, API
-handlers and commands ask here only."""
+"""Who may do what with compliance (link, assess, sign off and override), and which links,
+assessments, retractions and statements a user may reach: services, views, API handlers and
+commands ask here only, so that the web and the API answer alike (404 for what the user may
+not see)."""
 
 from __future__ import annotations
 
-from abide.accounts.access import AnyUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from abide.accounts.access import AnyUser, can_edit_registry
 from abide.accounts.models import Role
+from abide.compliance.models import Assessment, Link, Retraction, RetractionState
+from abide.observations.access import get_observations_for
+from abide.registry.access import get_commitments_for, get_sources_for
+from abide.registry.models import Commitment, Statement
 
 
 def _has_role(user: AnyUser, *roles: str) -> bool:
@@ -27,3 +36,71 @@ def can_override(user: AnyUser) -> bool:
 def can_assess(user: AnyUser) -> bool:
     """Run assessments (``abide assess``): the analysts, the head and administrators."""
     return _has_role(user, Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
+
+
+# --- what a user may reach: the web and the API look objects up here, and only here --------
+
+
+def get_link_for(user: AnyUser, pk: int, *, commitment: Commitment | None = None) -> Link:
+    """A link whose commitment and observation the user may both see (of ``commitment``, if
+    given); 404 otherwise."""
+    links = Link.objects.filter(
+        commitment__in=get_commitments_for(user),
+        observation__in=get_observations_for(user),
+    )
+    if commitment is not None:
+        links = links.filter(commitment=commitment)
+    link = links.select_related("commitment", "observation").filter(pk=pk).first()
+    if link is None:
+        raise Http404("no such link")
+    return link
+
+
+def get_assessment_for(
+    user: AnyUser, pk: int, *, commitment: Commitment | None = None
+) -> Assessment:
+    """An assessment of a commitment the user may see (of ``commitment``, if given)."""
+    assessments = Assessment.objects.filter(commitment__in=get_commitments_for(user))
+    if commitment is not None:
+        assessments = assessments.filter(commitment=commitment)
+    assessment = assessments.filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("no such assessment")
+    return assessment
+
+
+def get_retraction_for(
+    user: AnyUser,
+    pk: int,
+    *,
+    commitment: Commitment | None = None,
+    state: str | None = None,
+) -> Retraction:
+    """A retraction of a commitment the user may see, resting on a statement of a source the
+    user may see; only confirmed ones for anyone but the registry's editors."""
+    retractions = Retraction.objects.filter(
+        commitment__in=get_commitments_for(user),
+        statement__source__in=get_sources_for(user),
+    )
+    if not can_edit_registry(user):
+        retractions = retractions.filter(state=RetractionState.CONFIRMED)
+    if commitment is not None:
+        retractions = retractions.filter(commitment=commitment)
+    if state is not None:
+        retractions = retractions.filter(state=state)
+    retraction = retractions.select_related("statement").filter(pk=pk).first()
+    if retraction is None:
+        raise Http404("no such retraction")
+    return retraction
+
+
+def get_statements_for(user: AnyUser) -> QuerySet[Statement]:
+    """The statements of the sources the user may see."""
+    return Statement.objects.filter(source__in=get_sources_for(user))
+
+
+def get_statement_for(user: AnyUser, pk: int) -> Statement:
+    statement = get_statements_for(user).filter(pk=pk).first()
+    if statement is None:
+        raise Http404("no such statement")
+    return statement

@@ -1,4 +1,5 @@
-"""What analysts and the head of mission do through the API: review proposed links, set scopes,
+"""What analysts and the head of mission do through the API: review proposed links (and reopen
+decided ones), set scopes,
 sign off and override assessments, flag retractions, end commitments.
 
 Every handler needs an API token (``Authorization: Bearer abide_...``) or a signed-in session
@@ -17,10 +18,16 @@ from ninja import Router, Schema
 
 from abide.accounts.access import is_mission_reader
 from abide.accounts.api_auth import CHANGE
+from abide.compliance.access import (
+    get_assessment_for,
+    get_link_for,
+    get_retraction_for,
+    get_statement_for,
+)
 from abide.compliance.assessment import override, sign_off
 from abide.compliance.lifecycle import set_expiry, supersede
-from abide.compliance.linking import add_link, confirm_link, reject_link, set_scope
-from abide.compliance.models import Assessment, Link, LinkState, Retraction
+from abide.compliance.linking import add_link, confirm_link, reject_link, reopen_link, set_scope
+from abide.compliance.models import Link, LinkState
 from abide.compliance.retractions import (
     confirm_retraction,
     dismiss_retraction,
@@ -29,7 +36,6 @@ from abide.compliance.retractions import (
 from abide.compliance.tracker import proposed_retractions_for
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitment_for
-from abide.registry.models import Statement
 
 router = Router(tags=["review"], auth=CHANGE)
 
@@ -102,18 +108,6 @@ class CandidateOut(Schema):
     obligor_role: str
 
 
-def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
-    get_commitment_for(request.user, assessment.commitment_id)  # 404 unless the user may see it
-    return assessment
-
-
-def _link(request: HttpRequest, link_id: int) -> Link:
-    link = get_object_or_404(Link, pk=link_id)
-    get_commitment_for(request.user, link.commitment_id)  # 404 unless the user may see it
-    return link
-
-
 @router.get("/commitments/{commitment_id}/candidates", response=list[CandidateOut])
 def candidates(request: HttpRequest, commitment_id: int) -> list[dict]:
     """The links abide proposed for a commitment, waiting for review."""
@@ -138,7 +132,7 @@ def candidates(request: HttpRequest, commitment_id: int) -> list[dict]:
 @router.post("/links/{link_id}/confirm", response=Done)
 def confirm(request: HttpRequest, link_id: int, data: ConfirmIn) -> dict:
     link = confirm_link(
-        _link(request, link_id),
+        get_link_for(request.user, link_id),
         actor=request.user,
         reason=data.reason,
         bearing=data.bearing,
@@ -149,7 +143,14 @@ def confirm(request: HttpRequest, link_id: int, data: ConfirmIn) -> dict:
 
 @router.post("/links/{link_id}/reject", response=Done)
 def reject(request: HttpRequest, link_id: int, data: ReasonIn) -> dict:
-    link = reject_link(_link(request, link_id), actor=request.user, reason=data.reason)
+    link = reject_link(get_link_for(request.user, link_id), actor=request.user, reason=data.reason)
+    return {"id": link.pk, "state": link.state}
+
+
+@router.post("/links/{link_id}/reopen", response=Done)
+def reopen(request: HttpRequest, link_id: int, data: ReasonIn) -> dict:
+    """Take back the decision on a confirmed or rejected link: a candidate again."""
+    link = reopen_link(get_link_for(request.user, link_id), actor=request.user, reason=data.reason)
     return {"id": link.pk, "state": link.state}
 
 
@@ -177,14 +178,14 @@ def scope(request: HttpRequest, commitment_id: int, data: ScopeIn) -> dict:
 
 @router.post("/assessments/{assessment_id}/sign-off", response=Done)
 def sign(request: HttpRequest, assessment_id: int) -> dict:
-    signed = sign_off(_assessment(request, assessment_id), actor=request.user)
+    signed = sign_off(get_assessment_for(request.user, assessment_id), actor=request.user)
     return {"id": signed.pk, "state": signed.status}
 
 
 @router.post("/assessments/{assessment_id}/override", response=Done)
 def override_status(request: HttpRequest, assessment_id: int, data: OverrideIn) -> dict:
     changed = override(
-        _assessment(request, assessment_id),
+        get_assessment_for(request.user, assessment_id),
         data.status,
         actor=request.user,
         justification=data.justification,
@@ -195,7 +196,7 @@ def override_status(request: HttpRequest, assessment_id: int, data: OverrideIn) 
 @router.post("/commitments/{commitment_id}/retractions", response=Done)
 def retraction(request: HttpRequest, commitment_id: int, data: RetractionIn) -> dict:
     commitment = get_commitment_for(request.user, commitment_id)
-    statement = get_object_or_404(Statement, pk=data.statement)
+    statement = get_statement_for(request.user, data.statement)
     flagged = flag_retraction(
         commitment, statement, kind=data.kind, actor=request.user, reason=data.reason
     )
@@ -222,18 +223,15 @@ def proposed_retractions(request: HttpRequest, commitment_id: int) -> list[dict]
     ]
 
 
-def _retraction(request: HttpRequest, retraction_id: int) -> Retraction:
-    retraction = get_object_or_404(Retraction, pk=retraction_id)
-    get_commitment_for(request.user, retraction.commitment_id)  # 404 unless the user may see it
-    return retraction
-
-
 @router.post("/retractions/{retraction_id}/confirm", response=Done)
 def retraction_confirmed(
     request: HttpRequest, retraction_id: int, data: DecideRetractionIn
 ) -> dict:
     decided = confirm_retraction(
-        _retraction(request, retraction_id), actor=request.user, reason=data.reason, kind=data.kind
+        get_retraction_for(request.user, retraction_id),
+        actor=request.user,
+        reason=data.reason,
+        kind=data.kind,
     )
     return {"id": decided.pk, "state": decided.state}
 
@@ -241,7 +239,7 @@ def retraction_confirmed(
 @router.post("/retractions/{retraction_id}/dismiss", response=Done)
 def retraction_dismissed(request: HttpRequest, retraction_id: int, data: ReasonIn) -> dict:
     decided = dismiss_retraction(
-        _retraction(request, retraction_id), actor=request.user, reason=data.reason
+        get_retraction_for(request.user, retraction_id), actor=request.user, reason=data.reason
     )
     return {"id": decided.pk, "state": decided.state}
 

@@ -483,10 +483,21 @@ def _known_outcomes(
 
 
 def sign_off(assessment: Assessment, *, actor: User) -> Assessment:
-    """An analyst signs off the computed status."""
+    """An analyst signs off the computed status, once: a reassessment that changes the status
+    clears the sign-off, and only then may it be signed off again."""
     if not can_sign_off(actor):
         raise PermissionDenied(_("only analysts and the head of mission sign assessments off"))
     with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.signed_off_by_id is not None:
+            raise ValidationError(
+                {
+                    "signed_off_by": _(
+                        "this assessment is already signed off; a new computed status "
+                        "clears the sign-off"
+                    )
+                }
+            )
         before = snapshot(assessment)
         assessment.signed_off_by = actor
         assessment.signed_off_at = timezone.now()

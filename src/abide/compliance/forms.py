@@ -70,6 +70,12 @@ class RejectLinkForm(ReviewForm):
     reason = _reason()
 
 
+class ReopenLinkForm(ReviewForm):
+    """Take back the decision on a confirmed or rejected link, saying why."""
+
+    reason = _reason()
+
+
 class AddLinkForm(ReviewForm):
     observation = forms.IntegerField(label=_("Observation number"), min_value=1)
     # No default: the analyst says how, each time.

@@ -13,12 +13,27 @@ from abide.accounts.models import User
 from abide.audit.services import record_change, snapshot
 from abide.compliance.models import Lifecycle
 from abide.observations.checks import required_reason
-from abide.registry.models import Commitment
+from abide.registry.models import Commitment, ReviewState
+
+
+def _require_editor(actor: User) -> None:
+    if not can_edit_registry(actor):
+        raise PermissionDenied(_("only analysts and the head of mission end commitments"))
+
+
+def _confirmed(commitment: Commitment, field: str) -> None:
+    """Only a confirmed commitment binds, and so only it can stop binding."""
+    if commitment.review_state != ReviewState.CONFIRMED:
+        raise ValidationError(
+            {
+                field: _("%(text)r is %(state)s, not confirmed: only a confirmed commitment ends")
+                % {"text": commitment.text[:80], "state": commitment.get_review_state_display()}
+            }
+        )
 
 
 def _save(commitment: Commitment, actor: User, reason: str, **values: object) -> Lifecycle:
-    if not can_edit_registry(actor):
-        raise PermissionDenied(_("only analysts and the head of mission end commitments"))
+    _require_editor(actor)
     reason = required_reason(reason)
     with transaction.atomic():
         lifecycle = Lifecycle.objects.filter(commitment=commitment).first()
@@ -39,7 +54,10 @@ def supersede(
     commitment: Commitment, *, by_commitment: Commitment, actor: User, reason: str
 ) -> Lifecycle:
     """``by_commitment`` replaces ``commitment`` from the day it was made: same obligor and
-    category, made later."""
+    category, made later, both confirmed."""
+    _require_editor(actor)
+    _confirmed(commitment, "commitment")
+    _confirmed(by_commitment, "superseded_by")
     errors = {}
     if by_commitment.pk == commitment.pk:
         errors["superseded_by"] = _("a commitment does not supersede itself")
@@ -67,6 +85,8 @@ def set_expiry(
     commitment: Commitment, expires_on: dt.date, *, actor: User, reason: str
 ) -> Lifecycle:
     """The last day ``commitment`` binds (a truce of 72 hours, a pledge for the winter)."""
+    _require_editor(actor)
+    _confirmed(commitment, "commitment")
     if commitment.date_made and expires_on < commitment.date_made:
         raise ValidationError({"expires_on": _("a commitment cannot expire before it is made")})
     return _save(commitment, actor, reason, expires_on=expires_on)

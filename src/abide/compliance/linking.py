@@ -6,6 +6,9 @@ observation that undercuts compliance must name the obligor among its actors; on
 supports it may also name no actor at all (a convoy that passed). Analysts confirm or reject
 candidates and add links by hand, saying whether the observation supports or undercuts the
 commitment and how the obligor figures in it. Every change is audited.
+
+A link is decided once: confirming or rejecting a link already confirmed or rejected is a
+ValidationError; ``reopen_link`` makes it a candidate again, with a reason, for a new decision.
 """
 
 from __future__ import annotations
@@ -310,6 +313,8 @@ def _decide(
         raise ValidationError({"obligor_role": _("unknown role %(v)r") % {"v": obligor_role}})
     with transaction.atomic():
         link = Link.objects.select_for_update().get(pk=link.pk)
+        if link.state != LinkState.CANDIDATE:
+            raise ValidationError({"state": _already_decided(link)})
         before = snapshot(link)
         link.state = state
         link.bearing = bearing or link.bearing
@@ -346,6 +351,32 @@ def reject_link(link: Link, *, actor: User, reason: str) -> Link:
     return _decide(link, LinkState.REJECTED, actor=actor, reason=reason)
 
 
+def _already_decided(link: Link) -> str:
+    return _("this link is already %(state)s: reopen it before deciding again") % {
+        "state": link.get_state_display()
+    }
+
+
+def reopen_link(link: Link, *, actor: User, reason: str) -> Link:
+    """Take back the decision on a confirmed or rejected link, saying why: it is a candidate
+    again (and counts as one) until an analyst confirms or rejects it afresh."""
+    _require_linker(actor)
+    reason = required_reason(reason)
+    with transaction.atomic():
+        link = Link.objects.select_for_update().get(pk=link.pk)
+        if link.state == LinkState.CANDIDATE:
+            raise ValidationError({"state": _("this link is not decided yet")})
+        before = snapshot(link)
+        link.state = LinkState.CANDIDATE
+        link.decided_by = None
+        link.decided_at = None
+        link.reason = reason
+        link.save()
+        record_change(link, actor=actor, action="reopen", before=before)
+        observation_changed.send(Observation, observation=link.observation, actor=actor)
+    return link
+
+
 def add_link(
     commitment: Commitment,
     observation: Observation,
@@ -356,9 +387,12 @@ def add_link(
     reason: str,
 ) -> Link:
     """Link an observation to a commitment by hand: confirmed at once, or an existing
-    candidate (or rejected link) confirmed."""
+    candidate confirmed (a link already decided is reopened first)."""
     existing = Link.objects.filter(commitment=commitment, observation=observation).first()
     if existing is not None:
+        if existing.state != LinkState.CANDIDATE:
+            _require_linker(actor)
+            raise ValidationError({"observation": _already_decided(existing)})
         return confirm_link(
             existing, actor=actor, reason=reason, bearing=bearing, obligor_role=obligor_role
         )

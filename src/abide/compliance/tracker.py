@@ -13,6 +13,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
+from abide.compliance.access import can_link
 from abide.compliance.demands import OpenDemand, unanswered_demands
 from abide.compliance.models import (
     Assessment,
@@ -246,6 +247,8 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
     states = [LinkState.CONFIRMED]
     if is_mission_reader(user):
         states.append(LinkState.CANDIDATE)
+    if can_link(user):  # rejected links too, for those who may reopen them
+        states.append(LinkState.REJECTED)
     links = list(
         Link.objects.filter(commitment=commitment, state__in=states, observation__in=visible)
         .select_related("observation__category", "observation__subtype")

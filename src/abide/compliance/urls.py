@@ -16,6 +16,11 @@ urlpatterns = [
         name="confirm-link",
     ),
     path("tracker/<int:pk>/links/<int:link_id>/reject", views.reject_candidate, name="reject-link"),
+    path(
+        "tracker/<int:pk>/links/<int:link_id>/reopen",
+        views.reopen_decided_link,
+        name="reopen-link",
+    ),
     path("tracker/<int:pk>/links/add", views.link_observation, name="add-link"),
     path("tracker/<int:pk>/scope", views.scope, name="scope"),
     path(

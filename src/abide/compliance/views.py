@@ -16,13 +16,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from abide.accounts.access import AnyUser, can_edit_registry
-from abide.compliance.access import can_link, can_override, can_sign_off
+from abide.compliance.access import (
+    can_link,
+    can_override,
+    can_sign_off,
+    get_assessment_for,
+    get_link_for,
+    get_retraction_for,
+    get_statements_for,
+)
 from abide.compliance.assessment import override, sign_off
 from abide.compliance.forms import (
     AddLinkForm,
@@ -32,6 +40,7 @@ from abide.compliance.forms import (
     ExpiryForm,
     OverrideForm,
     RejectLinkForm,
+    ReopenLinkForm,
     RetractionForm,
     ReviewForm,
     ScopeForm,
@@ -40,7 +49,7 @@ from abide.compliance.forms import (
     obligor_statements,
 )
 from abide.compliance.lifecycle import set_expiry, supersede
-from abide.compliance.linking import add_link, confirm_link, reject_link, set_scope
+from abide.compliance.linking import add_link, confirm_link, reject_link, reopen_link, set_scope
 from abide.compliance.models import (
     Assessment,
     AssessmentStatus,
@@ -62,7 +71,6 @@ from abide.registry.access import (
     get_commitment_for,
     get_commitments_for,
     get_parties_for,
-    get_sources_for,
 )
 from abide.registry.models import Category, Commitment, CommitmentKind, Statement
 
@@ -135,6 +143,8 @@ class EvidenceRow:
     link: Link
     confirm: ReviewForm | None = None
     reject: ReviewForm | None = None
+    #: For a decided link: take the decision back.
+    reopen: ReviewForm | None = None
 
 
 @dataclass
@@ -179,9 +189,7 @@ def _form(
 
 
 def _statements_for(user: AnyUser, commitment: Commitment) -> QuerySet[Statement]:
-    return obligor_statements(
-        commitment, Statement.objects.filter(source__in=get_sources_for(user))
-    )
+    return obligor_statements(commitment, get_statements_for(user))
 
 
 def _later_commitments_for(user: AnyUser, commitment: Commitment) -> QuerySet[Commitment]:
@@ -217,6 +225,8 @@ def _commitment_page(
             _form(RejectLinkForm, f"reject-{link.pk}", bound),
         )
         if linker and link.state == LinkState.CANDIDATE
+        else EvidenceRow(link, reopen=_form(ReopenLinkForm, f"reopen-{link.pk}", bound))
+        if linker
         else EvidenceRow(link)
         for link in detail.links
     ]
@@ -342,20 +352,9 @@ def _act(
     return _commitment_page(request, commitment, bound=form, status=422)
 
 
-def _link(request: HttpRequest, commitment: Commitment, link_id: int) -> Link:
-    visible = Link.objects.filter(
-        commitment=commitment, observation__in=get_observations_for(request.user)
-    )
-    return get_object_or_404(visible, pk=link_id)
-
-
-def _assessment(commitment: Commitment, assessment_id: int) -> Assessment:
-    return get_object_or_404(Assessment, commitment=commitment, pk=assessment_id)
-
-
 @reviewer(can_link)
 def confirm_candidate(request: HttpRequest, commitment: Commitment, link_id: int) -> HttpResponse:
-    link = _link(request, commitment, link_id)
+    link = get_link_for(request.user, link_id, commitment=commitment)
     return _act(
         request,
         commitment,
@@ -367,13 +366,25 @@ def confirm_candidate(request: HttpRequest, commitment: Commitment, link_id: int
 
 @reviewer(can_link)
 def reject_candidate(request: HttpRequest, commitment: Commitment, link_id: int) -> HttpResponse:
-    link = _link(request, commitment, link_id)
+    link = get_link_for(request.user, link_id, commitment=commitment)
     return _act(
         request,
         commitment,
         RejectLinkForm(request.POST, key=f"reject-{link.pk}"),
         lambda data: reject_link(link, actor=request.user, reason=data["reason"]),
         _("The link is rejected."),
+    )
+
+
+@reviewer(can_link)
+def reopen_decided_link(request: HttpRequest, commitment: Commitment, link_id: int) -> HttpResponse:
+    link = get_link_for(request.user, link_id, commitment=commitment)
+    return _act(
+        request,
+        commitment,
+        ReopenLinkForm(request.POST, key=f"reopen-{link.pk}"),
+        lambda data: reopen_link(link, actor=request.user, reason=data["reason"]),
+        _("The link is reopened: it waits for a new decision."),
     )
 
 
@@ -425,7 +436,7 @@ def scope(request: HttpRequest, commitment: Commitment) -> HttpResponse:
 def sign_off_assessment(
     request: HttpRequest, commitment: Commitment, assessment_id: int
 ) -> HttpResponse:
-    assessment = _assessment(commitment, assessment_id)
+    assessment = get_assessment_for(request.user, assessment_id, commitment=commitment)
     return _act(
         request,
         commitment,
@@ -439,7 +450,7 @@ def sign_off_assessment(
 def override_assessment(
     request: HttpRequest, commitment: Commitment, assessment_id: int
 ) -> HttpResponse:
-    assessment = _assessment(commitment, assessment_id)
+    assessment = get_assessment_for(request.user, assessment_id, commitment=commitment)
     return _act(
         request,
         commitment,
@@ -472,9 +483,9 @@ def retraction(request: HttpRequest, commitment: Commitment) -> HttpResponse:
     )
 
 
-def _proposed_retraction(commitment: Commitment, retraction_id: int) -> Retraction:
-    return get_object_or_404(
-        Retraction, commitment=commitment, pk=retraction_id, state=RetractionState.PROPOSED
+def _proposed_retraction(request: HttpRequest, commitment: Commitment, pk: int) -> Retraction:
+    return get_retraction_for(
+        request.user, pk, commitment=commitment, state=RetractionState.PROPOSED
     )
 
 
@@ -482,7 +493,7 @@ def _proposed_retraction(commitment: Commitment, retraction_id: int) -> Retracti
 def confirm_proposed_retraction(
     request: HttpRequest, commitment: Commitment, retraction_id: int
 ) -> HttpResponse:
-    retraction = _proposed_retraction(commitment, retraction_id)
+    retraction = _proposed_retraction(request, commitment, retraction_id)
     return _act(
         request,
         commitment,
@@ -498,7 +509,7 @@ def confirm_proposed_retraction(
 def dismiss_proposed_retraction(
     request: HttpRequest, commitment: Commitment, retraction_id: int
 ) -> HttpResponse:
-    retraction = _proposed_retraction(commitment, retraction_id)
+    retraction = _proposed_retraction(request, commitment, retraction_id)
     return _act(
         request,
         commitment,

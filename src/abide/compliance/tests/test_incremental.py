@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from abide.compliance.assessment import assess, evaluate, periods_of
-from abide.compliance.linking import confirm_link, propose_links, reject_link
+from abide.compliance.linking import confirm_link, propose_links, reject_link, reopen_link
 from abide.compliance.models import Assessment, Link
 from abide.compliance.tests.test_linking import observe, pledge
 from abide.observations.services import transition
@@ -62,7 +62,9 @@ def test_each_step_of_a_ceasefire_review_matches_a_full_assessment(analyst, monk
         lambda: confirm_link(
             link(ceasefire, second), actor=analyst, reason="Theirs too.", obligor_role="perpetrator"
         ),  # violated, on both
+        lambda: reopen_link(link(ceasefire, first), actor=analyst, reason="Unit unclear."),
         lambda: reject_link(link(ceasefire, first), actor=analyst, reason="Another unit."),
+        lambda: reopen_link(link(ceasefire, second), actor=analyst, reason="Look again."),
         lambda: reject_link(link(ceasefire, second), actor=analyst, reason="Misread."),
         lambda: transition(third, "disputed", actor=analyst, reason="Locals say fireworks."),
         lambda: transition(third, "refuted", actor=analyst, reason="Fireworks."),  # none left
@@ -88,6 +90,8 @@ def test_each_step_of_a_ceasefire_review_matches_a_full_assessment(analyst, monk
         "violated",
         "violated",
         "violated",
+        "violated",  # reopened: a candidate, which counts as the rule says
+        "violated",
         "violated",
         "at_risk",
         "at_risk",
@@ -95,8 +99,9 @@ def test_each_step_of_a_ceasefire_review_matches_a_full_assessment(analyst, monk
     ]
     # Links were read again only where the deciding observations ran out: rejecting the
     # first (its day), the second (the last that violated it: its day, the week, the month)
-    # and refuting the third (the last at risk: its day, the week, the month).
-    assert read_again == [0, 0, 0, 0, 1, 3, 0, 3], str(read_again)
+    # and refuting the third (the last at risk: its day, the week, the month); reopening a
+    # link reads nothing again.
+    assert read_again == [0, 0, 0, 0, 0, 1, 0, 3, 0, 3], str(read_again)
 
 
 def test_supporting_observations_of_a_one_off_commitment_match_a_full_assessment(analyst):
