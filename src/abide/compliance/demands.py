@@ -1,11 +1,18 @@
-"""Demands and their answers: a demand is answered when its obligor makes a matching pledge."""
+"""Demands and their answers: a demand is answered when its obligor makes a matching pledge.
+
+The rule: a confirmed demand is answered by a confirmed pledge of its obligor in its category
+made the same day or later (any day, when the demand's day is unknown). The rule itself says
+whether a demand is open, whether or not the answer was recorded (``answer_demands`` records it
+as the demand's ``answered_by``): in the demo, Aliyev's "no further military action" answers
+Blinken's call to "stop any further hostilities" on the day it was made.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from abide.accounts.models import User
 from abide.registry.models import Commitment, CommitmentKind, ReviewState
@@ -47,11 +54,25 @@ class OpenDemand:
 
 
 def unanswered_demands(on: dt.date) -> list[OpenDemand]:
-    """Confirmed demands made by ``on`` that no pledge answers yet, the longest open first."""
+    """Confirmed demands made by ``on`` that no pledge made by ``on`` answers (by the rule
+    above, recorded or not), the longest open first."""
+    pledges = (
+        _confirmed(CommitmentKind.PLEDGE)
+        .filter(obligor_party_id=OuterRef("obligor_party_id"), category_id=OuterRef("category_id"))
+        .exclude(date_made__gt=on)
+    )
     demands = (
         _confirmed(CommitmentKind.DEMAND)
         .filter(answered_by__isnull=True)
         .exclude(date_made__gt=on)
+        .alias(
+            answered_any_day=Exists(pledges),
+            answered_since=Exists(pledges.filter(date_made__gte=OuterRef("date_made"))),
+        )
+        .filter(
+            Q(date_made__isnull=True, answered_any_day=False)
+            | Q(date_made__isnull=False, answered_since=False)
+        )
         .select_related("obligor_party", "demanded_by_party", "category")
     )
     found = [

@@ -159,7 +159,7 @@ def test_reviewers_list_confirm_and_dismiss_proposals_through_the_api(
         json.dumps({"reason": "Seems so."}),
         content_type="application/json",
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # a proposal is not public: the observer cannot see it
     client.force_login(analyst)
     (item,) = client.get(url).json()
     assert (item["id"], item["kind"], item["source"]) == (retraction.pk, "refuses", "Refusal")
