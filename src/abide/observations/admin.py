@@ -1,7 +1,9 @@
 """Observations in the admin: audited, read-only where a service owns the change.
 
-Status changes only through :func:`abide.observations.services.transition`, evidence only
-through :func:`abide.observations.evidence.store_evidence`: here both are read-only. The
+Status changes only through :func:`abide.observations.services.transition`, grades only
+through :func:`abide.observations.verification.grade`, events only through
+:func:`abide.observations.events.link_as_one_event`, evidence only through
+:func:`abide.observations.evidence.store_evidence`: here all are read-only. The
 observation list may hold a million rows, so it avoids full counts and big drop-downs.
 """
 
@@ -138,9 +140,14 @@ class ObservationAdmin(ObservationsAdmin):
     search_fields = ["place_name", "admin1", "=country", "=original_id", "=client_key"]
     show_full_result_count = False
     list_per_page = 50
-    raw_id_fields = ["patrol", "event", "reported_by"]
+    raw_id_fields = ["patrol", "reported_by"]
+    #: Owned by services: the verification status (transition), the grades (grade) and the
+    #: event (link_as_one_event, unlink_from_event).
     readonly_fields = [
         "status",
+        "reliability",
+        "credibility",
+        "event",
         "reported_at",
         "created_at",
         "updated_at",

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import can_edit_registry, is_mission_reader
-from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
+from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin, ReasonActionForm, run_service
+from abide.audit.services import snapshot
 from abide.registry.access import get_commitments_for, get_sources_for
 from abide.registry.models import (
     AttributionLink,
@@ -17,6 +20,13 @@ from abide.registry.models import (
     Source,
     Statement,
     WalkBack,
+)
+from abide.registry.services import (
+    EDITABLE_FIELDS,
+    confirm_commitment,
+    edit_commitment,
+    reject_commitment,
+    reopen_commitment,
 )
 
 
@@ -181,6 +191,9 @@ class StatementAdmin(RegistryAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(RegistryAdmin):
+    """What a commitment says is corrected here through ``edit_commitment``; its review (and
+    the demand it answers) only through the actions, which call the review services."""
+
     list_display = [
         "text",
         "kind",
@@ -198,12 +211,67 @@ class CommitmentAdmin(RegistryAdmin):
         "demanded_by_party",
         "demanded_by_person",
     ]
-    raw_id_fields = ["statements", "answered_by"]
-    readonly_fields = ["reviewed_by", "reviewed_at", "created_at"]
+    #: Owned by the services: the review (confirm, reject, reopen), the answer to a demand
+    #: (link_demand_to_pledge) and the statements it rests on (ingestion, add_commitment).
+    readonly_fields = [
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "answered_by",
+        "statements",
+        "confidence",
+        "created_at",
+    ]
     date_hierarchy = "date_made"
+    action_form = ReasonActionForm
+    actions = ["confirm_selected", "reject_selected", "reopen_selected"]
 
     def get_queryset(self, request: HttpRequest):  # noqa: ANN201
         return get_commitments_for(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # commitments come from ingestion or add_commitment, for review
+
+    def save_model(self, request: HttpRequest, obj: Commitment, form: object, change: bool) -> None:
+        """Through ``edit_commitment``, which checks the role, validates and audits."""
+        stored = Commitment.objects.get(pk=obj.pk)
+        changes = {
+            name: getattr(obj, name) for name in form.changed_data if name in EDITABLE_FIELDS
+        }
+        if changes:
+            edit_commitment(stored, actor=request.user, **changes)
+        request._abide_audit_before = snapshot(stored)  # audited already: not again
+
+    @admin.action(description=_("Confirm the selected commitments"))
+    def confirm_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda c, reason: confirm_commitment(c, actor=request.user, note=reason),
+            gettext("%(count)d commitments confirmed."),
+        )
+
+    @admin.action(description=_("Reject the selected commitments (give a reason)"))
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda c, reason: reject_commitment(c, actor=request.user, reason=reason),
+            gettext("%(count)d commitments rejected."),
+        )
+
+    @admin.action(description=_("Reopen the selected commitments for review (give a reason)"))
+    def reopen_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda c, reason: reopen_commitment(c, actor=request.user, reason=reason),
+            gettext("%(count)d commitments reopened for review."),
+        )
 
 
 @admin.register(PartyAlias)
