@@ -8,10 +8,14 @@ import pytest
 
 from abide.compliance.assessment import assess
 from abide.compliance.linking import propose_links
+from abide.compliance.models import Link
 from abide.compliance.periods import period_of
 from abide.compliance.tests.test_linking import observe, pledge
 from abide.observations.services import transition
 from abide.registry.models import ReviewState
+
+#: The week of the ``link`` fixture's assessment.
+WEEK = period_of("week", dt.date(2023, 9, 25))
 
 
 @pytest.fixture
@@ -27,3 +31,13 @@ def tracked(starter_registry, analyst):
     weeks = [period_of("week", dt.date(2023, 9, 25) + dt.timedelta(weeks=n)) for n in range(4)]
     assess([kept], weeks, actor=analyst)
     return kept, first, second
+
+
+@pytest.fixture
+def link(analyst) -> Link:
+    """A candidate link from a confirmed ceasefire pledge to a shelling, assessed."""
+    commitment = pledge()
+    observe(day=dt.date(2023, 9, 27))
+    (proposed,) = propose_links(commitment, actor=analyst)
+    assess([commitment], [WEEK], actor=analyst)
+    return proposed

@@ -12,34 +12,21 @@ from django.urls import reverse
 
 from abide.audit.models import AuditEntry
 from abide.audit.services import verify_log
-from abide.compliance.assessment import assess, sign_off
+from abide.compliance.assessment import sign_off
 from abide.compliance.lifecycle import set_expiry, supersede
 from abide.compliance.linking import (
     add_link,
     confirm_link,
-    propose_links,
     reject_link,
     reopen_link,
 )
 from abide.compliance.models import Assessment, Lifecycle, Link, LinkState
-from abide.compliance.periods import period_of
-from abide.compliance.tests.test_linking import observe, pledge
+from abide.compliance.tests.conftest import WEEK
+from abide.compliance.tests.test_linking import pledge
 from abide.compliance.tests.test_review_forms import form_of, page_url
 from abide.registry.models import ReviewState
 
 pytestmark = pytest.mark.usefixtures("starter_registry")
-
-WEEK = period_of("week", dt.date(2023, 9, 25))
-
-
-@pytest.fixture
-def link(analyst) -> Link:
-    """A candidate link from a confirmed ceasefire pledge to a shelling, assessed."""
-    commitment = pledge()
-    observe(day=dt.date(2023, 9, 27))
-    (proposed,) = propose_links(commitment, actor=analyst)
-    assess([commitment], [WEEK], actor=analyst)
-    return proposed
 
 
 def status() -> str:

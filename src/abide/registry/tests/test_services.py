@@ -95,7 +95,7 @@ def test_the_same_text_is_never_stored_twice(starter_registry, analyst):
 def test_a_bad_span_stores_nothing(starter_registry, analyst):
     doc = _document()
     bad = DocumentIn(**{**doc.__dict__, "statements": (StatementIn(0, 10_000, "verbatim"),)})
-    with pytest.raises(ValidationError, match="outside the source.s text"):
+    with pytest.raises(ValidationError, match="lies outside the source"):
         ingest_document(bad, actor=analyst)
     assert not Source.objects.exists() and not Statement.objects.exists()
 
