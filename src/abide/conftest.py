@@ -61,6 +61,16 @@ def starter_registry(db):
     _load_starter_registry()
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Arabic leaves its language active in the thread: each test starts in the
+    default language whatever the one before it asked for."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 class _ConnectionsKeptOpen:
     """Django's connections, except that ``close_all`` does nothing."""
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from abide.accounts.access import AnyUser, can_edit_registry
+from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
 from abide.accounts.models import Role
-from abide.compliance.models import Assessment, Link, Retraction, RetractionState
+from abide.compliance.models import Assessment, Link, LinkState, Retraction, RetractionState
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitments_for, get_sources_for
 from abide.registry.models import Commitment, Statement
@@ -43,11 +43,14 @@ def can_assess(user: AnyUser) -> bool:
 
 def get_link_for(user: AnyUser, pk: int, *, commitment: Commitment | None = None) -> Link:
     """A link whose commitment and observation the user may both see (of ``commitment``, if
-    given); 404 otherwise."""
+    given), and only a confirmed one for anyone but the mission's staff, as the commitment
+    page shows them; 404 otherwise."""
     links = Link.objects.filter(
         commitment__in=get_commitments_for(user),
         observation__in=get_observations_for(user),
     )
+    if not is_mission_reader(user):
+        links = links.filter(state=LinkState.CONFIRMED)
     if commitment is not None:
         links = links.filter(commitment=commitment)
     link = links.select_related("commitment", "observation").filter(pk=pk).first()

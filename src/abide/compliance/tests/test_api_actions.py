@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from abide.compliance.assessment import assess
-from abide.compliance.linking import propose_links
+from abide.compliance.linking import confirm_link, propose_links
 from abide.compliance.models import Assessment, Link
 from abide.compliance.periods import parse_period
 from abide.compliance.tests.test_linking import observe, pledge
@@ -44,15 +44,19 @@ def test_an_analyst_reviews_the_proposed_links_of_a_commitment(proposed, client,
     assert client.get(f"/api/commitments/{commitment.pk}/candidates").json() == []
 
 
-def test_without_a_session_or_the_role_changes_are_refused(proposed, client, observer):
+def test_without_a_session_or_the_role_changes_are_refused(proposed, client, observer, analyst):
     link = Link.objects.first()
     body = {"reason": "seen"}
     anonymous = client.post(f"/api/links/{link.pk}/confirm", body, content_type="application/json")
     assert anonymous.status_code == 401
     client.force_login(observer)
-    refused = client.post(f"/api/links/{link.pk}/confirm", body, content_type="application/json")
-    assert refused.status_code == 403
+    hidden = client.post(f"/api/links/{link.pk}/confirm", body, content_type="application/json")
+    assert hidden.status_code == 404  # a candidate: not shown to observers
     assert Link.objects.get(pk=link.pk).state == "candidate"
+    confirm_link(link, actor=analyst, reason="Crater found.")
+    refused = client.post(f"/api/links/{link.pk}/reopen", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert Link.objects.get(pk=link.pk).state == "confirmed"
 
 
 def test_bad_input_comes_back_naming_the_field(proposed, client, analyst):
