@@ -82,7 +82,7 @@ class Row:
 
 def _errors(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {key: [str(m) for m in e.messages] for key, e in error.error_dict.items()}
+        return {key: [str(m) for m in messages] for key, messages in error.message_dict.items()}
     return {"__all__": list(error.messages)}
 
 

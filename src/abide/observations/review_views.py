@@ -81,7 +81,7 @@ def _item(observation: Observation, *, nearby: bool = False, **kwargs: Any) -> I
 
 def _errors(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {key: [str(m) for m in e.messages] for key, e in error.error_dict.items()}
+        return {key: [str(m) for m in messages] for key, messages in error.message_dict.items()}
     return {"__all__": list(error.messages)}
 
 
