@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
 from abide.audit.models import AuditEntry
 from abide.compliance.tests.test_linking import observe

@@ -146,10 +146,14 @@ def test_a_month_and_a_day_are_compared_with_the_period_before(client, head, mis
     month = figures(client.get("/dashboard/", {"period": "2023-10"}).content.decode())
     october = Observation.objects.filter(observed_start__month=10, observed_start__year=2023)
     september = Observation.objects.filter(observed_start__month=9, observed_start__year=2023)
-    assert month[("cessation_of_hostilities", "undercuts")] == (
-        october.filter(direction="undercuts").count(),
-        september.filter(direction="undercuts").count(),
-    ) == (5, 1)
+    assert (
+        month[("cessation_of_hostilities", "undercuts")]
+        == (
+            october.filter(direction="undercuts").count(),
+            september.filter(direction="undercuts").count(),
+        )
+        == (5, 1)
+    )
     day = figures(client.get("/dashboard/", {"period": "2023-10-02"}).content.decode())
     assert day[("cessation_of_hostilities", "undercuts")] == (1, 0)
 
