@@ -58,7 +58,8 @@ def _text(x: float, y: float, text: str, rtl: bool, css: str = "") -> str:
     # In right-to-left drawings, "start" is the right edge.
     anchor_x = WIDTH - x if rtl else x
     klass = f' class="{css}"' if css else ""
-    return f'<text x="{anchor_x:.1f}" y="{y:.1f}"{klass}>{escape(text)}</text>'
+    # Each text isolated (FSI ... PDI): "2023-W40" stays as written among Arabic labels.
+    return f'<text x="{anchor_x:.1f}" y="{y:.1f}"{klass}>\u2068{escape(text)}\u2069</text>'
 
 
 def _svg(height: float, title: str, desc: str, body: list[str], rtl: bool, css: str) -> SafeString:

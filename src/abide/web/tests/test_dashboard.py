@@ -198,4 +198,4 @@ def test_the_charts_are_accessible_and_read_right_to_left():
     x, width = map(float, widths[-1])
     assert x + width == pytest.approx(charts.WIDTH)
     bars = charts.status_bars([charts.Bar("violated", "violated", 2)], title="S", rtl=True)
-    assert 'class="status-violated"' in bars and ">2</text>" in bars
+    assert 'class="status-violated"' in bars and ">\u20682\u2069</text>" in bars
