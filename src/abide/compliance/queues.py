@@ -15,13 +15,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
+from abide.accounts.access import AnyUser, can_edit_registry
 from abide.compliance.access import can_link
 from abide.compliance.models import (
     Bearing,
@@ -137,17 +137,29 @@ def _render_queue(request: HttpRequest, queue: Queue, status: int = 200) -> Http
 # --- links ----------------------------------------------------------------------------------
 
 
+def _visible(rows: QuerySet, user: AnyUser, *, observations: bool = False) -> QuerySet:
+    """``rows`` (links or retractions) of the commitments, and observations, ``user`` may see:
+    checked row by row (EXISTS), so that a page of the oldest stops after its rows instead of
+    listing every commitment the mission holds first."""
+    rows = rows.filter(
+        Exists(get_commitments_for(user).order_by().filter(pk=OuterRef("commitment_id")))
+    )
+    if observations:
+        rows = rows.filter(
+            Exists(get_observations_for(user).order_by().filter(pk=OuterRef("observation_id")))
+        )
+    return rows
+
+
 def _links_for(user: AnyUser) -> QuerySet[Link]:
     """The candidate links of the commitments and observations ``user`` may see."""
-    links = Link.objects.filter(
-        state=LinkState.CANDIDATE,
-        commitment__in=get_commitments_for(user).order_by().values("pk"),
-    ).select_related(
-        "commitment", "commitment__obligor_party", "commitment__category", "observation"
+    return (
+        _visible_links(user)
+        .filter(state=LinkState.CANDIDATE)
+        .select_related(
+            "commitment", "commitment__obligor_party", "commitment__category", "observation"
+        )
     )
-    if not is_mission_reader(user):  # the mission's readers see every observation
-        links = links.filter(observation__in=get_observations_for(user).values("pk"))
-    return links
 
 
 def _link_queue(request: HttpRequest, **extra: Any) -> Queue:
@@ -170,10 +182,7 @@ def _one(rows: QuerySet, pk: int) -> Any:
 
 
 def _visible_links(user: AnyUser) -> QuerySet[Link]:
-    links = Link.objects.filter(commitment__in=get_commitments_for(user).order_by().values("pk"))
-    if not is_mission_reader(user):
-        links = links.filter(observation__in=get_observations_for(user).values("pk"))
-    return links
+    return _visible(Link.objects.all(), user, observations=True)
 
 
 def _in_place(
@@ -260,9 +269,7 @@ def decide_several_links(request: HttpRequest) -> HttpResponse:
 
 
 def _retractions_for(user: AnyUser) -> QuerySet[Retraction]:
-    return Retraction.objects.filter(
-        commitment__in=get_commitments_for(user).order_by().values("pk")
-    ).select_related(
+    return _visible(Retraction.objects.all(), user).select_related(
         "commitment",
         "commitment__obligor_party",
         "commitment__category",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Min, Q, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -112,8 +112,8 @@ def commitment_statuses(user: AnyUser, period: Period) -> list[tuple[str, str, i
         Assessment.objects.filter(
             period_kind=period.kind,
             period_start=period.start,
-            commitment__in=get_commitments_for(user).order_by().values("pk"),
         )
+        .filter(Exists(get_commitments_for(user).order_by().filter(pk=OuterRef("commitment_id"))))
         .order_by()
         .annotate(status=status)
         .values("status")
@@ -121,6 +121,11 @@ def commitment_statuses(user: AnyUser, period: Period) -> list[tuple[str, str, i
         .values_list("status", "count")
     )
     return [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices]
+
+
+#: A queue's size is counted up to this many items; beyond, it says "more than" (counting a
+#: million reported observations would take longer than the whole dashboard may).
+QUEUE_COUNT_LIMIT = 10_000
 
 
 @dataclass
@@ -133,10 +138,23 @@ class Queue:
     oldest: dt.datetime | None
     url: str
 
+    @property
+    def more(self) -> bool:
+        """Whether it holds more than :data:`QUEUE_COUNT_LIMIT` items (``count`` is the limit)."""
+        return self.count > QUEUE_COUNT_LIMIT
 
-def _queue(key: str, label: str, rows, time_field: str, url: str) -> Queue:  # noqa: ANN001
-    figures = rows.order_by().aggregate(count=Count("pk"), oldest=Min(time_field))
-    return Queue(key, str(label), figures["count"], figures["oldest"], url)
+    @property
+    def shown(self) -> int:
+        return min(self.count, QUEUE_COUNT_LIMIT)
+
+
+def _queue(key: str, label: str, rows: QuerySet, time_field: str, url: str) -> Queue:
+    """The queue's size (up to the limit) and its oldest item's time: both read along the
+    queue's own index (ordered as the queue is), so neither scans the table."""
+    ordered = rows.order_by(time_field, "pk")
+    count = ordered.values("pk")[: QUEUE_COUNT_LIMIT + 1].count()
+    oldest = ordered.values_list(time_field, flat=True).first()
+    return Queue(key, str(label), count, oldest, url)
 
 
 def queue_sizes(user: AnyUser) -> list[Queue]:
