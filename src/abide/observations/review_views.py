@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -145,8 +145,6 @@ def nearby(request: HttpRequest, pk: int) -> HttpResponse:
 def _visible(request: HttpRequest, pk: int) -> Observation:
     observation = get_observations_for(request.user).filter(pk=pk).first()
     if observation is None:
-        from django.http import Http404
-
         raise Http404(_("no such observation"))
     return observation
 
