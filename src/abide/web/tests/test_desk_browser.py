@@ -100,3 +100,38 @@ def test_the_dashboard_shows_the_databases_counts(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("svg.chart.comparison").get_attribute("direction") == "rtl"
     shot(page, "desk-dashboard-ar")
+
+
+@pytest.fixture
+def candidate(starter_registry, analyst):
+    from abide.compliance.linking import propose_links
+    from abide.compliance.tests.test_linking import pledge
+
+    kept = pledge()
+    observe(day=dt.date(2023, 10, 1))
+    (link,) = propose_links(kept, actor=analyst)
+    return link
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_analyst_rejects_a_proposed_link_in_place_and_a_missing_reason_is_said_there(
+    live_server,
+    candidate,
+    signed_in,
+    page,  # noqa: F811
+):
+    from abide.compliance.models import Link
+
+    page.context.add_cookies([signed_in])
+    page.goto(f"{live_server.url}/review/links/")
+    item = page.locator(f"#link-{candidate.pk}")
+    item.get_by_role("button", name="Reject").click()
+    item.get_by_role("alert").wait_for()
+    assert "a reason is required" in item.get_by_role("alert").inner_text()
+    assert Link.objects.get(pk=candidate.pk).state == "candidate"
+    item.get_by_label("Reason").fill("The shelling was across the border.")
+    item.get_by_role("button", name="Reject").click()
+    page.locator(f"#link-{candidate.pk} .decided").wait_for()
+    assert page.url == f"{live_server.url}/review/links/"
+    shot(page, "desk-links")
+    assert Link.objects.get(pk=candidate.pk).state == "rejected"
