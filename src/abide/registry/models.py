@@ -525,7 +525,13 @@ class Commitment(models.Model):
                 fields=["created_at", "id"],
                 condition=models.Q(review_state="proposed"),
                 name="commitment_review_queue",
-            )
+            ),
+            # What the public sees: the confirmed commitments, latest first, and their count.
+            models.Index(
+                fields=["date_made", "id"],
+                condition=models.Q(review_state="confirmed"),
+                name="commitment_confirmed",
+            ),
         ]
 
     def clean(self) -> None:

@@ -16,4 +16,8 @@ class Migration(migrations.Migration):
             model_name='commitment',
             index=models.Index(condition=models.Q(('review_state', 'proposed')), fields=['created_at', 'id'], name='commitment_review_queue'),
         ),
+        migrations.AddIndex(
+            model_name='commitment',
+            index=models.Index(condition=models.Q(('review_state', 'confirmed')), fields=['date_made', 'id'], name='commitment_confirmed'),
+        ),
     ]
