@@ -78,7 +78,10 @@ def test_the_dashboard_shows_the_databases_counts(
     page,  # noqa: F811
 ):
     page.context.add_cookies([signed_in])
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/dashboard/?period=2023-W40")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
     waiting = page.locator('tr[data-queue="observations"] td.count').inner_text()
     assert int(waiting) == Observation.objects.filter(status=Status.REPORTED).count() == 3
     row = page.locator('tr[data-category="cessation_of_hostilities"][data-direction="undercuts"]')
