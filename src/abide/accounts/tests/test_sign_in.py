@@ -373,3 +373,34 @@ def test_the_service_lets_only_the_user_change_their_own_password(db, observer, 
     assert "new_password1" in weak.value.message_dict
     observer.refresh_from_db()
     assert observer.check_password(PASSWORD)
+
+
+# --- the settings -----------------------------------------------------------------------------
+
+
+def test_the_limit_and_cool_off_are_read_from_the_environment(tmp_path):
+    from abide.core.tests.test_cli import run_abide
+
+    code = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    env = {"ABIDE_LOGIN_FAILURE_LIMIT": "8", "ABIDE_LOGIN_COOLOFF_MINUTES": "90"}
+    result = run_abide("shell", "-c", code, env=env, data_dir=tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "8 1:30:00", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ABIDE_LOGIN_FAILURE_LIMIT": "many"}, "ABIDE_LOGIN_FAILURE_LIMIT: 'many' is not a whole"),
+        (
+            {"ABIDE_LOGIN_COOLOFF_MINUTES": "0"},
+            "ABIDE_LOGIN_COOLOFF_MINUTES: 0 is below the minimum",
+        ),
+        ({"ABIDE_TRUSTED_PROXIES": "-1"}, "ABIDE_TRUSTED_PROXIES: -1 is below the minimum of 0"),
+    ],
+)
+def test_a_bad_sign_in_setting_fails_with_one_clear_line(tmp_path, env, message):
+    from abide.core.tests.test_cli import run_abide
+
+    result = run_abide("version", env=env, data_dir=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
