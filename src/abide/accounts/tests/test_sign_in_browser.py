@@ -56,6 +56,7 @@ def test_an_observer_signs_in_on_a_phone_and_logs_out(live_server, observer, pho
     page = phone
     page.goto(f"{live_server.url}/parties/")
     assert header_fits(page)
+    assert page.evaluate("typeof htmx") == "object"  # from django-htmx's files, on every page
     page.get_by_role("link", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/accounts/login/?next=/parties/")
     assert fits_the_screen(page)
