@@ -8,6 +8,7 @@ it here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls.resolvers import RoutePattern
 
 #: Parts of the URL configuration that are not abide's pages: the admin (it has its own
 #: sign-in, for the staff) and Django's language switch (a POST that redirects anywhere).
@@ -37,7 +39,11 @@ class Route:
         return self.path
 
 
-def _routes(patterns: list, prefix: str = "", api: bool = False) -> list[Route]:
+def _routes(
+    patterns: list, prefix: str = "", api: bool = False, arguments: bool = False
+) -> list[Route]:
+    """The routes without arguments; with ``arguments``, those with arguments instead, each
+    argument filled with a value that names nothing."""
     found = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -48,24 +54,38 @@ def _routes(patterns: list, prefix: str = "", api: bool = False) -> list[Route]:
                 pattern.url_patterns,
                 prefix + str(pattern.pattern),
                 api or pattern.app_name == "ninja",
+                arguments,
             )
-        elif isinstance(pattern, URLPattern) and not _takes_arguments(pattern):
-            found.append(Route("/" + prefix + str(pattern.pattern), pattern.name or "", api))
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            has_arguments = bool(ARGUMENT.search(route)) or (
+                not isinstance(pattern.pattern, RoutePattern) and pattern.pattern.regex.groups
+            )
+            if not arguments and not has_arguments:
+                found.append(Route("/" + route, pattern.name or "", api))
+            elif arguments and has_arguments and isinstance(pattern.pattern, RoutePattern):
+                filled = ARGUMENT.sub(lambda m: NOTHING.get(m["converter"], "987654"), route)
+                found.append(Route("/" + filled, pattern.name or "", api))
     return found
 
 
-def _takes_arguments(pattern: URLPattern) -> bool:
-    converters = getattr(pattern.pattern, "converters", None)
-    if converters:
-        return True
-    return pattern.pattern.regex.groups > 0
+#: An argument of a route (``<int:pk>``, ``<commitment_id>``) and what fills it.
+ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+NOTHING = {
+    "int": "987654",
+    "str": "987654",
+    "slug": "nothing-here",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "nothing/here",
+}
 
 
-def project_routes(urlconf: str | None = None) -> list[Route]:
-    return _routes(get_resolver(urlconf).url_patterns)
+def project_routes(urlconf: str | None = None, *, arguments: bool = False) -> list[Route]:
+    return _routes(get_resolver(urlconf).url_patterns, arguments=arguments)
 
 
 ROUTES = project_routes()
+ROUTES_WITH_ARGUMENTS = project_routes(arguments=True)
 
 
 def test_the_routes_are_read_from_the_url_configuration():
@@ -135,6 +155,20 @@ def test_every_page_answers_the_public_and_every_role_without_failing(request, s
     assert problems == [], "\n".join(problems)
 
 
+def test_every_route_given_arguments_that_name_nothing_answers_without_failing(request, some_data):
+    """A route that takes an argument (a commitment's number, ...), given one that names
+    nothing: a 404 or a refusal, never a failure, and never a sign-in for a signed-in user."""
+    assert "/tracker/987654/" in {route.path for route in ROUTES_WITH_ARGUMENTS}
+    problems = _problems(
+        "anonymous", Client(raise_request_exception=True), False, ROUTES_WITH_ARGUMENTS
+    )
+    for role in ROLES:
+        client = Client(raise_request_exception=True)
+        client.force_login(request.getfixturevalue(role))
+        problems += _problems(role, client, signed_in=True, routes=ROUTES_WITH_ARGUMENTS)
+    assert problems == [], "\n".join(problems)
+
+
 # --- the check itself, on a URL configuration of pages that get it wrong ---------------------
 
 
@@ -168,14 +202,15 @@ urlpatterns = [
     path("admin-login/", _sends_to_the_admin_login),
     path("loops/", _always_sends_to_log_in),
     path("right/", _needs_a_sign_in),
-    path("right/<int:pk>/", _fails),  # takes an argument: not opened
+    path("right/<int:pk>/", _fails),  # takes an argument: only among the routes with some
 ]
 
 
 @pytest.mark.urls(__name__)
 def test_the_check_reports_failures_refusals_and_wrong_redirects(observer):
     routes = project_routes(__name__)
-    assert "/right/<int:pk>/" not in {route.path for route in routes}
+    assert "/right/987654/" not in {route.path for route in routes}
+    assert [route.path for route in project_routes(__name__, arguments=True)] == ["/right/987654/"]
     anonymous = _problems("anonymous", Client(), signed_in=False, routes=routes)
     signed_in = Client()
     signed_in.force_login(observer)
