@@ -194,6 +194,15 @@ def test_the_lockout_ends_after_the_cool_off(client, observer):
     assert response.status_code == 302 and signed_in_as(client) == observer.username
 
 
+def test_an_administrator_unlocks_an_account_from_the_command_line(client, observer):
+    from abide.cli import main
+
+    fail(client, observer.username, settings.AXES_FAILURE_LIMIT)
+    assert sign_in(client, observer.username, PASSWORD).status_code == 429
+    assert main(["axes_reset_username", observer.username]) == 0
+    assert sign_in(client, observer.username, PASSWORD).status_code == 302
+
+
 def test_the_limit_and_cool_off_come_from_the_settings(client, observer, settings):
     settings.AXES_FAILURE_LIMIT = 2
     settings.AXES_COOLOFF_TIME = timedelta(minutes=1)
