@@ -51,6 +51,7 @@ def test_every_role_signs_in_sees_its_name_and_role_in_the_header_and_logs_out(
     user = request.getfixturevalue(who)
     form = client.get(reverse("login"))
     assert form.status_code == 200 and 'name="password"' in form.content.decode()
+    assert 'autocapitalize="none"' in form.content.decode()  # phones keep the name as typed
 
     response = sign_in(client, user.username, PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/"
