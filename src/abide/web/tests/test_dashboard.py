@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from abide.compliance.models import Assessment, Link, LinkState, Retraction, RetractionState
@@ -115,7 +116,7 @@ def test_each_role_is_allowed_or_refused_the_dashboard(client, request, role):
 
 def test_the_public_is_sent_to_log_in_from_the_dashboard(client):
     response = client.get("/dashboard/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
 
 
 def test_the_dashboard_figures_equal_the_databases_counts(client, analyst, mission):
