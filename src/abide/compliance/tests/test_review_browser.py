@@ -49,7 +49,9 @@ def test_an_analyst_logs_in_and_confirms_a_proposed_link_on_the_commitment_page(
     assert page.get_by_role("status").inner_text() == "The link is confirmed."
     item = page.locator(f"#observation-{observation.pk}")
     assert "proposed, not yet reviewed" not in item.inner_text()
-    assert item.locator("details.review").count() == 0
+    # Decided: no confirm or reject any more, only a way to reopen it.
+    assert item.locator("form[id^=form-confirm-], form[id^=form-reject-]").count() == 0
+    assert item.locator("details.review summary").inner_text().endswith("reopen this link")
     stored = page.request.get(f"{live_server.url}/api/commitments/{kept.pk}").json()
     assert [(e["observation"], e["link"]) for e in stored["evidence"]] == [
         (observation.pk, "confirmed")
