@@ -362,3 +362,24 @@ def test_the_list_comes_in_pages_by_cursor_with_nothing_lost_or_repeated(
     expected = sorted(made, key=lambda o: (o.observed_start, o.pk), reverse=True)
     assert seen == [o.pk for o in expected]
     assert pages == 3
+
+
+def test_an_empty_body_is_422_on_body(client, observer):
+    response = post(client, "/api/observations", "", observer)
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["body"]
+    assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize("text", ['"report"', "42", "[]", "{}"])
+def test_a_body_that_is_no_report_is_422_naming_each_required_field(client, observer, text):
+    response = post(client, "/api/observations", text, observer)
+    assert response.status_code == 422
+    assert set(response.json()["detail"]) == {
+        "category",
+        "observed_start",
+        "time_precision",
+        "sensitivity",
+        "public_precision",
+    }
+    assert Observation.objects.count() == 0
