@@ -272,16 +272,18 @@ def test_an_observer_sees_others_places_but_not_who_reported_them(client, publis
 @pytest.mark.parametrize(
     ("sensitivity", "status", "visible"),
     [
-        ("public", "verified", {"anonymous", "observer", "partner", "analyst", "head"}),
-        ("public", "reported", {"observer", "partner", "analyst", "head"}),
-        ("internal", "verified", {"observer", "analyst", "head"}),
-        ("restricted", "verified", {"analyst", "head"}),
+        ("public", "verified", {"anonymous", "observer", "partner", "analyst", "head", "admin"}),
+        ("public", "reported", {"observer", "partner", "analyst", "head", "admin"}),
+        ("internal", "verified", {"observer", "analyst", "head", "admin"}),
+        ("restricted", "verified", {"analyst", "head", "admin"}),
     ],
 )
 def test_who_may_read_an_observation(client, request, sensitivity, status, visible):
     observation = stored(sensitivity=sensitivity, status=status)
-    for role in ("anonymous", "observer", "partner", "analyst", "head"):
-        headers = {} if role == "anonymous" else bearer(request.getfixturevalue(role))
+    fixtures = {"admin": "administrator"}
+    for role in ("anonymous", "observer", "partner", "analyst", "head", "admin"):
+        user = None if role == "anonymous" else request.getfixturevalue(fixtures.get(role, role))
+        headers = {} if user is None else bearer(user)
         one = client.get(f"/api/observations/{observation.pk}", **headers)
         listed = client.get("/api/observations", **headers).json()["items"]
         assert (one.status_code == 200) is (role in visible), role
