@@ -23,6 +23,11 @@ VERIFIERS = (Role.ANALYST, Role.HEAD_OF_MISSION)
 PATROL_RECORDERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION)
 #: Every role of the mission: all may join the discussion of what they may see.
 MISSION_ROLES = tuple(Role.values)
+#: Roles that see every place as recorded; the others (partners, the public) see the places
+#: of the observations they did not report coarsened to each one's public precision.
+EXACT_PLACE_READERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
+#: Roles that see who reported an observation (others see only their own reports' reporter).
+REPORTER_READERS = (Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
 #: The statuses under which a public observation is shown to everyone.
 PUBLISHED_STATUSES = (Status.CORROBORATED, Status.VERIFIED)
 
@@ -63,6 +68,31 @@ def can_add_evidence(user: AnyUser, observation: Observation) -> bool:
 def can_comment(user: AnyUser, observation: Observation) -> bool:
     """Anyone with a mission role, on an observation they may see."""
     return _has_role(user, MISSION_ROLES) and can_see(user, observation)
+
+
+def sees_exact_places(user: AnyUser) -> bool:
+    """Whether ``user`` sees every place as recorded (else see :func:`sees_exact_place`)."""
+    return _has_role(user, EXACT_PLACE_READERS)
+
+
+def sees_exact_place(user: AnyUser, observation: Observation) -> bool:
+    """Whether ``user`` sees this observation's place as recorded: the mission's own people,
+    and the reporter of the observation; everyone else sees :func:`public_point`."""
+    return sees_exact_places(user) or _is_reporter(user, observation)
+
+
+def sees_reporter(user: AnyUser, observation: Observation) -> bool:
+    """Whether ``user`` sees who reported the observation: analysts, the head of mission,
+    administrators, and the reporter."""
+    return _has_role(user, REPORTER_READERS) or _is_reporter(user, observation)
+
+
+def _is_reporter(user: AnyUser, observation: Observation) -> bool:
+    return bool(
+        user.is_authenticated
+        and observation.reported_by_id is not None
+        and observation.reported_by_id == user.pk
+    )
 
 
 def can_see(user: AnyUser, observation: Observation) -> bool:
