@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from abide.accounts.access import MISSION_READERS, AnyUser
 from abide.accounts.models import Role
 from abide.observations.models import (
+    Evidence,
     Observation,
     Sensitivity,
     Status,
@@ -67,6 +68,44 @@ def can_comment(user: AnyUser, observation: Observation) -> bool:
 
 def can_see(user: AnyUser, observation: Observation) -> bool:
     return get_observations_for(user).filter(pk=observation.pk).exists()
+
+
+#: Roles of the mission itself: they see places as recorded; partners and the public see them
+#: at each observation's public precision (a partner its own reports as recorded).
+EXACT_PLACE_READERS = (Role.OBSERVER, *MISSION_READERS)
+
+
+def sees_exact_places(user: AnyUser) -> bool:
+    """Whether ``user`` sees every place as recorded, rather than at its public precision."""
+    return _has_role(user, EXACT_PLACE_READERS)
+
+
+def sees_exact_place(user: AnyUser, observation: Observation) -> bool:
+    """Whether ``user`` sees this observation's place as recorded: the mission's own people,
+    and the one who reported it."""
+    return sees_exact_places(user) or bool(
+        user.is_authenticated
+        and observation.reported_by_id is not None
+        and observation.reported_by_id == user.pk
+    )
+
+
+def sees_reporter(user: AnyUser) -> bool:
+    """Whether ``user`` is shown who reported an observation: the mission's own people."""
+    return _has_role(user, EXACT_PLACE_READERS)
+
+
+def reads_discussion(user: AnyUser) -> bool:
+    """Whether ``user`` reads the discussion and who verified what: anyone with a mission role
+    (on the observations they may see); never the public."""
+    return _has_role(user, MISSION_ROLES)
+
+
+def can_download_evidence(user: AnyUser, observation: Observation, evidence: Evidence) -> bool:
+    """Whether ``user`` may have the evidence's file itself, on an observation they may see: yes,
+    unless the file tells a position (an image's GPS tags) that the user is shown only coarsened;
+    then only its thumbnail, which carries no metadata."""
+    return sees_exact_place(user, observation) or not (evidence.metadata or {}).get("gps")
 
 
 def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
