@@ -21,8 +21,9 @@ from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from abide.observations import mapgrid
 from abide.observations.models import Observation, rounded_point
-from abide.observations.public_place import with_public_point
+from abide.observations.public_place import in_public_box
 from abide.registry.models import Category
 
 #: From this zoom on the map shows observations one by one.
@@ -32,9 +33,6 @@ POINT_LIMIT = 2000
 #: Grid cells across one map tile (256 pixels): cells of 32 pixels.
 CELLS_PER_TILE = 8
 MAX_ZOOM = 22
-#: How far the public point of an observation may be from its recorded one (100 km rounds to
-#: the whole degree), with a margin: the box first narrowed on the indexed columns.
-_COARSENING_DEGREES = 0.5 + 1e-6
 
 
 @dataclass(frozen=True)
@@ -102,24 +100,31 @@ def cell_degrees(zoom: int) -> float:
 
 
 def map_data(
-    queryset: QuerySet[Observation], *, zoom: int, box: Box, public: bool
+    queryset: QuerySet[Observation],
+    *,
+    zoom: int,
+    box: Box,
+    public: bool,
+    grid: str | None = None,
 ) -> dict[str, Any]:
     """The answer of the map's data endpoint for the observations of ``queryset`` in ``box``.
 
     ``{"kind": "points", "features": [...]}`` from ``POINTS_ZOOM`` on when at most
     ``POINT_LIMIT`` are in view; else ``{"kind": "cells", "cell": degrees, "cells": [{"category",
     "count", "latitude", "longitude"}], "too_many": bool, "message": str}``.
+
+    ``grid`` ("every" or "public") says that ``queryset`` is all the observations, or all that
+    the public sees, unfiltered: zoomed out, the cells are then read from the grid index
+    (:mod:`abide.observations.mapgrid`) where the database has one.
     """
     if public:
-        # Narrowed on the recorded point first (its index), then on the public one.
-        queryset = with_public_point(
-            queryset.filter(box.q("latitude", "longitude", _COARSENING_DEGREES))
-        )
+        queryset = in_public_box(queryset, box).order_by()
         latitude, longitude = "public_latitude", "public_longitude"
     else:
-        queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
         latitude, longitude = "latitude", "longitude"
-    queryset = queryset.filter(box.q(latitude, longitude)).order_by()
+        queryset = queryset.filter(
+            box.q(latitude, longitude), latitude__isnull=False, longitude__isnull=False
+        ).order_by()
     slugs = dict(Category.objects.values_list("pk", "slug"))
     too_many = False
     if zoom >= POINTS_ZOOM:
@@ -128,12 +133,30 @@ def map_data(
             return {"kind": "points", "zoom": zoom, "features": points}
         too_many = True
     size = cell_degrees(zoom)
+    if grid is not None and zoom <= mapgrid.MAX_ZOOM and mapgrid.available():
+        gathered = mapgrid.grid_cells(grid == "public", box, size)
+        rows = [
+            {
+                "category_id": category,
+                "count": int(count),
+                "cell_latitude": latitudes / count,
+                "cell_longitude": longitudes / count,
+            }
+            for (_y, _x, category), (count, latitudes, longitudes) in gathered.items()
+        ]
+        return _cells_answer(rows, zoom, size, slugs, too_many)
     cells = (
         queryset.annotate(grid_y=Floor(F(latitude) / size), grid_x=Floor(F(longitude) / size))
         .values("grid_y", "grid_x", "category_id")
         .annotate(count=Count("pk"), cell_latitude=Avg(latitude), cell_longitude=Avg(longitude))
         .order_by()
     )
+    return _cells_answer(cells, zoom, size, slugs, too_many)
+
+
+def _cells_answer(
+    cells: Any, zoom: int, size: float, slugs: dict[int, str], too_many: bool
+) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "kind": "cells",
         "zoom": zoom,

@@ -357,6 +357,32 @@ class Observation(models.Model):
                 )
                 for name in ("reported_by", "patrol", "event")
             ),
+            # The map's points and cells in view (zoomed in, or filtered); zoomed out and
+            # unfiltered it reads the grid indexes of migration 0006 (SQLite).
+            models.Index(
+                fields=["latitude", "longitude", "category", "observed_start", "status"],
+                condition=Q(latitude__isnull=False),
+                name="observation_map",
+            ),
+            # The public's points in view, each precision's narrowed to the box widened by
+            # half its step (abide.observations.public_place.in_public_box).
+            models.Index(
+                fields=[
+                    "public_precision",
+                    "latitude",
+                    "longitude",
+                    "category",
+                    "observed_start",
+                    "status",
+                    "sensitivity",
+                ],
+                name="observation_map_public",
+            ),
+            # The public's list, newest first, a page at a time, from the index alone.
+            models.Index(
+                fields=["sensitivity", "observed_start", "id", "status"],
+                name="observation_list_public",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,11 @@ recorded one."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Round
 
 from abide.observations.models import PUBLIC_DECIMALS, Observation, PublicPrecision
@@ -34,4 +38,22 @@ def with_public_point(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
         queryset.filter(latitude__isnull=False, longitude__isnull=False)
         .exclude(public_precision=PublicPrecision.HIDDEN)
         .annotate(public_latitude=_coarse("latitude"), public_longitude=_coarse("longitude"))
+    )
+
+
+def in_public_box(queryset: QuerySet[Observation], box: Any) -> QuerySet[Observation]:
+    """``queryset`` with its public point (:func:`with_public_point`), narrowed to those whose
+    public point is in ``box`` (a :class:`abide.observations.mapdata.Box`). Each precision's
+    recorded points are first narrowed to the box widened by half its step, on the index that
+    leads with the public precision."""
+    near = reduce(
+        or_,
+        (
+            Q(public_precision=precision)
+            & box.q("latitude", "longitude", 0.5 * 10.0**-decimals if decimals is not None else 0)
+            for precision, decimals in PUBLIC_DECIMALS.items()
+        ),
+    )
+    return with_public_point(queryset.filter(near)).filter(
+        box.q("public_latitude", "public_longitude")
     )

@@ -147,3 +147,26 @@ def test_a_tile_url_setting_is_given_to_the_map(client, starter_registry, settin
     settings.ABIDE_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     content = client.get("/map/").content.decode()
     assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in content
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_zoomed_out_unfiltered_cells_come_from_the_grid_index_on_sqlite(
+    client, published, analyst, public
+):
+    from django.db import connection
+
+    from abide.observations import mapgrid
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the grid indexes are SQLite's")
+    sql = mapgrid.base_cells_sql(public, 39, 41, 45, 48)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "COVERING INDEX observation_map_grid" in plan
+    assert "TEMP B-TREE" not in plan  # grouped in the index's order, not sorted
+    if not public:
+        client.force_login(analyst)
+    answer = get(client, zoom=6, bbox="45,39,48,41")
+    # The public: neither the hidden nor the restricted one.
+    assert sum(cell["count"] for cell in answer["cells"]) == (4 if public else 6)

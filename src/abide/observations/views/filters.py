@@ -19,7 +19,7 @@ from abide.observations.models import (
     PublicPrecision,
     Status,
 )
-from abide.observations.public_place import with_public_point
+from abide.observations.public_place import in_public_box
 from abide.registry.models import Category
 
 _ALL = [("", _("All"))]
@@ -107,9 +107,7 @@ class ObservationFilterForm(forms.Form):
             if exact:
                 queryset = queryset.filter(box.q("latitude", "longitude"))
             else:
-                queryset = with_public_point(queryset).filter(
-                    box.q("public_latitude", "public_longitude")
-                )
+                queryset = in_public_box(queryset, box)
         return queryset
 
 

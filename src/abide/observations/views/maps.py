@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from abide.accounts.access import is_mission_reader
 from abide.observations.access import sees_exact_places
 from abide.observations.mapdata import POINTS_ZOOM, Box, map_data, parse_zoom
 from abide.observations.views.filters import filtered_observations
@@ -63,7 +64,15 @@ def observation_map_data(request: HttpRequest) -> HttpResponse:
         errors.update(error.message_dict)
     if errors:
         return JsonResponse({"errors": errors}, status=422)
-    answer = map_data(queryset, zoom=zoom, box=box, public=not sees_exact_places(request.user))
+    user = request.user
+    public = not sees_exact_places(user)
+    grid = None
+    if not any(value for name, value in form.cleaned_data.items() if name != "bbox"):
+        if is_mission_reader(user):
+            grid = "every"
+        elif public and not user.is_authenticated:
+            grid = "public"
+    answer = map_data(queryset, zoom=zoom, box=box, public=public, grid=grid)
     response = JsonResponse(answer)
     response["Cache-Control"] = "private, no-cache"
     return response
