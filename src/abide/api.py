@@ -3,14 +3,23 @@
 Reading needs no account: each handler answers with what the requesting user may see (the
 public sees what is published; a session or an API token of the mission sees more). Changes
 need an API token (``abide token create``) or a signed-in session; an invalid token is 401, a
-refusal 403, bad input 422 with the message of each field at fault."""
+refusal 403, bad input 422 with the messages of each field at fault, always as JSON
+``{"detail": {"field": ["message", ...]}}`` (a body that is not JSON is the field ``body``)."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
+from abide.observations.api import router as observations_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="abide",
@@ -20,6 +29,10 @@ api = NinjaAPI(
 )
 api.add_router("/", compliance_router)
 api.add_router("/", review_router)
+api.add_router("/", observations_router)
+
+#: The parts of a request that a schema error's location begins with, not field names.
+_REQUEST_PARTS = {"body", "query", "path", "form", "file", "files", "header", "cookie"}
 
 
 @api.exception_handler(PermissionDenied)
@@ -31,3 +44,35 @@ def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+def _field(location: list | tuple, names: set[str]) -> str:
+    """The field a schema error is about: its location less the request part and the name
+    of the handler's argument ("body", "data", "latitude" → "latitude"; actors.0.party)."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in _REQUEST_PARTS:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in names:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(SchemaError)
+def malformed(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    """A payload or parameter of the wrong shape: 422 naming each field, like the services."""
+    arguments = {"data", "payload", "file", "body"}
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = _field(error.get("loc", ()), arguments)
+        errors.setdefault(field, []).append(str(error.get("msg", _("invalid value"))))
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Errors raised as HTTP statuses; a body that is not JSON becomes 422 on ``body``."""
+    cause = exc.__cause__
+    if exc.status_code == 400 and cause is not None and "parse request body" in str(exc):
+        message = _("the body is not valid JSON: %(problem)s") % {"problem": cause}
+        return api.create_response(request, {"detail": {"body": [message]}}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -24,6 +24,11 @@ VERIFIERS = (Role.ANALYST, Role.HEAD_OF_MISSION)
 PATROL_RECORDERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION)
 #: Every role of the mission: all may join the discussion of what they may see.
 MISSION_ROLES = tuple(Role.values)
+#: Roles that see every place as recorded; the others (partners, the public) see the places
+#: of the observations they did not report coarsened to each one's public precision.
+EXACT_PLACE_READERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
+#: Roles that see who reported an observation (others see only their own reports' reporter).
+REPORTER_READERS = (Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
 #: The statuses under which a public observation is shown to everyone.
 PUBLISHED_STATUSES = (Status.CORROBORATED, Status.VERIFIED)
 
@@ -66,33 +71,33 @@ def can_comment(user: AnyUser, observation: Observation) -> bool:
     return _has_role(user, MISSION_ROLES) and can_see(user, observation)
 
 
-def can_see(user: AnyUser, observation: Observation) -> bool:
-    return get_observations_for(user).filter(pk=observation.pk).exists()
-
-
-#: Roles of the mission itself: they see places as recorded; partners and the public see them
-#: at each observation's public precision (a partner its own reports as recorded).
-EXACT_PLACE_READERS = (Role.OBSERVER, *MISSION_READERS)
-
-
 def sees_exact_places(user: AnyUser) -> bool:
-    """Whether ``user`` sees every place as recorded, rather than at its public precision."""
+    """Whether ``user`` sees every place as recorded (else see :func:`sees_exact_place`)."""
     return _has_role(user, EXACT_PLACE_READERS)
 
 
 def sees_exact_place(user: AnyUser, observation: Observation) -> bool:
     """Whether ``user`` sees this observation's place as recorded: the mission's own people,
-    and the one who reported it."""
-    return sees_exact_places(user) or bool(
+    and the reporter of the observation; everyone else sees :func:`public_point`."""
+    return sees_exact_places(user) or _is_reporter(user, observation)
+
+
+def sees_reporter(user: AnyUser, observation: Observation) -> bool:
+    """Whether ``user`` sees who reported the observation: analysts, the head of mission,
+    administrators, and the reporter."""
+    return _has_role(user, REPORTER_READERS) or _is_reporter(user, observation)
+
+
+def _is_reporter(user: AnyUser, observation: Observation) -> bool:
+    return bool(
         user.is_authenticated
         and observation.reported_by_id is not None
         and observation.reported_by_id == user.pk
     )
 
 
-def sees_reporter(user: AnyUser) -> bool:
-    """Whether ``user`` is shown who reported an observation: the mission's own people."""
-    return _has_role(user, EXACT_PLACE_READERS)
+def can_see(user: AnyUser, observation: Observation) -> bool:
+    return get_observations_for(user).filter(pk=observation.pk).exists()
 
 
 def reads_discussion(user: AnyUser) -> bool:

@@ -9,7 +9,6 @@ observations, corroborated or verified), with places coarsened to their public p
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -18,21 +17,24 @@ from typing import Any, Literal, TextIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.observations.access import get_observations_for
+from abide.observations.filtering import FilterError, filter_observations
 from abide.observations.models import (
     PUBLIC_HIDDEN_NAMES,
-    Direction,
     Observation,
     ObservationActor,
-    Sensitivity,
-    Status,
-    SubType,
     rounded_point,
 )
-from abide.registry.models import Category
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "FilterError",
+    "export_observations",
+    "filter_observations",
+]
 
 Format = Literal["csv", "geojson"]
 FORMATS: tuple[Format, ...] = ("csv", "geojson")
@@ -90,94 +92,6 @@ _FIELDS = (
     ),
     "public_precision",
 )
-
-
-class FilterError(ValueError):
-    """A filter value that selects nothing because it names nothing; ``field`` says which."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def filter_observations(
-    queryset: QuerySet[Observation],
-    *,
-    category: str | None = None,
-    subtype: str | None = None,
-    country: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    status: str | None = None,
-    dataset: str | None = None,
-    sensitivity: str | None = None,
-    direction: str | None = None,
-) -> QuerySet[Observation]:
-    """``queryset`` narrowed to the observations matching every filter given.
-
-    ``since`` and ``until`` are days, both included, of the start of the observation (in the
-    current time zone). A category or sub-type is given by its identifier (slug); an unknown
-    one, or any other value that cannot match, raises :class:`FilterError` (a ``ValueError``).
-    """
-    if category:
-        found = Category.objects.filter(slug=category).first()
-        if found is None:
-            known = ", ".join(Category.objects.order_by("position").values_list("slug", flat=True))
-            raise FilterError(
-                "category",
-                _("unknown category %(slug)r (known: %(known)s)")
-                % {"slug": category, "known": known},
-            )
-        queryset = queryset.filter(category=found)
-    if subtype:
-        kind = SubType.objects.select_related("category").filter(slug=subtype).first()
-        if kind is None:
-            raise FilterError(
-                "subtype",
-                _("unknown sub-type %(slug)r (see the sub-types of each category)")
-                % {"slug": subtype},
-            )
-        if category and kind.category.slug != category:
-            raise FilterError(
-                "subtype",
-                _("sub-type %(slug)r belongs to category %(category)r, not %(given)r")
-                % {"slug": subtype, "category": kind.category.slug, "given": category},
-            )
-        queryset = queryset.filter(subtype=kind)
-    if country:
-        code = country.strip().upper()
-        if len(code) != 2 or not code.isalpha():
-            raise FilterError(
-                "country",
-                _("%(value)r is not a two-letter country code (ISO 3166-1)") % {"value": country},
-            )
-        queryset = queryset.filter(country=code)
-    if since is not None:
-        queryset = queryset.filter(observed_start__gte=_start_of(since))
-    if until is not None:
-        if since is not None and until < since:
-            raise FilterError(
-                "until",
-                _("%(until)s is before the start date %(since)s")
-                % {"until": until.isoformat(), "since": since.isoformat()},
-            )
-        queryset = queryset.filter(observed_start__lt=_start_of(until + dt.timedelta(days=1)))
-    for field, value, choices in (
-        ("status", status, Status),
-        ("sensitivity", sensitivity, Sensitivity),
-        ("direction", direction, Direction),
-    ):
-        if value:
-            if value not in choices.values:
-                raise FilterError(
-                    field,
-                    _("unknown value %(value)r (choose from %(choices)s)")
-                    % {"value": value, "choices": ", ".join(choices.values)},
-                )
-            queryset = queryset.filter(**{field: value})
-    if dataset:
-        queryset = queryset.filter(dataset=dataset)
-    return queryset
 
 
 def export_observations(
@@ -245,12 +159,6 @@ def _pieces(
     if format == "csv":
         return _csv_pieces(records, counter)
     return _geojson_pieces(records, counter)
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    if isinstance(day, dt.datetime):
-        return day if timezone.is_aware(day) else timezone.make_aware(day)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -166,14 +166,16 @@ def record_patrol(
     team: str,
     started_at: dt.datetime,
     ended_at: dt.datetime,
-    members: Iterable[User] = (),
+    members: Iterable[User | str] = (),
     area_admin: Iterable[str] = (),
     area_places: Iterable[str] = (),
     area_polygon: dict | None = None,
     route: dict | None = None,
     notes: str = "",
 ) -> Patrol:
-    """Record a team's outing: where and when it looked. One that saw nothing is valid too."""
+    """Record a team's outing: where and when it looked. One that saw nothing is valid too.
+
+    ``members`` are users or their user names."""
     _require(can_record_patrols(actor), _("you may not record patrols"))
     errors = _Errors()
     team = (team or "").strip()
@@ -189,9 +191,18 @@ def record_patrol(
             _("ended_at (%(end)s) is before started_at (%(start)s)")
             % {"end": end.isoformat(), "start": start.isoformat()},
         )
-    member_list = list(members)
-    if any(not isinstance(m, User) or m.pk is None for m in member_list):
-        errors.add("members", _("members must be stored users"))
+    member_list = []
+    for member in members:
+        if isinstance(member, str):
+            user = User.objects.filter(username=member, is_active=True).first()
+            if user is None:
+                errors.add("members", _("no user %(name)r") % {"name": member})
+                continue
+            member = user
+        if not isinstance(member, User) or member.pk is None:
+            errors.add("members", _("members must be stored users"))
+            continue
+        member_list.append(member)
     admin_names = _names(area_admin, "area_admin", errors)
     place_names = _names(area_places, "area_places", errors)
     polygon = _geometry(area_polygon, "Polygon", "area_polygon", errors)

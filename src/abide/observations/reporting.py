@@ -63,10 +63,11 @@ def default_gazetteer() -> Gazetteer:
 
 @dataclass(frozen=True)
 class ActorIn:
-    """An actor named in a report: a registry party when known, and the name as reported."""
+    """An actor named in a report: a registry party when known (a party, or its identifier),
+    and the name as reported (the party's English name when not given)."""
 
-    name: str
-    party: Party | None = None
+    name: str = ""
+    party: Party | str | None = None
     attribution: str = Attribution.ALLEGED
 
 
@@ -147,7 +148,23 @@ def _actors(actors: Iterable[ActorIn | Party | str], errors: _Errors) -> list[Ob
             actor = ActorIn(name=actor, party=find_party(actor))
         elif isinstance(actor, Party):
             actor = ActorIn(name=actor.name_en, party=actor)
-        if not isinstance(actor, ActorIn) or not actor.name.strip():
+        if isinstance(actor, ActorIn) and isinstance(actor.party, str):
+            party = Party.objects.filter(slug=actor.party).first()
+            if party is None:
+                errors.add(
+                    "actors",
+                    _("actor %(n)d: unknown party %(slug)r")
+                    % {"n": position + 1, "slug": actor.party},
+                )
+                continue
+            actor = ActorIn(
+                name=actor.name or party.name_en, party=party, attribution=actor.attribution
+            )
+        if (
+            not isinstance(actor, ActorIn)
+            or not isinstance(actor.name, str)
+            or not actor.name.strip()
+        ):
             errors.add("actors", _("actor %(n)d has no name") % {"n": position + 1})
             continue
         if len(actor.name.strip()) > 300:
@@ -264,7 +281,7 @@ def report_observation(
     sensitivity: str,
     public_precision: str,
     client_key: str | None = None,
-    patrol: Patrol | None = None,
+    patrol: Patrol | int | None = None,
     reporter_kind: str | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> tuple[Observation, bool]:
@@ -272,7 +289,8 @@ def report_observation(
 
     ``observed_end`` defaults to the end of the period that ``time_precision`` gives. A place
     name alone is resolved to its point, country and area; a point alone is named after the
-    nearest place. ``direction`` defaults to the sub-type's usual direction, ``reporter_kind``
+    nearest place. An actor's party and the patrol may be given by identifier (slug, id).
+    ``direction`` defaults to the sub-type's usual direction, ``reporter_kind``
     to the reporter's role. A submission retried with the same ``client_key`` by the same user
     returns the stored observation with ``created=False``.
     """
@@ -370,7 +388,12 @@ def report_observation(
                 _("a user with the role %(role)s reports as %(kind)s, not as %(given)s")
                 % {"role": actor.role, "kind": role_kind, "given": reporter_kind},
             )
-    if patrol is not None and (not isinstance(patrol, Patrol) or patrol.pk is None):
+    if isinstance(patrol, int) and not isinstance(patrol, bool):
+        found_patrol = Patrol.objects.filter(pk=patrol).first()
+        if found_patrol is None:
+            errors.add("patrol", _("no patrol %(id)s") % {"id": patrol})
+        patrol = found_patrol
+    elif patrol is not None and (not isinstance(patrol, Patrol) or patrol.pk is None):
         errors.add("patrol", _("patrol must be a stored patrol"))
     actor_rows = _actors(actors, errors)
     errors.raise_any()

@@ -282,7 +282,7 @@ def detail_page(
     context = {
         "observation": observation,
         "place": place_for(user, observation),
-        "reporter": sees_reporter(user),
+        "reporter": sees_reporter(user, observation),
         "evidence": _evidence_items(user, observation),
         "steps": list(observation.verification_steps.select_related("by")),
         "comments": list(observation.comments.select_related("author")) if discussion else None,
