@@ -59,6 +59,9 @@
       here.set("view", centre.lat.toFixed(4) + "," + centre.lng.toFixed(4) + "," + map.getZoom());
       window.history.replaceState(null, "", "?" + here.toString());
     }
+    function counted(number) {
+      return number.toLocaleString(document.documentElement.lang) + " " + (number === 1 ? data.one : data.many);
+    }
     function colour(category) { return colours[category] || "#555"; }
     function draw(answer) {
       layer.clearLayers();
@@ -81,7 +84,7 @@
           });
           marker.addTo(layer);
         });
-        status.textContent = answer.features.length + " " + data.countLabel;
+        status.textContent = counted(answer.features.length);
         return;
       }
       var total = 0;
@@ -95,7 +98,7 @@
         marker.on("click", function () { map.setView([cell.latitude, cell.longitude], Math.min(map.getZoom() + 2, 18)); });
         marker.addTo(layer);
       });
-      status.textContent = total + " " + data.countLabel + (answer.message ? " · " + answer.message : "");
+      status.textContent = counted(total) + (answer.message ? " · " + answer.message : "");
     }
     map.on("moveend", refresh);
     if (form) {
