@@ -378,6 +378,9 @@ class Observation(models.Model):
                 ],
                 name="observation_map_public",
             ),
+            # The list, newest first, a page at a time, from the index alone (PostgreSQL: the
+            # key in the index, for the order; SQLite's index of the time holds it already).
+            models.Index(fields=["observed_start", "id"], name="observation_list"),
             # The public's list, newest first, a page at a time, from the index alone.
             models.Index(
                 fields=["sensitivity", "observed_start", "id", "status"],

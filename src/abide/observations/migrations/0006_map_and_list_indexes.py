@@ -41,6 +41,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='observation',
+            index=models.Index(fields=['observed_start', 'id'], name='observation_list'),
+        ),
+        migrations.AddIndex(
+            model_name='observation',
             index=models.Index(fields=['sensitivity', 'observed_start', 'id', 'status'], name='observation_list_public'),
         ),
         migrations.RunPython(create_grid_indexes, drop_grid_indexes),
