@@ -170,3 +170,28 @@ def test_zoomed_out_unfiltered_cells_come_from_the_grid_index_on_sqlite(
     answer = get(client, zoom=6, bbox="45,39,48,41")
     # The public: neither the hidden nor the restricted one.
     assert sum(cell["count"] for cell in answer["cells"]) == (4 if public else 6)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("tiles.example.org/{z}/{x}/{y}.png", "is not an http(s) URL or a path"),
+        ("https://tiles.example.org/{z}/{x}.png", "lacks {y}"),
+    ],
+)
+def test_a_bad_tile_url_setting_stops_abide_naming_it(monkeypatch, value, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from abide import env
+
+    monkeypatch.setenv("ABIDE_MAP_TILE_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="ABIDE_MAP_TILE_URL") as raised:
+        env.tile_url("ABIDE_MAP_TILE_URL")
+    assert message in str(raised.value)
+
+
+def test_no_tile_url_means_no_tiles(monkeypatch):
+    from abide import env
+
+    monkeypatch.setenv("ABIDE_MAP_TILE_URL", " ")
+    assert env.tile_url("ABIDE_MAP_TILE_URL") == ""
