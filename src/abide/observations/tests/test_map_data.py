@@ -195,3 +195,14 @@ def test_no_tile_url_means_no_tiles(monkeypatch):
 
     monkeypatch.setenv("ABIDE_MAP_TILE_URL", " ")
     assert env.tile_url("ABIDE_MAP_TILE_URL") == ""
+
+
+def test_zoomed_out_the_public_cells_are_averaged_over_the_coarsened_points(client, published):
+    # Zoom 6, unfiltered: the grid's path (the grid indexes on SQLite, a hash on PostgreSQL).
+    answer = get(client, zoom=6, bbox="45,39,48,41")
+    total = sum(cell["count"] for cell in answer["cells"])
+    latitudes = sum(cell["latitude"] * cell["count"] for cell in answer["cells"])
+    longitudes = sum(cell["longitude"] * cell["count"] for cell in answer["cells"])
+    assert total == 4
+    assert latitudes == pytest.approx(39.81773 + 39.82 + 39.8 + 40.0, abs=1e-5)
+    assert longitudes == pytest.approx(46.75281 + 46.75 + 46.8 + 47.0, abs=1e-5)
