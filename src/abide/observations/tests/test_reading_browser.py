@@ -96,6 +96,12 @@ def test_an_analyst_verifies_an_observation_and_the_map_shows_it(
     page.goto(f"{live_server.url}/map/?view=39.818,46.753,15")
     assert {seen.pk, restricted.pk} <= map_points(page)
     shoot(page, "map-analyst-desktop")
+    page.goto(f"{live_server.url}/map/")  # zoomed out: cells, over the country outlines
+    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    assert page.locator("#map-status").inner_text().startswith("2 observations in view")
+    assert page.locator(".observation-point").count() == 0
+    page.wait_for_selector(".leaflet-overlay-pane path", state="attached")
+    shoot(page, "map-cells-desktop")
     page.goto(f"{live_server.url}/observations/")
     shoot(page, "list-desktop")
     context.close()
