@@ -1,7 +1,7 @@
 """The map's cells zoomed out and unfiltered: SQLite from grid indexes, PostgreSQL by hashing.
 
 SQLite groups by sorting; counting a million observations into cells that way takes seconds.
-Migration 0006 gives SQLite two indexes on the grid of ``PER_DEGREE`` cells a degree (an
+Migration 0007 gives SQLite two indexes on the grid of ``PER_DEGREE`` cells a degree (an
 eighth of a degree: smaller than a cell of the map up to ``MAX_ZOOM``), with the category and
 the coordinates: one of every observation with a point, one of what the public sees (public,
 corroborated or verified, not hidden) on its coarsened point. A ``GROUP BY`` in the index's

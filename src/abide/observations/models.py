@@ -358,7 +358,7 @@ class Observation(models.Model):
                 for name in ("reported_by", "patrol", "event")
             ),
             # The map's points and cells in view (zoomed in, or filtered); zoomed out and
-            # unfiltered it reads the grid indexes of migration 0006 (SQLite).
+            # unfiltered it reads the grid indexes of migration 0007 (SQLite).
             models.Index(
                 fields=["latitude", "longitude", "category", "observed_start", "status"],
                 condition=Q(latitude__isnull=False),
@@ -385,6 +385,12 @@ class Observation(models.Model):
             models.Index(
                 fields=["sensitivity", "observed_start", "id", "status"],
                 name="observation_list_public",
+            ),
+            # The analysts' queue: reported observations, oldest first, and its size and age.
+            models.Index(
+                fields=["reported_at", "id"],
+                condition=Q(status="reported"),
+                name="observation_review_queue",
             ),
         ]
 

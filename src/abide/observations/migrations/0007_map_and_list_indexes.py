@@ -25,7 +25,7 @@ def drop_grid_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('observations', '0005_patrol_footprint'),
+        ('observations', '0006_review_queues'),
         ('registry', '0004_walkback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
