@@ -54,6 +54,8 @@ def _field(location: list | tuple, names: set[str]) -> str:
         parts = parts[1:]
     if len(parts) > 1 and parts[0] in names:
         parts = parts[1:]
+    elif parts in (["data"], ["payload"]):  # the whole body is missing or not an object
+        parts = []
     return ".".join(parts) or "body"
 
 

@@ -272,16 +272,18 @@ def test_an_observer_sees_others_places_but_not_who_reported_them(client, publis
 @pytest.mark.parametrize(
     ("sensitivity", "status", "visible"),
     [
-        ("public", "verified", {"anonymous", "observer", "partner", "analyst", "head"}),
-        ("public", "reported", {"observer", "partner", "analyst", "head"}),
-        ("internal", "verified", {"observer", "analyst", "head"}),
-        ("restricted", "verified", {"analyst", "head"}),
+        ("public", "verified", {"anonymous", "observer", "partner", "analyst", "head", "admin"}),
+        ("public", "reported", {"observer", "partner", "analyst", "head", "admin"}),
+        ("internal", "verified", {"observer", "analyst", "head", "admin"}),
+        ("restricted", "verified", {"analyst", "head", "admin"}),
     ],
 )
 def test_who_may_read_an_observation(client, request, sensitivity, status, visible):
     observation = stored(sensitivity=sensitivity, status=status)
-    for role in ("anonymous", "observer", "partner", "analyst", "head"):
-        headers = {} if role == "anonymous" else bearer(request.getfixturevalue(role))
+    fixtures = {"admin": "administrator"}
+    for role in ("anonymous", "observer", "partner", "analyst", "head", "admin"):
+        user = None if role == "anonymous" else request.getfixturevalue(fixtures.get(role, role))
+        headers = {} if user is None else bearer(user)
         one = client.get(f"/api/observations/{observation.pk}", **headers)
         listed = client.get("/api/observations", **headers).json()["items"]
         assert (one.status_code == 200) is (role in visible), role
@@ -362,3 +364,24 @@ def test_the_list_comes_in_pages_by_cursor_with_nothing_lost_or_repeated(
     expected = sorted(made, key=lambda o: (o.observed_start, o.pk), reverse=True)
     assert seen == [o.pk for o in expected]
     assert pages == 3
+
+
+def test_an_empty_body_is_422_on_body(client, observer):
+    response = post(client, "/api/observations", "", observer)
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["body"]
+    assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize("text", ['"report"', "42", "[]", "{}"])
+def test_a_body_that_is_no_report_is_422_naming_each_required_field(client, observer, text):
+    response = post(client, "/api/observations", text, observer)
+    assert response.status_code == 422
+    assert set(response.json()["detail"]) == {
+        "category",
+        "observed_start",
+        "time_precision",
+        "sensitivity",
+        "public_precision",
+    }
+    assert Observation.objects.count() == 0

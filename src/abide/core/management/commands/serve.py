@@ -1,4 +1,5 @@
 import argparse
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         port = int(options["port"])
         if not 0 < port < 65536:
             raise CommandError(f"--port: {port} is not a port number")
+        # The gazetteer takes seconds to load: load it now, beside the server, rather than in
+        # the first request that reports a place or asks for place names.
+        threading.Thread(target=_load_gazetteer, name="gazetteer", daemon=True).start()
         self.stdout.write(f"abide is serving at http://{options['host']}:{port}/ (Ctrl-C stops it)")
         self.stdout.flush()
         try:
@@ -33,3 +37,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"cannot listen on {options['host']}:{port}: {exc.strerror}"
             ) from exc
+
+
+def _load_gazetteer() -> None:
+    from abide.observations.reporting import default_gazetteer
+
+    default_gazetteer().suggest("a", 1)
