@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test messages bench bench-import bench-assessment clean
+.PHONY: demo test messages bench bench-import bench-assessment bench-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,16 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/extraction
 	$(BIN)/python bench/import
 	$(BIN)/python bench/assessment
+	$(BIN)/python bench/map --databases sqlite,postgresql
 
 bench-import: $(VENV)/.installed
 	$(BIN)/python bench/import
 
 bench-assessment: $(VENV)/.installed
 	$(BIN)/python bench/assessment
+
+bench-map: $(VENV)/.installed
+	$(BIN)/python bench/map --databases sqlite,postgresql
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -51,6 +51,19 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def tile_url(name: str) -> str:
+    """A map tile URL template (``https://host/{z}/{x}/{y}.png``), or "" for none."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    if not raw.startswith(("https://", "http://", "/")):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not an http(s) URL or a path")
+    missing = [part for part in ("{z}", "{x}", "{y}") if part not in raw]
+    if missing:
+        raise ImproperlyConfigured(f"{name}: {raw!r} lacks {', '.join(missing)}")
+    return raw
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

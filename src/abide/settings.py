@@ -86,6 +86,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #: The largest evidence file accepted, in bytes (50 MiB).
 ABIDE_EVIDENCE_MAX_BYTES = env.envint("ABIDE_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 
+#: The map's tiles, e.g. ``https://tiles.example.org/{z}/{x}/{y}.png``: empty for none (the
+#: map then draws the country outlines shipped with abide), and their attribution.
+ABIDE_MAP_TILE_URL = env.tile_url("ABIDE_MAP_TILE_URL")
+ABIDE_MAP_TILE_ATTRIBUTION = env.envstr("ABIDE_MAP_TILE_ATTRIBUTION")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

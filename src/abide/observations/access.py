@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from abide.accounts.access import MISSION_READERS, AnyUser
 from abide.accounts.models import Role
 from abide.observations.models import (
+    Evidence,
     Observation,
     Sensitivity,
     Status,
@@ -97,6 +98,19 @@ def _is_reporter(user: AnyUser, observation: Observation) -> bool:
 
 def can_see(user: AnyUser, observation: Observation) -> bool:
     return get_observations_for(user).filter(pk=observation.pk).exists()
+
+
+def reads_discussion(user: AnyUser) -> bool:
+    """Whether ``user`` reads the discussion and who verified what: anyone with a mission role
+    (on the observations they may see); never the public."""
+    return _has_role(user, MISSION_ROLES)
+
+
+def can_download_evidence(user: AnyUser, observation: Observation, evidence: Evidence) -> bool:
+    """Whether ``user`` may have the evidence's file itself, on an observation they may see: yes,
+    unless the file tells a position (an image's GPS tags) that the user is shown only coarsened;
+    then only its thumbnail, which carries no metadata."""
+    return sees_exact_place(user, observation) or not (evidence.metadata or {}).get("gps")
 
 
 def get_observations_for(user: AnyUser) -> QuerySet[Observation]:

@@ -9,6 +9,7 @@ observations, corroborated or verified), with places coarsened to their public p
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -113,12 +114,51 @@ def export_observations(
             _("unknown format %(format)r (choose from %(choices)s)")
             % {"format": format, "choices": ", ".join(FORMATS)}
         )
+    counter = _Counter()
+    for piece in _pieces(queryset, format=format, public=public, counter=counter):
+        out.write(piece)
+    return counter.count
+
+
+def stream_observations(
+    queryset: QuerySet[Observation], *, format: Format, public: bool = False
+) -> Iterator[str]:
+    """What :func:`export_observations` writes, as pieces of text (about 64 KB each): for a
+    streamed HTTP response."""
+    if format not in FORMATS:
+        raise ValueError(
+            _("unknown format %(format)r (choose from %(choices)s)")
+            % {"format": format, "choices": ", ".join(FORMATS)}
+        )
+    buffered: list[str] = []
+    size = 0
+    for piece in _pieces(queryset, format=format, public=public, counter=_Counter()):
+        buffered.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHARS:
+            yield "".join(buffered)
+            buffered, size = [], 0
+    if buffered:
+        yield "".join(buffered)
+
+
+#: Characters gathered before a piece of a streamed export is sent.
+STREAM_CHARS = 64 * 1024
+
+
+class _Counter:
+    count = 0
+
+
+def _pieces(
+    queryset: QuerySet[Observation], *, format: Format, public: bool, counter: _Counter
+) -> Iterator[str]:
     if public:
         queryset = queryset & get_observations_for(AnonymousUser())
     records = _records(queryset, public=public)
     if format == "csv":
-        return _write_csv(records, out)
-    return _write_geojson(records, out)
+        return _csv_pieces(records, counter)
+    return _geojson_pieces(records, counter)
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -160,18 +200,22 @@ def _records(queryset: QuerySet[Observation], *, public: bool) -> Iterator[dict[
             yield {column: row[column] for column in COLUMNS}
 
 
-def _write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.writer(out)
+def _csv_pieces(records: Iterable[dict[str, Any]], counter: _Counter) -> Iterator[str]:
+    line = io.StringIO()
+    writer = csv.writer(line)
     writer.writerow(COLUMNS)
-    count = 0
     for record in records:
         writer.writerow(record.values())
-        count += 1
-    return count
+        counter.count += 1
+        if line.tell() >= 8192:
+            yield line.getvalue()
+            line.seek(0)
+            line.truncate()
+    yield line.getvalue()
 
 
-def _write_geojson(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    out.write('{"type": "FeatureCollection", "features": [\n')
+def _geojson_pieces(records: Iterable[dict[str, Any]], counter: _Counter) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": [\n'
     count = 0
     for record in records:
         geometry = None
@@ -183,7 +227,7 @@ def _write_geojson(records: Iterable[dict[str, Any]], out: TextIO) -> int:
             "geometry": geometry,
             "properties": record,
         }
-        out.write((",\n" if count else "") + json.dumps(feature, ensure_ascii=False))
+        yield (",\n" if count else "") + json.dumps(feature, ensure_ascii=False)
         count += 1
-    out.write("\n]}\n")
-    return count
+        counter.count = count
+    yield "\n]}\n"

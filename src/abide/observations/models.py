@@ -357,6 +357,35 @@ class Observation(models.Model):
                 )
                 for name in ("reported_by", "patrol", "event")
             ),
+            # The map's points and cells in view (zoomed in, or filtered); zoomed out and
+            # unfiltered it reads the grid indexes of migration 0007 (SQLite).
+            models.Index(
+                fields=["latitude", "longitude", "category", "observed_start", "status"],
+                condition=Q(latitude__isnull=False),
+                name="observation_map",
+            ),
+            # The public's points in view, each precision's narrowed to the box widened by
+            # half its step (abide.observations.public_place.in_public_box).
+            models.Index(
+                fields=[
+                    "public_precision",
+                    "latitude",
+                    "longitude",
+                    "category",
+                    "observed_start",
+                    "status",
+                    "sensitivity",
+                ],
+                name="observation_map_public",
+            ),
+            # The list, newest first, a page at a time, from the index alone (PostgreSQL: the
+            # key in the index, for the order; SQLite's index of the time holds it already).
+            models.Index(fields=["observed_start", "id"], name="observation_list"),
+            # The public's list, newest first, a page at a time, from the index alone.
+            models.Index(
+                fields=["sensitivity", "observed_start", "id", "status"],
+                name="observation_list_public",
+            ),
             # The analysts' queue: reported observations, oldest first, and its size and age.
             models.Index(
                 fields=["reported_at", "id"],

@@ -1,11 +1,34 @@
-"""The observations' pages: the analysts' review queue."""
+"""The observations' pages: the list and its downloads, the observation page with its actions
+and evidence, the map with its data, and the analysts' review queue."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from abide.observations import review_views
+from abide.observations.views import actions, evidence, maps, reading
 
 app_name = "observations"
 urlpatterns = [
+    path("observations/", reading.observation_list, name="list"),
+    re_path(r"^observations/download\.(?P<format>csv|geojson)$", reading.download, name="download"),
+    path("observations/<int:pk>/", reading.observation_detail, name="detail"),
+    path("observations/<int:pk>/status", actions.change_status, name="status"),
+    path("observations/<int:pk>/grade", actions.grade_observation, name="grade"),
+    path("observations/<int:pk>/event/link", actions.link_event, name="event-link"),
+    path("observations/<int:pk>/event/unlink", actions.unlink_event, name="event-unlink"),
+    path("observations/<int:pk>/comments", actions.comment, name="comment"),
+    re_path(
+        r"^observations/(?P<pk>[0-9]+)/evidence/(?P<key>[0-9a-fA-F]{64}|[0-9]+)$",
+        evidence.evidence_file,
+        name="evidence",
+    ),
+    re_path(
+        r"^observations/(?P<pk>[0-9]+)/evidence/(?P<key>[0-9a-fA-F]{64}|[0-9]+)/thumbnail$",
+        evidence.evidence_thumbnail,
+        name="thumbnail",
+    ),
+    path("map/", maps.observation_map, name="map"),
+    path("map/data", maps.observation_map_data, name="map-data"),
+    # The analysts' review queue.
     path("review/observations/", review_views.review, name="review"),
     path("review/observations/decide", review_views.decide_several, name="decide-several"),
     path("review/observations/<int:pk>/", review_views.one, name="review-one"),

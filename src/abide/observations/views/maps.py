@@ -1,0 +1,78 @@
+"""The map of observations and the data it draws: cells when zoomed out, points when in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from abide.accounts.access import is_mission_reader
+from abide.observations.access import sees_exact_places
+from abide.observations.mapdata import POINTS_ZOOM, Box, map_data, parse_zoom
+from abide.observations.views.filters import filtered_observations
+from abide.registry.models import Category
+
+#: One colour per category, in the categories' order (distinct for readers with colour
+#: blindness as far as nine colours can be: Okabe-Ito's eight and a grey).
+PALETTE = (
+    "#D55E00",
+    "#0072B2",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+)
+
+
+def category_colours() -> list[dict[str, str]]:
+    return [
+        {"slug": c.slug, "name": str(c.name), "colour": PALETTE[number % len(PALETTE)]}
+        for number, c in enumerate(Category.objects.order_by("position"))
+    ]
+
+
+@require_GET
+def observation_map(request: HttpRequest) -> HttpResponse:
+    form, _queryset = filtered_observations(request.user, request.GET)
+    context = {
+        "form": form,
+        "categories": category_colours(),
+        "tile_url": settings.ABIDE_MAP_TILE_URL,
+        "tile_attribution": settings.ABIDE_MAP_TILE_ATTRIBUTION,
+        "points_zoom": POINTS_ZOOM,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "observations/map.html", context)
+
+
+@require_GET
+def observation_map_data(request: HttpRequest) -> HttpResponse:
+    """JSON for the map: ``?zoom=&bbox=west,south,east,north&<the list's filters>``."""
+    form, queryset = filtered_observations(request.user, request.GET)
+    errors: dict[str, list[str]] = {
+        name: [str(message) for message in messages] for name, messages in form.errors.items()
+    }
+    try:
+        zoom = parse_zoom(request.GET.get("zoom"))
+        box = Box.parse(request.GET.get("bbox") or "-180,-90,180,90")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        return JsonResponse({"errors": errors}, status=422)
+    user = request.user
+    public = not sees_exact_places(user)
+    grid = None
+    if not any(value for name, value in form.cleaned_data.items() if name != "bbox"):
+        if is_mission_reader(user):
+            grid = "every"
+        elif public and not user.is_authenticated:
+            grid = "public"
+    answer = map_data(queryset, zoom=zoom, box=box, public=public, grid=grid)
+    response = JsonResponse(answer)
+    response["Cache-Control"] = "private, no-cache"
+    return response
