@@ -1,0 +1,1 @@
+"""The observations app's pages, a module per topic."""
