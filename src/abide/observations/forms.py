@@ -90,7 +90,8 @@ class ServiceForm(forms.Form):
             return
         for name, errors in error.error_dict.items():
             name = _FIELD_OF.get(name, name)
-            self.add_error(name if name in self.fields else None, errors)
+            shown = name in self.fields and not self.fields[name].widget.is_hidden
+            self.add_error(name if shown else None, errors)
 
     def error_data(self) -> dict[str, list[str]]:
         """The errors by field as JSON sends them ("__all__" for those of no field)."""
