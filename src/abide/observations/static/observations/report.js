@@ -29,6 +29,7 @@
     var direction = form.querySelector('[name="direction"]');
     var dataElement = document.getElementById("subtype-data");
     var subtypes = dataElement ? JSON.parse(dataElement.textContent) : [];
+    if (!Array.isArray(subtypes)) subtypes = [];
     var bySlug = {};
     subtypes.forEach(function (s) { bySlug[s.slug] = s; });
     var allOptions = subtype ? Array.prototype.slice.call(subtype.querySelectorAll("option")) : [];
