@@ -21,10 +21,13 @@ HERE = {"latitude": 39.8177, "longitude": 46.7528}
 
 @pytest.fixture(scope="module", autouse=True)
 def gazetteer():
-    """The gazetteer built before the browser waits on the first report (it takes seconds)."""
+    """The gazetteer and its fallback index loaded before the browser waits on the first
+    report (they take seconds)."""
     from abide.observations.reporting import default_gazetteer
 
-    return default_gazetteer()
+    gazetteer = default_gazetteer()
+    gazetteer.nearest(HERE["latitude"], HERE["longitude"])
+    return gazetteer
 
 
 @pytest.fixture(autouse=True)

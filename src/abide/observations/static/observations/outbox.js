@@ -12,6 +12,8 @@
   var RETRY_MAX_MS = 60000;
 
   var status = document.querySelector("[data-outbox-status]");
+  // Whose submissions this page sends: each waits for the user who made it.
+  var user = status ? status.dataset.user : "";
   var form = document.querySelector("form[data-outbox]");
   var retryDelay = RETRY_FIRST_MS;
   var retryTimer = null;
@@ -55,7 +57,9 @@
 
   function allItems() {
     return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
-      return (items || []).sort(function (a, b) { return a.created - b.created; });
+      return (items || [])
+        .filter(function (item) { return item.user === user; })
+        .sort(function (a, b) { return a.created - b.created; });
     });
   }
   function putItem(item) { return withStore("readwrite", function (store) { return store.put(item); }); }
@@ -135,6 +139,7 @@
     return {
       key: key,
       kind: target.dataset.outbox,
+      user: user,
       url: target.action,
       fields: fields,
       created: Date.now(),
@@ -264,7 +269,7 @@
     return deleteItem(item.key);
   }
 
-  if (form && window.indexedDB && window.fetch) {
+  if (form && window.indexedDB && window.fetch && user) {
     newKey(form);
     form.classList.add("js");
     form.addEventListener("submit", function (event) {
@@ -293,7 +298,7 @@
     });
   }
 
-  if (window.indexedDB && window.fetch) {
+  if (window.indexedDB && window.fetch && user) {
     var restored = form ? allItems().then(function (items) { return restoreRefused(form, items); }) : Promise.resolve();
     restored.then(flush);
     window.addEventListener("online", function () {
