@@ -93,7 +93,9 @@ def test_each_role_may_open_the_pages_its_rules_allow(
     client, starter_registry, request, role_fixture, report, patrol
 ):
     client.force_login(request.getfixturevalue(role_fixture))
-    assert client.get(NEW).status_code == report
+    response = client.get(NEW)
+    assert response.status_code == report
+    assert "{#" not in response.content.decode()
     assert client.get(PATROL).status_code == patrol
     assert client.get("/observations/mine/").status_code == report
 
@@ -303,6 +305,7 @@ def test_my_reports_lists_mine_with_their_status_and_the_edit_link(
     assert reverse("observations:edit", args=[reported.pk]) in page
     assert "reported" in page
     assert page.count('<li id="observation-') == 1
+    assert "{#" not in page and "{% comment" not in page
 
 
 def test_the_reporter_corrects_a_report_before_review_and_it_is_audited(client, reported, observer):
