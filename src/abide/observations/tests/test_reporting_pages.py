@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -104,7 +105,7 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, db):
     for url in (NEW, PATROL, "/observations/mine/"):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/?next=")
+        assert response["Location"].startswith(f"{settings.LOGIN_URL}?next=")
     assert client.post(NEW, form_data(), **JSON).status_code == 401
     assert Observation.objects.count() == 0
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 #: The static files the pages need offline (cached when the service worker installs).
 OFFLINE_ASSETS = (
     "web/abide.css",
+    "django_htmx/htmx-2.min.js",
     "observations/observations.css",
     "observations/outbox.js",
     "observations/report.js",
