@@ -241,6 +241,18 @@ def test_a_submission_retried_with_its_client_key_is_stored_once_with_its_files_
     assert AuditEntry.objects.filter(action="report").count() == 1
 
 
+def test_what_another_user_left_in_the_phones_outbox_is_not_stored_in_this_ones_name(
+    client, starter_registry, observer, partner
+):
+    client.force_login(partner)
+    response = client.post(NEW, form_data(outbox_user=str(observer.pk)), **JSON)
+    assert response.status_code == 409
+    assert Observation.objects.count() == 0
+    response = client.post(NEW, form_data(outbox_user=str(partner.pk)), **JSON)
+    assert response.status_code == 201
+    assert Observation.objects.get().reported_by == partner
+
+
 def test_a_client_key_of_another_user_is_refused(client, starter_registry, observer):
     key = str(uuid.uuid4())
     client.force_login(observer)

@@ -43,6 +43,10 @@ OFFLINE_ASSETS = (
 OFFLINE_PAGES = ("observations:new", "observations:patrol-new")
 
 
+#: The field in which the outbox says who made a submission.
+OUTBOX_USER = "outbox_user"
+
+
 def wants_json(request: HttpRequest) -> bool:
     """Whether the page's script sent this (it asks for JSON), not a plain form post."""
     return "application/json" in request.headers.get("Accept", "")
@@ -63,6 +67,13 @@ def for_role(allowed: Callable[[Any], bool]) -> Callable:
                 if wants_json(request):
                     return JsonResponse({"error": _("you may not do this")}, status=403)
                 raise PermissionDenied
+            made_by = request.POST.get(OUTBOX_USER) if request.method == "POST" else None
+            if made_by is not None and made_by != str(request.user.pk):
+                # Made on this phone by another user (a page kept offline from their session):
+                # it waits for them, never stored in this user's name.
+                return JsonResponse(
+                    {"error": _("this was made by another user: it waits for them")}, status=409
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

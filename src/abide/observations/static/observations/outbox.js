@@ -149,6 +149,7 @@
 
   function body(item) {
     var data = new FormData();
+    data.append("outbox_user", item.user); // the server keeps it for the user who made it
     item.fields.forEach(function (field) {
       if (field.blob) data.append(field.name, field.blob, field.filename);
       else data.append(field.name, field.value);
@@ -169,7 +170,7 @@
       return json.then(function (answer) {
         if (response.ok) return { outcome: "sent", url: answer.url };
         if (response.status === 422) return { outcome: "invalid", errors: answer.errors || {} };
-        if (response.status === 401) return { outcome: "signin" };
+        if (response.status === 401 || response.status === 409) return { outcome: "signin" };
         if (response.status === 403 || response.status === 400) return { outcome: "refused", errors: { __all__: [answer.error || response.statusText] } };
         return { outcome: "failed" };
       });
