@@ -105,8 +105,11 @@ def correct_observation(observation: Observation, *, actor: User, **changes: Any
             )
         values = {**_as_reported(locked), **changes}
         if "latitude" in changes or "longitude" in changes or "place_name" in changes:
-            # A new place is placed again: the precision follows from what was given.
+            # A new place is placed again: the precision follows from what was given, and a
+            # new point without a name is named after its nearest place.
             values["place_precision"] = changes.get("place_precision")
+            if "place_name" not in changes:
+                values["place_name"] = ""
         checked, actor_rows = build_observation(
             actor=actor,
             client_key=locked.client_key,
