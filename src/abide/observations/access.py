@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.accounts.access import MISSION_READERS, AnyUser
@@ -11,6 +14,7 @@ from abide.accounts.models import Role
 from abide.observations.models import (
     Evidence,
     Observation,
+    Patrol,
     Sensitivity,
     Status,
     rounded_point,
@@ -63,6 +67,46 @@ def can_add_evidence(user: AnyUser, observation: Observation) -> bool:
         _has_role(user, MISSION_ROLES)
         and observation.reported_by_id is not None
         and observation.reported_by_id == user.pk
+    )
+
+
+def can_correct(user: AnyUser, observation: Observation) -> bool:
+    """Its reporter, while nobody has reviewed it: still reported, no verification step, no
+    grade."""
+    return bool(
+        can_report_observations(user)
+        and observation.reported_by_id is not None
+        and observation.reported_by_id == user.pk
+        and is_unreviewed(observation)
+    )
+
+
+def is_unreviewed(observation: Observation) -> bool:
+    return (
+        observation.status == Status.REPORTED
+        and not observation.reliability
+        and observation.credibility is None
+        and not observation.verification_steps.exists()
+    )
+
+
+def get_own_reports_for(user: AnyUser) -> QuerySet[Observation]:
+    """The observations ``user`` reported, newest first (none for anyone not signed in)."""
+    if not user.is_authenticated:
+        return Observation.objects.none()
+    return Observation.objects.filter(reported_by=user).order_by("-reported_at", "-pk")
+
+
+def get_recent_patrols_for(user: AnyUser, days: int = 14) -> QuerySet[Patrol]:
+    """The patrols ``user`` recorded or joined that ended in the last ``days`` days: those a
+    report may belong to."""
+    if not user.is_authenticated:
+        return Patrol.objects.none()
+    since = timezone.now() - dt.timedelta(days=days)
+    return (
+        Patrol.objects.filter(Q(created_by=user) | Q(members=user), ended_at__gte=since)
+        .distinct()
+        .order_by("-started_at")
     )
 
 

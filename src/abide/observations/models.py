@@ -189,15 +189,22 @@ class Patrol(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    #: A key chosen by the recording client, so that a retried submission is stored once.
+    client_key = models.CharField(_("client key"), max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("patrol")
         verbose_name_plural = _("patrols")
         constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(client_key=""),
+                name="patrol_unique_client_key",
+            ),
             models.CheckConstraint(
                 condition=Q(ended_at__gte=models.F("started_at")), name="patrol_ends_after_start"
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
@@ -160,6 +161,20 @@ def patrol_footprint(
     return footprint
 
 
+def _stored_for_key(client_key: str, actor: User) -> Patrol | None:
+    """The patrol already stored under ``client_key`` by ``actor``; an error if another user
+    used that key."""
+    stored = Patrol.objects.filter(client_key=client_key).first()
+    if stored is not None and stored.created_by_id != actor.pk:
+        raise ValidationError(
+            {
+                "client_key": _("client key %(key)s was already used by another user")
+                % {"key": client_key}
+            }
+        )
+    return stored
+
+
 def record_patrol(
     *,
     actor: User,
@@ -172,11 +187,20 @@ def record_patrol(
     area_polygon: dict | None = None,
     route: dict | None = None,
     notes: str = "",
+    client_key: str | None = None,
 ) -> Patrol:
     """Record a team's outing: where and when it looked. One that saw nothing is valid too.
 
-    ``members`` are users or their user names."""
+    ``members`` are users or their user names. A submission retried with the same
+    ``client_key`` by the same user returns the patrol stored the first time."""
     _require(can_record_patrols(actor), _("you may not record patrols"))
+    key = (client_key or "").strip() or None
+    if key is not None:
+        if len(key) > 100:
+            raise ValidationError({"client_key": _("client_key is longer than 100 characters")})
+        stored = _stored_for_key(key, actor)
+        if stored is not None:
+            return stored
     errors = _Errors()
     team = (team or "").strip()
     if not team:
@@ -209,7 +233,7 @@ def record_patrol(
     line = _geometry(route, "LineString", "route", errors)
     errors.raise_any()
     with transaction.atomic():
-        patrol = Patrol.objects.create(
+        patrol = Patrol(
             team=team,
             started_at=start,
             ended_at=end,
@@ -220,7 +244,17 @@ def record_patrol(
             footprint=patrol_footprint(place_names, line, polygon),
             notes=(notes or "").strip(),
             created_by=actor,
+            client_key=key or "",
         )
+        try:
+            with transaction.atomic():
+                patrol.save(force_insert=True)
+        except IntegrityError:
+            # Two submissions with the same key at once: the other one was stored first.
+            stored = _stored_for_key(key, actor) if key is not None else None
+            if stored is None:
+                raise
+            return stored
         patrol.members.set(member_list)
         record_change(patrol, actor=actor, action="create")
     return patrol

@@ -256,7 +256,7 @@ def _stored_for_key(client_key: str, actor: User) -> Observation | None:
     return stored
 
 
-def report_observation(
+def build_observation(
     *,
     actor: User,
     category: Category | str,
@@ -284,25 +284,11 @@ def report_observation(
     patrol: Patrol | int | None = None,
     reporter_kind: str | None = None,
     gazetteer: Gazetteer | None = None,
-) -> tuple[Observation, bool]:
-    """Store one report of something seen; ``(observation, created)``.
-
-    ``observed_end`` defaults to the end of the period that ``time_precision`` gives. A place
-    name alone is resolved to its point, country and area; a point alone is named after the
-    nearest place. An actor's party and the patrol may be given by identifier (slug, id).
-    ``direction`` defaults to the sub-type's usual direction, ``reporter_kind``
-    to the reporter's role. A submission retried with the same ``client_key`` by the same user
-    returns the stored observation with ``created=False``.
-    """
-    _require(can_report_observations(actor), _("you may not report observations"))
+) -> tuple[Observation, list[ObservationActor]]:
+    """A checked, unsaved observation and its actor rows, from what a reporter gives; a
+    ValidationError naming each field at fault. The checks of :func:`report_observation`, shared
+    with corrections (``abide.observations.correcting``)."""
     key = (client_key or "").strip() or None
-    if key is not None:
-        if len(key) > 100:
-            raise ValidationError({"client_key": _("client_key is longer than 100 characters")})
-        stored = _stored_for_key(key, actor)
-        if stored is not None:
-            return stored, False
-
     errors = _Errors()
     category_obj = _category(category, errors)
     subtype_obj = _subtype(subtype, category_obj, errors)
@@ -427,6 +413,84 @@ def report_observation(
         patrol=patrol,
     )
     observation.full_clean(validate_unique=False, validate_constraints=False)
+    return observation, actor_rows
+
+
+def report_observation(
+    *,
+    actor: User,
+    category: Category | str,
+    observed_start: dt.datetime,
+    observed_end: dt.datetime | None = None,
+    time_precision: str,
+    place_name: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    place_precision: str | None = None,
+    subtype: SubType | str | None = None,
+    direction: str | None = None,
+    actors: Iterable[ActorIn | Party | str] = (),
+    casualties_low: int | None = None,
+    casualties_best: int | None = None,
+    casualties_high: int | None = None,
+    casualties_civilian: int | None = None,
+    casualties_combatant: int | None = None,
+    casualties_unknown: int | None = None,
+    narrative: str = "",
+    language: str = "en",
+    sensitivity: str,
+    public_precision: str,
+    client_key: str | None = None,
+    patrol: Patrol | int | None = None,
+    reporter_kind: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[Observation, bool]:
+    """Store one report of something seen; ``(observation, created)``.
+
+    ``observed_end`` defaults to the end of the period that ``time_precision`` gives. A place
+    name alone is resolved to its point, country and area; a point alone is named after the
+    nearest place. An actor's party and the patrol may be given by identifier (slug, id).
+    ``direction`` defaults to the sub-type's usual direction, ``reporter_kind``
+    to the reporter's role. A submission retried with the same ``client_key`` by the same user
+    returns the stored observation with ``created=False``.
+    """
+    _require(can_report_observations(actor), _("you may not report observations"))
+    key = (client_key or "").strip() or None
+    if key is not None:
+        if len(key) > 100:
+            raise ValidationError({"client_key": _("client_key is longer than 100 characters")})
+        stored = _stored_for_key(key, actor)
+        if stored is not None:
+            return stored, False
+
+    observation, actor_rows = build_observation(
+        actor=actor,
+        category=category,
+        observed_start=observed_start,
+        observed_end=observed_end,
+        time_precision=time_precision,
+        place_name=place_name,
+        latitude=latitude,
+        longitude=longitude,
+        place_precision=place_precision,
+        subtype=subtype,
+        direction=direction,
+        actors=actors,
+        casualties_low=casualties_low,
+        casualties_best=casualties_best,
+        casualties_high=casualties_high,
+        casualties_civilian=casualties_civilian,
+        casualties_combatant=casualties_combatant,
+        casualties_unknown=casualties_unknown,
+        narrative=narrative,
+        language=language,
+        sensitivity=sensitivity,
+        public_precision=public_precision,
+        client_key=key,
+        patrol=patrol,
+        reporter_kind=reporter_kind,
+        gazetteer=gazetteer,
+    )
 
     with transaction.atomic():
         try:

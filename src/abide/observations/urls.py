@@ -1,13 +1,21 @@
-"""The observations' pages: the list and its downloads, the observation page with its actions
-and evidence, the map with its data, and the analysts' review queue."""
+"""The observations' pages: reporting, corrections, patrols and the service worker; the list
+and its downloads, the observation page with its actions and evidence, the map with its data,
+and the analysts' review queue."""
 
 from django.urls import path, re_path
 
 from abide.observations import review_views
-from abide.observations.views import actions, evidence, maps, reading
+from abide.observations.views import actions, evidence, maps, offline, patrols, reading, reporting
 
 app_name = "observations"
 urlpatterns = [
+    path("observations/new/", reporting.new_observation, name="new"),
+    path("observations/mine/", reporting.mine, name="mine"),
+    path("observations/<int:pk>/received/", reporting.received, name="received"),
+    path("observations/<int:pk>/edit/", reporting.edit, name="edit"),
+    path("patrols/new/", patrols.new_patrol, name="patrol-new"),
+    # Served from the root so that its scope is the whole site.
+    path("sw.js", offline.service_worker, name="sw"),
     path("observations/", reading.observation_list, name="list"),
     re_path(r"^observations/download\.(?P<format>csv|geojson)$", reading.download, name="download"),
     path("observations/<int:pk>/", reading.observation_detail, name="detail"),
