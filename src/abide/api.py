@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
+from abide.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="abide",
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/", compliance_router)
 api.add_router("/", review_router)
+api.add_router("/", registry_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("", include("abide.compliance.urls")),
+    path("", include("abide.registry.urls")),
     path("", include("abide.web.urls")),
 ]
