@@ -98,7 +98,10 @@ class SelectionForm(forms.Form):
         label=_("Speaker and obligor"), queryset=Party.objects.all(), required=False
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=CommitmentKind.choices, initial=CommitmentKind.PLEDGE
+        label=_("Kind"),
+        choices=CommitmentKind.choices,
+        initial=CommitmentKind.PLEDGE,
+        required=False,
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False

@@ -55,7 +55,11 @@ def test_the_same_text_again_is_reported_as_already_stored(starter_registry, ana
 
 
 def test_pasted_html_is_read_as_html(starter_registry, analyst, monkeypatch):
-    html = "<html><body><h1>Readout</h1><p>" + TINY.read_text().split("\n", 2)[2] + "</p></body></html>"
+    html = (
+        "<html><body><h1>Readout</h1><p>"
+        + TINY.read_text().split("\n", 2)[2]
+        + "</p></body></html>"
+    )
     job = queue_ingest(actor=analyst, text=html)
     assert job.name == "pasted.html"
     run_worker(monkeypatch)

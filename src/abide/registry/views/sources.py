@@ -151,6 +151,8 @@ def select(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The statement is added."))
                 return redirect(f"{reverse('registry:source', args=[pk])}#statement-{made.pk}")
+            if not data["kind"]:
+                raise ValidationError({"kind": _("Say whether it is a pledge or a demand.")})
             if data["category"] is None:
                 raise ValidationError({"category": _("A commitment needs a category.")})
             made = add_commitment_from_selection(
