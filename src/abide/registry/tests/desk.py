@@ -44,7 +44,7 @@ def start_worker_process(*extra: str) -> subprocess.Popen:
         "PYTHONPATH": f"{source}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "DJANGO_SETTINGS_MODULE": "abide.settings",
     }
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "abide.cli", "worker", "--no-startup-delay", *extra],
         env=env,
         stdout=subprocess.PIPE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -209,9 +210,7 @@ def test_the_source_page_escapes_the_text_and_its_segments_carry_offsets_into_it
         r'<span data-start="(\d+)" data-end="(\d+)"([^>]*)>(.*?)</span>', text, re.S
     )
     rebuilt = ""
-    for start, end, attributes, escaped in pieces:
-        import html
-
+    for start, end, _attributes, escaped in pieces:
         words = html.unescape(escaped)
         assert hostile.text[int(start) : int(end)] == words
         rebuilt += words
