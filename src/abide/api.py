@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
+from abide.registry.api import PATCH_COMMITMENT
 from abide.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="Commitments in armed conflict, their status and the evidence behind it.",
     urls_namespace="api",
 )
+compliance_router.add_api_operation(**PATCH_COMMITMENT)  # GET and PATCH of one path
 api.add_router("/", compliance_router)
 api.add_router("/", review_router)
 api.add_router("/", registry_router)
