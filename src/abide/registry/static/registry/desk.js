@@ -12,12 +12,21 @@
 
   // The text is shown escaped, cut in segments that carry their offsets into the original
   // text (in characters, as the server counts them: code points, not UTF-16 units).
-  function offsetOf(node, offset) {
+  function offsetOf(container, node, offset) {
+    if (node === container) {
+      // A boundary between segments: the offset counts the container's children.
+      var next = container.childNodes[offset];
+      if (next && next.dataset) { return Number(next.dataset.start); }
+      var last = container.lastElementChild;
+      return last ? Number(last.dataset.end) : 0;
+    }
     var element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
     var segment = element && element.closest("[data-start]");
-    if (!segment) { return null; }
-    var before = node.nodeType === Node.TEXT_NODE ? node.data.slice(0, offset) : "";
-    return Number(segment.dataset.start) + Array.from(before).length;
+    if (!segment || !container.contains(segment)) { return null; }
+    var before = document.createRange();
+    before.setStart(segment, 0);
+    before.setEnd(node, offset);
+    return Number(segment.dataset.start) + Array.from(before.toString()).length;
   }
 
   function selectionOffsets(container) {
@@ -27,8 +36,8 @@
     if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) {
       return null;
     }
-    var start = offsetOf(range.startContainer, range.startOffset);
-    var end = offsetOf(range.endContainer, range.endOffset);
+    var start = offsetOf(container, range.startContainer, range.startOffset);
+    var end = offsetOf(container, range.endContainer, range.endOffset);
     if (start === null || end === null || end <= start) { return null; }
     return { start: start, end: end, text: selection.toString() };
   }
