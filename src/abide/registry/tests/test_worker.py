@@ -131,3 +131,25 @@ def test_abide_worker_as_its_own_process_takes_the_queued_source_and_stops_on_si
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
     assert worker.returncode == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_demo_starts_a_worker_beside_the_server_and_stops_it_with_the_server(
+    starter_registry, analyst, monkeypatch
+):
+    from abide.core.management.commands.demo import start_worker, stop_worker
+    from abide.registry.tests.desk import database_url
+
+    monkeypatch.setenv("DATABASE_URL", database_url())
+    job = queue_ingest(actor=analyst, text=TINY.read_text())
+    worker = start_worker()
+    try:
+        deadline = time.monotonic() + 120
+        found = get_job_for(analyst, job.id)
+        while not found.finished and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = get_job_for(analyst, job.id)
+        assert found.status == "done"
+    finally:
+        stop_worker(worker)
+    assert worker.returncode == 0
