@@ -1,4 +1,5 @@
 import argparse
+import signal
 import subprocess
 import sys
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             worker = start_worker()
             say("the background worker is running beside the server")
+            # A SIGTERM to the server stops the worker too (Ctrl-C reaches both by itself).
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
             try:
                 call_command("serve", host=options["host"], port=options["port"])
             finally:
