@@ -169,3 +169,16 @@ def test_an_analyst_adds_the_founding_article_reviews_its_commitments_and_finds_
     assert page.locator(f'a[href="/tracker/{duplicate.pk}/"]').count() == 0
     page.goto(f"{live_server.url}/tracker/{kept.pk}/")
     shot(page, "8-kept-commitment")
+
+    # On a phone: the queue and the source fit 390 px (the page's own content; the site's header
+    # is the base template's).
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"/review/commitments/?source={source.pk}", f"/sources/{source.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll('main *'))
+                 .filter(e => e.getBoundingClientRect().right > 391)
+                 .map(e => e.tagName + '#' + e.id + '.' + e.className)"""
+        )
+        assert wide == [], url
+    shot(page, "9-source-phone")
