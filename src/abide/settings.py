@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "abide.accounts",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -66,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "abide.web.context_processors.desk",
             ],
         },
     },
@@ -88,7 +93,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+#: Axes first: it refuses a sign-in while the account or the address is locked out; the model
+#: backend then checks the password. API tokens are checked by the API itself
+#: (``abide.accounts.api_auth``), not by a backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes): after ABIDE_LOGIN_FAILURE_LIMIT failed sign-ins for one user
+# name, or from one address, both are refused for ABIDE_LOGIN_COOLOFF_MINUTES. Failures made
+# while locked out do not extend the lockout; a success does not forgive an address's failures.
+AXES_FAILURE_LIMIT = env.envint("ABIDE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.envint("ABIDE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+#: The lockout page: translated, in the site's frame, 429 with Retry-After.
+AXES_LOCKOUT_CALLABLE = "abide.accounts.signin.locked_out"
+#: The address is REMOTE_ADDR unless ABIDE_TRUSTED_PROXIES says how many proxies in front of
+#: abide append to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "abide.accounts.signin.client_address"
+ABIDE_TRUSTED_PROXIES = env.envint("ABIDE_TRUSTED_PROXIES", 0, minimum=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

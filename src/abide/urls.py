@@ -11,8 +11,10 @@ admin.site.index_title = _("Registry and accounts")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("abide.accounts.urls")),
     path("api/", api.urls),
     path("", include("abide.compliance.urls")),
     path("", include("abide.registry.urls")),
+    path("", include("abide.observations.urls")),
     path("", include("abide.web.urls")),
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from abide.accounts.access import staff_flags_for
 from abide.accounts.models import Organisation, Role, User
@@ -47,6 +49,23 @@ def ensure_user(
             user, actor=actor or user, action="create" if created else "change", before=before
         )
     return user, created
+
+
+@transaction.atomic
+def change_password(user: User, *, old_password: str, new_password: str, actor: User) -> None:
+    """A user changes their own password, knowing the old one; the new one must pass the
+    password validators. Audited without either password."""
+    if actor.pk != user.pk or not actor.is_active:
+        raise PermissionDenied(_("Only the account's own user changes its password here."))
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("The old password is not right.")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_change(user, actor=actor, action="change_password", before=snapshot(user))
 
 
 def system_user() -> User:

@@ -30,10 +30,10 @@ def test_an_analyst_logs_in_and_confirms_a_proposed_link_on_the_commitment_page(
     page,  # noqa: F811
 ):
     kept, observation = proposed
-    page.goto(f"{live_server.url}/admin/login/?next=/tracker/{kept.pk}/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/tracker/{kept.pk}/")
     page.fill("#id_username", analyst.username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.locator("form.account-form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/tracker/{kept.pk}/")
 
     item = page.locator(f"#observation-{observation.pk}")

@@ -173,7 +173,7 @@ def test_an_anonymous_post_is_sent_to_log_in_and_changes_nothing(client, tracked
         reverse("compliance:confirm-link", args=[kept.pk, link.pk]), {"reason": "Sure."}
     )
     assert response.status_code == 302
-    assert response.url == f"/admin/login/?next=/tracker/{kept.pk}/"
+    assert response.url == f"/accounts/login/?next=/tracker/{kept.pk}/"
     link.refresh_from_db()
     assert link.state == LinkState.CANDIDATE and audit_count() == before
 

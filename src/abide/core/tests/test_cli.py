@@ -106,7 +106,9 @@ def test_init_refuses_an_administrator_without_a_password(db, monkeypatch, capsy
 def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     assert main(["demo", "--no-serve"]) == 0
     out = capsys.readouterr().out
-    assert "http://127.0.0.1:8000/admin/" in out
+    assert "log in at http://127.0.0.1:8000/accounts/login/" in out
+    assert "  observer   Observer" in out and "  partner    Partner" in out
+    assert "is for the staff: admin, head, analyst" in out
     assert "password (all demo accounts):" in out
     password = out.split("password (all demo accounts):")[1].split()[0]
     assert User.objects.get(username="analyst").check_password(password)

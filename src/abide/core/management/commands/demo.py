@@ -3,8 +3,10 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from abide.accounts.models import Role
 from abide.accounts.services import system_user
@@ -41,10 +43,13 @@ class Command(BaseCommand):
         assess_demo(analyst=analyst, progress=say)
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(f"abide demo: open {base}/ and the admin at {base}/admin/")
-        )
-        self.stdout.write(f"log in as one of: {', '.join(u.username for u in users)}")
+        self.stdout.write(self.style.SUCCESS(f"abide demo: open {base}/"))
+        self.stdout.write(f"log in at {base}/accounts/login/ as one of the demo accounts:")
+        with translation.override(settings.LANGUAGE_CODE):
+            for user in users:
+                self.stdout.write(f"  {user.username:<10} {user.get_role_display()}")
+        staff = ", ".join(user.username for user in users if user.is_staff)
+        self.stdout.write(f"the administration, {base}/admin/, is for the staff: {staff}")
         self.stdout.write(f"password (all demo accounts): {password}")
         self.stdout.write("")
         if not options["no_serve"]:
