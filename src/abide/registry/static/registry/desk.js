@@ -1,14 +1,7 @@
-// The analyst's desk: turning a selection into offsets of the source's original text, the
-// review queue's keys, and htmx swapping in rows answered 422 (their errors beside the fields).
+// The analyst's desk: turning a selection into offsets of the source's original text, and the
+// review queue's keys. (htmx swaps in rows answered 422 by the base template's configuration.)
 (function () {
   "use strict";
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   // The text is shown escaped, cut in segments that carry their offsets into the original
   // text (in characters, as the server counts them: code points, not UTF-16 units).
