@@ -111,6 +111,16 @@ def test_analysts_the_head_of_mission_and_administrators_use_the_desk(request, i
         reverse("registry:job", args=[job.id]),
     ]:
         assert client.get(url).status_code == 200, url
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("registry:sources")}"' in home
+    assert f'href="{reverse("registry:review")}"' in home
+
+
+@pytest.mark.parametrize("role", [None, *OTHERS])
+def test_the_navigation_offers_the_desk_to_analysts_only(request, starter_registry, role):
+    home = client_for(request, role).get("/").content.decode()
+    assert f'href="{reverse("registry:sources")}"' not in home
+    assert f'href="{reverse("registry:review")}"' not in home
 
 
 # --- sources -------------------------------------------------------------------------------
