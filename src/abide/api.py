@@ -18,6 +18,8 @@ from ninja.errors import ValidationError as SchemaError
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
 from abide.observations.api import router as observations_router
+from abide.registry.api import PATCH_COMMITMENT
+from abide.registry.api import router as registry_router
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +29,11 @@ api = NinjaAPI(
     description="Commitments in armed conflict, their status and the evidence behind it.",
     urls_namespace="api",
 )
+compliance_router.add_api_operation(**PATCH_COMMITMENT)  # GET and PATCH of one path
 api.add_router("/", compliance_router)
 api.add_router("/", review_router)
 api.add_router("/", observations_router)
+api.add_router("/", registry_router)
 
 #: The parts of a request that a schema error's location begins with, not field names.
 _REQUEST_PARTS = {"body", "query", "path", "form", "file", "files", "header", "cookie"}

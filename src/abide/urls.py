@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("abide.accounts.urls")),
     path("api/", api.urls),
     path("", include("abide.compliance.urls")),
+    path("", include("abide.registry.urls")),
     path("", include("abide.observations.urls")),
     path("", include("abide.web.urls")),
 ]

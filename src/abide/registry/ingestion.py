@@ -11,13 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from abide.accounts.access import AnyUser
+from abide.accounts.models import User
 from abide.core.errors import describe
 from abide.extraction import (
     Actor,
+    Document,
     DocumentError,
     ExtractionResult,
     Extractor,
     read_file,
+    read_text,
 )
 from abide.extraction.prediction import THRESHOLD
 from abide.geo.gazetteer import Gazetteer
@@ -126,6 +129,45 @@ def ingest_file(
         document = read_file(path, published=published)
     except DocumentError as exc:
         raise IngestError(path, str(exc)) from exc
+    return _store(
+        document, path, actor=actor, extractor=extractor, publisher=publisher, url=url, rows=rows
+    )
+
+
+def ingest_text(
+    text: str,
+    *,
+    name: str,
+    actor: User,
+    extractor: Extractor,
+    published: dt.date | None = None,
+    publisher: str = "",
+    url: str = "",
+) -> IngestResult:
+    """Read, extract and store a text as ``abide ingest`` stores a file named ``name`` (whose
+    suffix says whether it is HTML, Markdown or plain text): one transaction, one audit entry."""
+    if not text.strip():
+        raise IngestError(name, "the text is empty")
+    suffix = Path(name).suffix.lower()
+    kind = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}.get(
+        suffix, "text" if suffix == ".txt" else "auto"
+    )
+    document = read_text(text, published=published, kind=kind)
+    if suffix:
+        document.metadata.setdefault("file", Path(name).name)
+    return _store(document, name, actor=actor, extractor=extractor, publisher=publisher, url=url)
+
+
+def _store(
+    document: Document,
+    path: str | Path,
+    *,
+    actor: User,
+    extractor: Extractor,
+    publisher: str,
+    url: str,
+    rows: RegistryRows | None = None,
+) -> IngestResult:
     if publisher:
         document.publisher = publisher
     if url:

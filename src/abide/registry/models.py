@@ -513,6 +513,15 @@ class Commitment(models.Model):
         on_delete=models.SET_NULL,
         related_name="answers",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        help_text=_("The commitment this duplicate was merged into (its statements moved there)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -19,5 +19,7 @@ def desk(request: HttpRequest) -> dict[str, dict[str, bool]]:
             "observations": can_verify_observations(user),
             "links": can_link(user),
             "retractions": can_edit_registry(user),
+            "sources": can_edit_registry(user),
+            "commitments": can_edit_registry(user),
         }
     }

@@ -29,6 +29,7 @@ EXPECTED = {
     "import",
     "export",
     "assess",
+    "worker",
 }
 
 

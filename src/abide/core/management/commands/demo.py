@@ -1,4 +1,7 @@
 import argparse
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -50,4 +53,27 @@ class Command(BaseCommand):
         self.stdout.write(f"password (all demo accounts): {password}")
         self.stdout.write("")
         if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+            worker = start_worker()
+            say("the background worker is running beside the server")
+            # A SIGTERM to the server stops the worker too (Ctrl-C reaches both by itself).
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            try:
+                call_command("serve", host=options["host"], port=options["port"])
+            finally:
+                stop_worker(worker)
+
+
+def start_worker() -> subprocess.Popen:
+    """`abide worker` as a child process, with this process's settings (its environment)."""
+    return subprocess.Popen([sys.executable, "-m", "abide.cli", "worker", "--verbosity", "0"])
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask the worker to finish its current job and stop; kill it if it does not."""
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -1,0 +1,1 @@
+"""The analyst's desk: sources, what was read in them, and the review of proposed commitments."""
