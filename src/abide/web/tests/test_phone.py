@@ -1,0 +1,105 @@
+"""Every page on a phone: at 390 px wide nothing makes the page scroll sideways, in English and
+in Arabic, for the public and for an analyst (who also sees the review forms).
+
+Set ABIDE_PHONE_SCREENSHOTS to a folder to keep a full-page screenshot of each page there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from abide.compliance.models import Commitment
+from abide.web.tests.test_browser import demo_assessed, page, pytestmark  # noqa: F401
+
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = ("en", "ar")
+
+
+def _paths(commitment_pk: int) -> list[str]:
+    return [
+        "/",
+        "/parties/",
+        "/tracker/",
+        "/commitments/",
+        f"/tracker/{commitment_pk}/",
+        "/accounts/login/",
+        "/accounts/password_change/",
+    ]
+
+
+def _overflow(page, live_server, path: str, language: str, shots: Path | None, who: str) -> dict:  # noqa: F811
+    """Open ``path`` at 390 px, every review form unfolded, and measure it."""
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    if shots is not None:
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(shots / f"{who}-{language}-{name}.png"), full_page=True)
+    return page.evaluate(
+        """() => {
+            const wide = [...document.querySelectorAll('main *')]
+              .filter(e => { const r = e.getBoundingClientRect();
+                             return r.width > 0 && (r.right > innerWidth + 1 || r.left < -1); })
+              .filter(e => !e.closest('.table-scroll, .visually-hidden, .table-stack thead'))
+              .slice(0, 5).map(e => e.tagName + '.' + e.className);
+            return {scrollWidth: document.documentElement.scrollWidth,
+                    main: document.querySelector('main h1')?.getBoundingClientRect().width || 0,
+                    wide: wide};
+        }"""
+    )
+
+
+def _check_every_page(page, live_server, who: str) -> None:  # noqa: F811
+    shots = os.environ.get("ABIDE_PHONE_SCREENSHOTS")
+    folder = Path(shots) if shots else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    at_risk = Commitment.objects.get(text__contains="no further military action")
+    failures = []
+    for language in LANGUAGES:
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        for path in _paths(at_risk.pk):
+            measured = _overflow(page, live_server, path, language, folder, who)
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator("main h1").is_visible(), (language, path)
+            if measured["scrollWidth"] > PHONE["width"] or measured["wide"]:
+                failures.append((language, path, measured))
+    assert failures == []
+
+
+@pytest.fixture
+def phone(page):  # noqa: F811
+    page.set_viewport_size(PHONE)
+    return page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_page_fits_a_phone_for_the_public_in_english_and_arabic(
+    live_server, demo_assessed, phone
+):
+    _check_every_page(phone, live_server, "public")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_page_fits_a_phone_for_an_analyst_with_the_review_forms(
+    live_server, demo_assessed, analyst, phone
+):
+    client = Client()
+    client.force_login(analyst)
+    phone.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    _check_every_page(phone, live_server, "analyst")
+    phone.goto(f"{live_server.url}/tracker/")
+    assert phone.locator("header.site .who").is_visible()
