@@ -35,9 +35,12 @@ def _overflow(page, live_server, path: str, language: str, shots: Path | None, w
     page.goto(f"{live_server.url}{path}")
     page.wait_for_load_state()
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    name = path.strip("/").replace("/", "-") or "home"
     if shots is not None:
-        name = path.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(shots / f"{who}-{language}-{name}.png"), full_page=True)
+    scrolled = _scroll_tables_to_their_end(page)
+    if shots is not None and scrolled:
+        page.screenshot(path=str(shots / f"{who}-{language}-{name}-scrolled.png"))
     return page.evaluate(
         """() => {
             const wide = [...document.querySelectorAll('main *')]
@@ -50,6 +53,23 @@ def _overflow(page, live_server, path: str, language: str, shots: Path | None, w
                     wide: wide};
         }"""
     )
+
+
+def _scroll_tables_to_their_end(page) -> int:  # noqa: F811
+    """Scroll each table that scrolls in its own box to its far end (left in Arabic) and check
+    that its first column stays in view. Returns how many there were."""
+    boxes = page.locator(".table-scroll")
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        moved = box.evaluate(
+            """b => { const before = b.scrollLeft;
+                     b.scrollBy(getComputedStyle(b).direction === 'rtl' ? -1e5 : 1e5, 0);
+                     return b.scrollLeft !== before; }"""
+        )
+        assert moved, "the table does not scroll in its box"
+        first = box.locator("tbody tr:first-child > :first-child").bounding_box()
+        assert first["x"] >= 0 and first["x"] + first["width"] <= PHONE["width"]
+    return boxes.count()
 
 
 def _check_every_page(page, live_server, who: str) -> None:  # noqa: F811
@@ -80,14 +100,19 @@ def phone(page):  # noqa: F811
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_page_fits_a_phone_for_the_public_in_english_and_arabic(
-    live_server, demo_assessed, phone
+    live_server,
+    demo_assessed,  # noqa: F811
+    phone,
 ):
     _check_every_page(phone, live_server, "public")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_page_fits_a_phone_for_an_analyst_with_the_review_forms(
-    live_server, demo_assessed, analyst, phone
+    live_server,
+    demo_assessed,  # noqa: F811
+    analyst,
+    phone,
 ):
     client = Client()
     client.force_login(analyst)
