@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("abide.accounts.urls")),
     path("api/", api.urls),
     path("", include("abide.compliance.urls")),
+    path("", include("abide.observations.urls")),
     path("", include("abide.web.urls")),
 ]

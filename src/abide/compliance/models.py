@@ -114,7 +114,15 @@ class Link(Decided):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "observation"], name="link_once_per_pair")
         ]
-        indexes = [models.Index(fields=["observation", "state"])]
+        indexes = [
+            models.Index(fields=["observation", "state"]),
+            # The analysts' queue of candidate links, oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(state="candidate"),
+                name="link_review_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commitment_id} ← {self.observation_id} ({self.state})"
@@ -267,6 +275,14 @@ class Retraction(Decided):
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "statement"], name="retraction_once_per_statement"
+            )
+        ]
+        indexes = [
+            # The analysts' queue of proposed retractions, oldest first.
+            models.Index(
+                fields=["flagged_at", "id"],
+                condition=models.Q(state="proposed"),
+                name="retraction_review_queue",
             )
         ]
 

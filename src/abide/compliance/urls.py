@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from abide.compliance import views
+from abide.compliance import queues, views
 
 app_name = "compliance"
 urlpatterns = [
@@ -41,4 +41,23 @@ urlpatterns = [
     ),
     path("tracker/<int:pk>/supersede", views.superseded, name="supersede"),
     path("tracker/<int:pk>/expiry", views.expiry, name="expiry"),
+    # The analysts' queues across commitments (compliance/queues.py).
+    path("review/links/", queues.link_queue, name="link-queue"),
+    path("review/links/decide", queues.decide_several_links, name="decide-links"),
+    path(
+        "review/links/<int:pk>/<str:decision>",
+        queues.decide_link,
+        name="decide-link",
+    ),
+    path("review/retractions/", queues.retraction_queue, name="retraction-queue"),
+    path(
+        "review/retractions/decide",
+        queues.decide_several_retractions,
+        name="decide-retractions",
+    ),
+    path(
+        "review/retractions/<int:pk>/<str:decision>",
+        queues.decide_retraction,
+        name="decide-retraction",
+    ),
 ]

@@ -357,6 +357,12 @@ class Observation(models.Model):
                 )
                 for name in ("reported_by", "patrol", "event")
             ),
+            # The analysts' queue: reported observations, oldest first, and its size and age.
+            models.Index(
+                fields=["reported_at", "id"],
+                condition=Q(status="reported"),
+                name="observation_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:

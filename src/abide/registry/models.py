@@ -519,6 +519,20 @@ class Commitment(models.Model):
         ordering = ["-date_made", "category__position"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+        indexes = [
+            # The analysts' queue of proposed commitments: its size and its oldest item.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(review_state="proposed"),
+                name="commitment_review_queue",
+            ),
+            # What the public sees: the confirmed commitments, latest first, and their count.
+            models.Index(
+                fields=["date_made", "id"],
+                condition=models.Q(review_state="confirmed"),
+                name="commitment_confirmed",
+            ),
+        ]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
