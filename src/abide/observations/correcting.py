@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
 from abide.audit.services import record_change, snapshot
+from abide.observations import mapcells
 from abide.observations.access import can_correct
 from abide.observations.checks import _sync
 from abide.observations.models import Observation, ObservationActor
@@ -117,6 +118,7 @@ def correct_observation(observation: Observation, *, actor: User, **changes: Any
             **values,
         )
         before = snapshot(locked)
+        former_cells = mapcells.keys_of([locked.pk])
         for name in _WRITTEN:
             setattr(locked, name, getattr(checked, name))
         locked.save(update_fields=[*_WRITTEN, "updated_at"])
@@ -131,6 +133,7 @@ def correct_observation(observation: Observation, *, actor: User, **changes: Any
             before=before,
             related=ObservationActor.objects.filter(observation=locked).order_by("position"),
         )
+        mapcells.refresh_map_cells(former_cells)  # its new place: through the signal
         # Coverage may have changed (a new time, place or category): reassessed as new.
         observation_changed.send(Observation, observation=locked, actor=actor, created=True)
     _sync(observation, locked, *_WRITTEN, "updated_at")

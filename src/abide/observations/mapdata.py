@@ -11,6 +11,7 @@ message to zoom in. For the public the point of each observation is its coarsene
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from abide.observations import mapgrid
+from abide.observations import mapcells
 from abide.observations.models import Observation, rounded_point
 from abide.observations.public_place import in_public_box
 from abide.registry.models import Category
@@ -105,53 +106,81 @@ def map_data(
     zoom: int,
     box: Box,
     public: bool,
-    grid: str | None = None,
+    summary: str | None = None,
+    category_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
     """The answer of the map's data endpoint for the observations of ``queryset`` in ``box``.
 
     ``{"kind": "points", "features": [...]}`` from ``POINTS_ZOOM`` on when at most
     ``POINT_LIMIT`` are in view; else ``{"kind": "cells", "cell": degrees, "cells": [{"category",
-    "count", "latitude", "longitude"}], "too_many": bool, "message": str}``.
+    "count", "latitude", "longitude"}], "too_many": bool, "message": str}``: every cell that
+    the box touches, whole (the box widened to the cells' edges).
 
-    ``grid`` ("every" or "public") says that ``queryset`` is all the observations, or all that
-    the public sees, unfiltered: zoomed out, the cells are then read from the grid index
-    (:mod:`abide.observations.mapgrid`) where the database has one.
+    ``summary`` ("every" or "public") says that ``queryset`` is all the observations, or all
+    that the public sees, narrowed at most by ``category_id`` and the days ``since`` and
+    ``until`` (both included): zoomed out, the cells are then summed from the map's summary
+    table (:mod:`abide.observations.mapcells`), with the same answer.
     """
-    if public:
-        queryset = in_public_box(queryset, box).order_by()
-        latitude, longitude = "public_latitude", "public_longitude"
-    else:
-        latitude, longitude = "latitude", "longitude"
-        queryset = queryset.filter(
-            box.q(latitude, longitude), latitude__isnull=False, longitude__isnull=False
-        ).order_by()
     slugs = dict(Category.objects.values_list("pk", "slug"))
     too_many = False
     if zoom >= POINTS_ZOOM:
-        points = _points(queryset, public=public, slugs=slugs)
+        points = _points(_in_box(queryset, box, public), public=public, slugs=slugs)
         if points is not None:
             return {"kind": "points", "zoom": zoom, "features": points}
         too_many = True
     size = cell_degrees(zoom)
-    if grid is not None and zoom <= mapgrid.MAX_ZOOM and mapgrid.available():
-        gathered = mapgrid.grid_cells(grid == "public", box, size)
-        rows = [
+    rows = (math.floor(box.south / size), math.floor(box.north / size))
+    columns = (math.floor(box.west / size), math.floor(box.east / size))
+    if summary is not None and mapcells.serves(zoom):
+        summed = mapcells.summed_cells(
+            summary,
+            zoom=zoom,
+            rows=rows,
+            columns=columns,
+            category_id=category_id,
+            since=since,
+            until=until,
+        )
+        cells = [
             {
-                "category_id": category,
-                "count": int(count),
-                "cell_latitude": latitudes / count,
-                "cell_longitude": longitudes / count,
+                "category_id": cell["category_id"],
+                "count": int(cell["total"]),
+                "cell_latitude": cell["latitudes"] / cell["total"],
+                "cell_longitude": cell["longitudes"] / cell["total"],
             }
-            for (_y, _x, category), (count, latitudes, longitudes) in gathered.items()
+            for cell in summed
         ]
-        return _cells_answer(rows, zoom, size, slugs, too_many)
+        return _cells_answer(cells, zoom, size, slugs, too_many)
+    # The box widened to the edges of the cells it touches (the east and north edges left
+    # out: they belong to the next cells).
+    whole = Box(
+        west=columns[0] * size,
+        south=rows[0] * size,
+        east=math.nextafter((columns[1] + 1) * size, -math.inf),
+        north=math.nextafter((rows[1] + 1) * size, -math.inf),
+    )
+    latitude, longitude = (
+        ("public_latitude", "public_longitude") if public else ("latitude", "longitude")
+    )
     cells = (
-        queryset.annotate(grid_y=Floor(F(latitude) / size), grid_x=Floor(F(longitude) / size))
+        _in_box(queryset, whole, public)
+        .annotate(grid_y=Floor(F(latitude) / size), grid_x=Floor(F(longitude) / size))
         .values("grid_y", "grid_x", "category_id")
         .annotate(count=Count("pk"), cell_latitude=Avg(latitude), cell_longitude=Avg(longitude))
         .order_by()
     )
     return _cells_answer(cells, zoom, size, slugs, too_many)
+
+
+def _in_box(queryset: QuerySet[Observation], box: Box, public: bool) -> QuerySet[Observation]:
+    """The observations of ``queryset`` whose point (for the public: coarsened) is in ``box``."""
+    if public:
+        return in_public_box(queryset, box).order_by()
+    return queryset.filter(
+        box.q("latitude", "longitude"), latitude__isnull=False, longitude__isnull=False
+    ).order_by()
 
 
 def _cells_answer(

@@ -566,3 +566,35 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.file_name} ({self.state})"
+
+
+class MapCell(models.Model):
+    """The observations one viewer sees in one base cell of the map, of one category, on one
+    day: their count and the sums of their points (kept by ``observations/mapcells.py``)."""
+
+    class Viewer(models.TextChoices):
+        EVERY = "every", _("every observation")
+        PUBLIC = "public", _("the public")
+
+    viewer = models.CharField(_("viewer"), max_length=8, choices=Viewer.choices)
+    cell_y = models.IntegerField(_("cell row"))
+    cell_x = models.IntegerField(_("cell column"))
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("count"))
+    sum_latitude = models.FloatField(_("sum of latitudes"))
+    sum_longitude = models.FloatField(_("sum of longitudes"))
+
+    class Meta:
+        verbose_name = _("map cell")
+        verbose_name_plural = _("map cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["viewer", "cell_y", "cell_x", "day", "category"], name="map_cell_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} {self.cell_y},{self.cell_x} {self.day} {self.category_id}"

@@ -17,6 +17,7 @@ from operator import itemgetter
 from django.db import connection
 from django.utils import timezone
 
+from abide.observations import mapcells
 from abide.observations.models import Observation, ObservationActor
 from abide.observations.rows import Draft
 
@@ -157,7 +158,8 @@ def _json(value: object) -> str:
 
 
 def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
-    """Store ``drafts`` (distinct original ids) of ``dataset``; the caller's transaction."""
+    """Store ``drafts`` (distinct original ids) of ``dataset``, and bring the map's summary
+    up to date with them; the caller's transaction."""
     if connection.vendor == "postgresql":
         # A batch lost to a server crash is lost with its resume point (the same
         # transaction), and the next run writes it again: no need to wait for the disk.
@@ -186,9 +188,12 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
                 for position, (party, name, attribution) in enumerate(draft.actors)
             ],
         )
+    before = mapcells.keys_of([pk for pk, *_ in changed]) if changed else set()
     if changed:
         _update(changed, now)
         result.updated = [pk for pk, *_ in changed]
+    if new or changed:  # the map's counts where the rows are now and where they were
+        mapcells.refresh_observations([*result.created, *result.updated], before)
     return result
 
 

@@ -150,26 +150,22 @@ def test_a_tile_url_setting_is_given_to_the_map(client, starter_registry, settin
 
 
 @pytest.mark.parametrize("public", [False, True])
-def test_zoomed_out_unfiltered_cells_come_from_the_grid_index_on_sqlite(
+def test_zoomed_out_unfiltered_cells_are_summed_from_the_map_cells(
     client, published, analyst, public
 ):
-    from django.db import connection
-
-    from abide.observations import mapgrid
-
-    if connection.vendor != "sqlite":
-        pytest.skip("the grid indexes are SQLite's")
-    sql = mapgrid.base_cells_sql(public, 39, 41, 45, 48)
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "COVERING INDEX observation_map_grid" in plan
-    assert "TEMP B-TREE" not in plan  # grouped in the index's order, not sorted
     if not public:
         client.force_login(analyst)
     answer = get(client, zoom=6, bbox="45,39,48,41")
     # The public: neither the hidden nor the restricted one.
     assert sum(cell["count"] for cell in answer["cells"]) == (4 if public else 6)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        get(client, zoom=6, bbox="45,39,48,41")
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "observations_mapcell" in read
+    assert 'FROM "observations_observation"' not in read
 
 
 @pytest.mark.parametrize(
@@ -198,7 +194,7 @@ def test_no_tile_url_means_no_tiles(monkeypatch):
 
 
 def test_zoomed_out_the_public_cells_are_averaged_over_the_coarsened_points(client, published):
-    # Zoom 6, unfiltered: the grid's path (the grid indexes on SQLite, a hash on PostgreSQL).
+    # Zoom 6, unfiltered: summed from the map's summary table.
     answer = get(client, zoom=6, bbox="45,39,48,41")
     total = sum(cell["count"] for cell in answer["cells"])
     latitudes = sum(cell["latitude"] * cell["count"] for cell in answer["cells"])

@@ -1,0 +1,253 @@
+"""The map's summary: counts of observations per base cell, category and day, for each viewer.
+
+Zoomed out and unfiltered (or filtered only by category and period), the map's cells are sums
+of these rows rather than a count of every observation in view. A base cell is the map's cell
+at zoom ``MAX_ZOOM`` (``BASE`` degrees, 45/256): the cell of every lower zoom is ``2**(MAX_ZOOM
+- zoom)`` base cells, aligned, so ``floor(latitude / cell)`` is exactly ``floor(floor(
+latitude / BASE) / 2**(MAX_ZOOM - zoom))`` and the sums answer as the count would.
+
+Two viewers are kept: ``every`` (all observations at their recorded point: what analysts, the
+head of mission and administrators see) and ``public`` (public observations once corroborated
+or verified, at their coarsened point, hidden ones left out: what the public sees), each point
+computed as :mod:`abide.observations.mapdata` computes it. Observers and partners see sets of
+their own (their reports) and are counted as before.
+
+The rows stay exact: :func:`refresh_map_cells` recomputes the rows of the (viewer, cell, day)
+keys a change touched from the observations, in the caller's transaction; every writer calls
+it (the importer per batch, the ``observation_changed`` signal, corrections with the old
+place, deletions), and ``abide map rebuild`` (:func:`rebuild_map_cells`) recomputes
+everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Floor, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from abide.observations.access import PUBLISHED_STATUSES, can_import_observations
+from abide.observations.models import MapCell, Observation, Sensitivity
+from abide.observations.public_place import with_public_point
+
+#: The zoom whose map cells are the base cells; the table serves this zoom and those below.
+MAX_ZOOM = 8
+#: The side of a base cell in degrees: the map's cell at ``MAX_ZOOM`` (exact in binary).
+BASE = 360.0 / 2**MAX_ZOOM / 8
+#: Added to the cell numbers before dividing them, so that integer division floors.
+OFFSET = 2**16
+EVERY, PUBLIC = MapCell.Viewer.EVERY, MapCell.Viewer.PUBLIC
+#: A public observation's recorded point is at most this far from its coarsened one.
+PUBLIC_MARGIN = 0.5
+#: Keys read or written per query (SQLite limits an expression's depth).
+CHUNK = 150
+
+Key = tuple[str, int, int, dt.date]
+
+
+def _points(viewer: str, queryset: QuerySet[Observation]) -> tuple[QuerySet[Observation], str, str]:
+    """The observations ``viewer`` sees among ``queryset``, with the names of their point."""
+    if viewer == PUBLIC:
+        queryset = with_public_point(
+            queryset.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+        )
+        return queryset, "public_latitude", "public_longitude"
+    queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    return queryset, "latitude", "longitude"
+
+
+def _aggregate(viewer: str, queryset: QuerySet[Observation]) -> Iterable[dict[str, Any]]:
+    """Per base cell, category and day: count and sums of the points ``viewer`` sees."""
+    rows, latitude, longitude = _points(viewer, queryset.order_by())
+    return (
+        rows.annotate(
+            cell_y=Floor(F(latitude) / BASE),
+            cell_x=Floor(F(longitude) / BASE),
+            day=TruncDate("observed_start"),
+        )
+        .values("cell_y", "cell_x", "category_id", "day")
+        .annotate(n=Count("pk"), sum_latitude=Sum(latitude), sum_longitude=Sum(longitude))
+        .order_by()
+    )
+
+
+def _key(viewer: str, row: dict[str, Any]) -> Key:
+    return (viewer, int(row["cell_y"]), int(row["cell_x"]), _as_date(row["day"]))
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def keys_of(ids: Iterable[int]) -> set[Key]:
+    """The keys of the observations ``ids`` as they are stored now (for both viewers)."""
+    ids = list(ids)
+    keys: set[Key] = set()
+    for start in range(0, len(ids), 500):
+        chunk = Observation.objects.filter(pk__in=ids[start : start + 500])
+        for viewer in (EVERY, PUBLIC):
+            keys.update(_key(viewer, row) for row in _aggregate(viewer, chunk))
+    return keys
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _near(viewer: str, keys: list[Key]) -> Q:
+    """Observations whose recorded point and start may fall in one of ``keys`` (a little more:
+    each row found is kept only if its key is one of them)."""
+    margin = (PUBLIC_MARGIN if viewer == PUBLIC else 0.0) + 1e-9
+    query = Q(pk__in=[])
+    for _viewer, y, x, day in keys:
+        query |= Q(
+            observed_start__gte=_start_of(day),
+            observed_start__lt=_start_of(day + dt.timedelta(days=1)),
+            latitude__gte=y * BASE - margin,
+            latitude__lt=(y + 1) * BASE + margin,
+            longitude__gte=x * BASE - margin,
+            longitude__lt=(x + 1) * BASE + margin,
+        )
+    return query
+
+
+def _rows(viewer: str, found: Iterable[dict[str, Any]], wanted: set[Key] | None) -> list[MapCell]:
+    cells = []
+    for row in found:
+        key = _key(viewer, row)
+        if wanted is None or key in wanted:
+            cells.append(
+                MapCell(
+                    viewer=viewer,
+                    cell_y=key[1],
+                    cell_x=key[2],
+                    day=key[3],
+                    category_id=row["category_id"],
+                    count=row["n"],
+                    sum_latitude=row["sum_latitude"],
+                    sum_longitude=row["sum_longitude"],
+                )
+            )
+    return cells
+
+
+def refresh_map_cells(keys: Iterable[Key]) -> int:
+    """Recompute the rows of ``keys`` ((viewer, cell_y, cell_x, day)) from the observations:
+    delete them and count them again, in one transaction. The number of rows written."""
+    by_viewer: dict[str, list[Key]] = {}
+    for key in set(keys):
+        by_viewer.setdefault(key[0], []).append(key)
+    written = 0
+    with transaction.atomic():
+        for viewer, viewer_keys in by_viewer.items():
+            viewer_keys.sort()
+            for start in range(0, len(viewer_keys), CHUNK):
+                chunk = viewer_keys[start : start + CHUNK]
+                gone = Q(pk__in=[])
+                for _viewer, y, x, day in chunk:
+                    gone |= Q(cell_y=y, cell_x=x, day=day)
+                MapCell.objects.filter(gone, viewer=viewer).delete()
+                found = _aggregate(viewer, Observation.objects.filter(_near(viewer, chunk)))
+                cells = _rows(viewer, found, set(chunk))
+                MapCell.objects.bulk_create(cells, batch_size=500)
+                written += len(cells)
+    return written
+
+
+def refresh_observations(ids: Iterable[int], before: Iterable[Key] = ()) -> int:
+    """Refresh the keys of the observations ``ids`` now and ``before`` (their old keys)."""
+    return refresh_map_cells({*keys_of(ids), *before})
+
+
+def rebuild_map_cells(*, actor: Any, progress: Callable[[dt.date, int], None] | None = None) -> int:
+    """Recompute every row, a month of observations at a time (``progress(first day of the
+    month, rows so far)`` after each), in one transaction. Those who import observations
+    only (analysts, the head of mission, administrators). The number of rows written."""
+    if actor is not None and not can_import_observations(actor):
+        raise PermissionDenied(_("only those who import observations may rebuild the map"))
+    with transaction.atomic():
+        return _rebuild(progress)
+
+
+def _rebuild(progress: Callable[[dt.date, int], None] | None) -> int:
+    MapCell.objects.all().delete()
+    bounds = Observation.objects.order_by("observed_start").values_list("observed_start", flat=True)
+    first, last = bounds.first(), bounds.last()
+    if first is None:
+        return 0
+    first, last = timezone.localtime(first).date(), timezone.localtime(last).date()
+    month = first.replace(day=1)
+    written = 0
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        period = Observation.objects.filter(
+            observed_start__gte=_start_of(month), observed_start__lt=_start_of(following)
+        )
+        for viewer in (EVERY, PUBLIC):
+            cells = _rows(viewer, _aggregate(viewer, period), None)
+            MapCell.objects.bulk_create(cells, batch_size=1000)
+            written += len(cells)
+        if progress is not None:
+            progress(month, written)
+        month = following
+    return written
+
+
+def serves(zoom: int) -> bool:
+    return zoom <= MAX_ZOOM
+
+
+def summed_cells(
+    viewer: str,
+    *,
+    zoom: int,
+    rows: tuple[int, int],
+    columns: tuple[int, int],
+    category_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[MapCell]:
+    """The map's cells at ``zoom`` numbered ``rows`` (first, last) by ``columns`` (first, last;
+    first > last across the date line), summed in SQL from the base cells: each with
+    ``category_id``, ``count``, ``cell_latitude`` and ``cell_longitude`` (sums)."""
+    factor = 2 ** (MAX_ZOOM - zoom)
+    cells = MapCell.objects.filter(
+        viewer=viewer,
+        cell_y__gte=rows[0] * factor,
+        cell_y__lt=(rows[1] + 1) * factor,
+    )
+    west, east = columns[0] * factor, (columns[1] + 1) * factor
+    if columns[0] <= columns[1]:
+        cells = cells.filter(cell_x__gte=west, cell_x__lt=east)
+    else:
+        cells = cells.filter(Q(cell_x__gte=west) | Q(cell_x__lt=east))
+    if category_id is not None:
+        cells = cells.filter(category_id=category_id)
+    if since is not None:
+        cells = cells.filter(day__gte=since)
+    if until is not None:
+        cells = cells.filter(day__lte=until)
+    whole = IntegerField()
+    return (
+        cells.annotate(
+            grid_y=(F("cell_y") + OFFSET) / factor, grid_x=(F("cell_x") + OFFSET) / factor
+        )
+        .values("grid_y", "grid_x", "category_id")
+        .annotate(
+            total=Sum("count", output_field=whole),
+            latitudes=Sum("sum_latitude"),
+            longitudes=Sum("sum_longitude"),
+        )
+        .order_by()
+    )
+
+
+def cell_number(degrees: float, cell: float) -> int:
+    return math.floor(degrees / cell)
