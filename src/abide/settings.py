@@ -148,9 +148,6 @@ STATICFILES_DIRS = [
     ("outlines", BASE_DIR / "geo" / "outlines"),
 ]
 WHITENOISE_AUTOREFRESH = DEBUG
-#: Map tiles under the country outlines (e.g. a mission's own tile server:
-#: ``https://tiles.example.org/{z}/{x}/{y}.png``); empty: the outlines alone, which work offline.
-ABIDE_MAP_TILE_URL = env.envstr("ABIDE_MAP_TILE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.envbool("ABIDE_SECURE_COOKIES", False)

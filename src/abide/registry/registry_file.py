@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
 
 from abide.registry.languages import LANGUAGES, normalise_alias
 
@@ -55,15 +54,15 @@ CATEGORY_IDS = (
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
-class RegistryFileError(ValidationError):
-    """A registry file that cannot be loaded; ``problems`` name the file, entry and field."""
+class RegistryFileError(ValueError):
+    """A registry file that cannot be loaded; ``problems`` name the file, entry and field.
+
+    A plain error (this module is read by the extraction library, which imports no Django);
+    the registry's services turn it into a ``ValidationError`` (``services.read_registry``)."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems, code="registry_file")
+        super().__init__("\n".join(problems))
         self.problems = problems
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from abide.registry.models import (
     WalkBack,
     WalkBackKind,
 )
-from abide.registry.registry_file import RegistryData, read_registry_file
+from abide.registry.registry_file import RegistryData, RegistryFileError, read_registry_file
 from abide.registry.signals import source_ingested
 
 # --- loading a registry file --------------------------------------------------------------
@@ -60,12 +60,27 @@ class LoadSummary:
         )
 
 
+class InvalidRegistryFile(ValidationError):
+    """A registry file that cannot be loaded; ``problems`` name the file, entry and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems, code="registry_file")
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
 def read_registry(path: str | Path) -> RegistryData:
-    """Check a registry file against itself and against what is already stored."""
+    """Check a registry file against itself and against what is already stored; an
+    :class:`InvalidRegistryFile` naming every problem."""
     known = set(Party.objects.values_list("slug", flat=True))
     owners = dict(PartyAlias.objects.values_list("normalised", "party__slug"))
     owners.update({normalise_alias(p.name_en): p.slug for p in Party.objects.all()})
-    return read_registry_file(path, known_parties=known, alias_owners=owners)
+    try:
+        return read_registry_file(path, known_parties=known, alias_owners=owners)
+    except RegistryFileError as exc:
+        raise InvalidRegistryFile(exc.problems) from exc
 
 
 @transaction.atomic

@@ -71,3 +71,34 @@ def test_the_tag_says_so_when_an_object_has_no_audited_change(head):
         Context({"request": request, "obj": commitment})
     )
     assert "No audited change." in html
+
+
+def test_the_observation_page_shows_its_trail_to_the_head_and_hides_it_from_analysts(
+    client, head, analyst
+):
+    from abide.observations.services import transition
+    from abide.observations.tests.helpers import stored
+
+    observation = stored(sensitivity="internal", public_precision="10km")
+    transition(observation, "corroborated", actor=analyst, reason="Two patrols heard it.")
+    client.force_login(head)
+    html = client.get(f"/observations/{observation.pk}/").content.decode()
+    assert '<section class="audit-trail"' in html
+    assert "Two patrols heard it." in html
+    assert '<td class="after" dir="auto">corroborated</td>' in html
+    client.force_login(analyst)
+    assert "audit-trail" not in client.get(f"/observations/{observation.pk}/").content.decode()
+
+
+def test_the_source_page_shows_its_ingestion_to_the_head(client, head, analyst):
+    from abide.registry.services import DocumentIn, ingest_document
+
+    source = ingest_document(
+        DocumentIn(
+            kind="readout", title="A readout", text="The parties agreed to a truce.", language="en"
+        ),
+        actor=analyst,
+    ).source
+    client.force_login(head)
+    html = client.get(f"/sources/{source.pk}/").content.decode()
+    assert '<section class="audit-trail"' in html and analyst.username in html

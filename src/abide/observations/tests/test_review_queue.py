@@ -197,3 +197,26 @@ def test_reports_nearby_are_linked_as_one_event(client, analyst):
     one.refresh_from_db()
     other.refresh_from_db()
     assert one.event_id is not None and one.event_id == other.event_id
+
+
+def test_the_queue_shows_a_thumbnail_of_each_photo_served_through_the_access_check(
+    client, analyst, reported
+):
+    import io
+
+    from PIL import Image
+
+    from abide.observations.evidence import store_evidence
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "JPEG")
+    buffer.seek(0)
+    photo, _ = store_evidence(reported[0], buffer, name="crater.jpg", actor=analyst)
+    client.force_login(analyst)
+    page = client.get(QUEUE).content.decode()
+    thumbnail = f"/observations/{reported[0].pk}/evidence/{photo.sha256}/thumbnail"
+    assert f'src="{thumbnail}"' in page
+    response = client.get(thumbnail)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    client.logout()
+    assert client.get(thumbnail).status_code in (302, 404)

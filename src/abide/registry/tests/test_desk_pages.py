@@ -74,8 +74,11 @@ def proposed(source: Source) -> list[Commitment]:
 
 
 @pytest.mark.parametrize("role", [None, *OTHERS])
-def test_the_desk_refuses_the_public_observers_and_partners(request, ingested, role):
+def test_the_desk_sends_the_public_to_sign_in_and_refuses_observers_and_partners(
+    request, ingested, role
+):
     client = client_for(request, role)
+    refused = 403 if role else 302
     commitment = proposed(ingested)[0]
     pages = [
         reverse("registry:sources"),
@@ -84,7 +87,10 @@ def test_the_desk_refuses_the_public_observers_and_partners(request, ingested, r
         reverse("registry:job", args=["5b1f6a7e-7e0c-4a52-9c53-2f9e1a1f1a1f"]),
     ]
     for url in pages:
-        assert client.get(url).status_code == 403, url
+        response = client.get(url)
+        assert response.status_code == refused, url
+        if role is None:
+            assert response["Location"].startswith("/accounts/login/?next="), url
     posts = [
         (reverse("registry:sources"), {"text": "Some words."}),
         (reverse("registry:select", args=[ingested.pk]), {"start": 0, "end": 5}),
@@ -94,7 +100,7 @@ def test_the_desk_refuses_the_public_observers_and_partners(request, ingested, r
         (reverse("registry:merge", args=[commitment.pk]), {}),
     ]
     for url, data in posts:
-        assert client.post(url, data).status_code == 403, url
+        assert client.post(url, data).status_code == refused, url
     assert DBTaskResult.objects.count() == 0
     commitment.refresh_from_db()
     assert commitment.review_state == ReviewState.PROPOSED

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -15,11 +16,13 @@ from abide.accounts.access import can_edit_registry
 
 
 def desk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only the mission's analysts (and the head of mission, administrators) use the desk: 403
-    for everyone else, the public included."""
+    """Only the mission's analysts (and the head of mission, administrators) use the desk: the
+    public is sent to sign in, any other role refused (403)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         if not can_edit_registry(request.user):
             raise PermissionDenied(_("The analyst's desk is for the mission's analysts."))
         return view(request, *args, **kwargs)

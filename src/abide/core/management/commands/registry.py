@@ -6,8 +6,7 @@ from django.core.management.base import CommandError
 from abide.core.commands import ActorCommand
 from abide.core.errors import describe
 from abide.registry.files import STARTER_REGISTRY
-from abide.registry.registry_file import RegistryFileError
-from abide.registry.services import load_registry, read_registry
+from abide.registry.services import InvalidRegistryFile, load_registry, read_registry
 
 
 class Command(ActorCommand):
@@ -29,7 +28,7 @@ class Command(ActorCommand):
         try:
             data = read_registry(str(options["file"]))
             summary = load_registry(data, actor=actor)
-        except RegistryFileError as exc:
+        except InvalidRegistryFile as exc:
             raise CommandError(
                 f"{len(exc.problems)} problem(s), nothing was stored:\n" + "\n".join(exc.problems)
             ) from exc
