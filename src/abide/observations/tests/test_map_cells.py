@@ -267,3 +267,48 @@ def test_abide_map_rebuild_counts_everything_with_progress(varied, capsys):
 def test_abide_map_without_an_action_names_the_argument(starter_registry, capsys):
     assert main(["map", "refill"]) != 0
     assert "rebuild" in capsys.readouterr().err
+
+
+def read_tables(client, user, **params) -> tuple[str, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if user is not None:
+        client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/map/data", {"zoom": 6, "bbox": "-30,-20,60,50", **params})
+    assert response.status_code == 200, response.content
+    return " ".join(query["sql"] for query in queries.captured_queries), response.json()
+
+
+@pytest.mark.parametrize(
+    ("who", "params", "summed"),
+    [
+        ("analyst", {}, True),
+        ("analyst", {"category": "cessation_of_hostilities", "since": "2024-03-05"}, True),
+        ("analyst", {"status": "verified"}, False),
+        ("analyst", {"country": "AZ"}, False),
+        ("observer", {}, False),  # their own restricted reports too
+        ("partner", {}, False),  # their own reports too
+        ("public", {"until": "2024-03-20"}, True),
+        ("public", {"status": "verified"}, False),
+    ],
+)
+def test_the_map_sums_the_table_only_for_the_viewers_and_filters_it_answers(
+    client, varied, analyst, observer, partner, who, params, summed
+):
+    user = {"analyst": analyst, "observer": observer, "partner": partner}.get(who)
+    sql, answer = read_tables(client, user, **params)
+    assert ("observations_mapcell" in sql) is summed
+    assert answer["kind"] == "cells" and answer["cells"]
+
+
+def test_the_view_answers_the_same_summed_or_counted(client, varied, analyst):
+    _sql, summed = read_tables(client, analyst, category="humanitarian_access")
+    counted = map_data(
+        filter_observations(Observation.objects.all(), category="humanitarian_access"),
+        zoom=6,
+        box=Box.parse("-30,-20,60,50"),
+        public=False,
+    )
+    assert_same_cells(summed, counted)
