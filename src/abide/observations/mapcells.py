@@ -101,21 +101,21 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _near(viewer: str, keys: list[Key]) -> Q:
-    """Observations whose recorded point and start may fall in one of ``keys`` (a little more:
-    each row found is kept only if its key is one of them)."""
+def _near(viewer: str, day: dt.date, keys: list[Key]) -> Q:
+    """Observations of ``day`` whose recorded point may fall in one of ``keys`` (of that day):
+    the box around those cells, widened by the public rounding for the public. More than
+    asked (each row found is kept only if its key is one of them), on the index of the time."""
     margin = (PUBLIC_MARGIN if viewer == PUBLIC else 0.0) + 1e-9
-    query = Q(pk__in=[])
-    for _viewer, y, x, day in keys:
-        query |= Q(
-            observed_start__gte=_start_of(day),
-            observed_start__lt=_start_of(day + dt.timedelta(days=1)),
-            latitude__gte=y * BASE - margin,
-            latitude__lt=(y + 1) * BASE + margin,
-            longitude__gte=x * BASE - margin,
-            longitude__lt=(x + 1) * BASE + margin,
-        )
-    return query
+    rows = [y for _viewer, y, _x, _day in keys]
+    columns = [x for _viewer, _y, x, _day in keys]
+    return Q(
+        observed_start__gte=_start_of(day),
+        observed_start__lt=_start_of(day + dt.timedelta(days=1)),
+        latitude__gte=min(rows) * BASE - margin,
+        latitude__lt=(max(rows) + 1) * BASE + margin,
+        longitude__gte=min(columns) * BASE - margin,
+        longitude__lt=(max(columns) + 1) * BASE + margin,
+    )
 
 
 def _rows(viewer: str, found: Iterable[dict[str, Any]], wanted: set[Key] | None) -> list[MapCell]:
@@ -149,15 +149,19 @@ def refresh_map_cells(keys: Iterable[Key]) -> int:
         for viewer, viewer_keys in by_viewer.items():
             viewer_keys.sort()
             for start in range(0, len(viewer_keys), CHUNK):
-                chunk = viewer_keys[start : start + CHUNK]
                 gone = Q(pk__in=[])
-                for _viewer, y, x, day in chunk:
+                for _viewer, y, x, day in viewer_keys[start : start + CHUNK]:
                     gone |= Q(cell_y=y, cell_x=x, day=day)
                 MapCell.objects.filter(gone, viewer=viewer).delete()
-                found = _aggregate(viewer, Observation.objects.filter(_near(viewer, chunk)))
-                cells = _rows(viewer, found, set(chunk))
-                MapCell.objects.bulk_create(cells, batch_size=500)
-                written += len(cells)
+            by_day: dict[dt.date, list[Key]] = {}
+            for key in viewer_keys:
+                by_day.setdefault(key[3], []).append(key)
+            cells = []
+            for day, day_keys in by_day.items():
+                found = _aggregate(viewer, Observation.objects.filter(_near(viewer, day, day_keys)))
+                cells += _rows(viewer, found, set(day_keys))
+            MapCell.objects.bulk_create(cells, batch_size=500)
+            written += len(cells)
     return written
 
 
