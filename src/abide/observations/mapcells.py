@@ -101,16 +101,17 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _near(viewer: str, day: dt.date, keys: list[Key]) -> Q:
-    """Observations of ``day`` whose recorded point may fall in one of ``keys`` (of that day):
-    the box around those cells, widened by the public rounding for the public. More than
-    asked (each row found is kept only if its key is one of them), on the index of the time."""
+def _near(viewer: str, first: dt.date, last: dt.date, keys: list[Key]) -> Q:
+    """Observations of the days ``first`` to ``last`` whose recorded point may fall in one of
+    ``keys`` (of those days): the box around those cells, widened by the public rounding for
+    the public. More than asked (each row found is kept only if its key is one of them), on
+    the index of the time."""
     margin = (PUBLIC_MARGIN if viewer == PUBLIC else 0.0) + 1e-9
     rows = [y for _viewer, y, _x, _day in keys]
     columns = [x for _viewer, _y, x, _day in keys]
     return Q(
-        observed_start__gte=_start_of(day),
-        observed_start__lt=_start_of(day + dt.timedelta(days=1)),
+        observed_start__gte=_start_of(first),
+        observed_start__lt=_start_of(last + dt.timedelta(days=1)),
         latitude__gte=min(rows) * BASE - margin,
         latitude__lt=(max(rows) + 1) * BASE + margin,
         longitude__gte=min(columns) * BASE - margin,
@@ -138,6 +139,22 @@ def _rows(viewer: str, found: Iterable[dict[str, Any]], wanted: set[Key] | None)
     return cells
 
 
+#: Keys of days at most this far apart are counted again by one query over the days between.
+SPAN_GAP = dt.timedelta(days=3)
+
+
+def _spans(keys: list[Key]) -> Iterable[tuple[dt.date, dt.date, list[Key]]]:
+    """``keys`` in runs of near days: (first day, last day, the keys of those days)."""
+    span: list[Key] = []
+    for key in sorted(keys, key=lambda key: key[3]):
+        if span and key[3] - span[-1][3] > SPAN_GAP:
+            yield span[0][3], span[-1][3], span
+            span = []
+        span.append(key)
+    if span:
+        yield span[0][3], span[-1][3], span
+
+
 def refresh_map_cells(keys: Iterable[Key]) -> int:
     """Recompute the rows of ``keys`` ((viewer, cell_y, cell_x, day)) from the observations:
     delete them and count them again, in one transaction. The number of rows written."""
@@ -153,13 +170,12 @@ def refresh_map_cells(keys: Iterable[Key]) -> int:
                 for _viewer, y, x, day in viewer_keys[start : start + CHUNK]:
                     gone |= Q(cell_y=y, cell_x=x, day=day)
                 MapCell.objects.filter(gone, viewer=viewer).delete()
-            by_day: dict[dt.date, list[Key]] = {}
-            for key in viewer_keys:
-                by_day.setdefault(key[3], []).append(key)
             cells = []
-            for day, day_keys in by_day.items():
-                found = _aggregate(viewer, Observation.objects.filter(_near(viewer, day, day_keys)))
-                cells += _rows(viewer, found, set(day_keys))
+            for first, last, span in _spans(viewer_keys):
+                found = _aggregate(
+                    viewer, Observation.objects.filter(_near(viewer, first, last, span))
+                )
+                cells += _rows(viewer, found, set(span))
             MapCell.objects.bulk_create(cells, batch_size=500)
             written += len(cells)
     return written
