@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from abide.accounts.access import AnyUser, can_edit_registry
-from abide.compliance.access import can_link
+from abide.compliance.access import can_link, get_link_for, get_retraction_for
 from abide.compliance.models import (
     Bearing,
     Link,
@@ -172,15 +172,6 @@ def link_queue(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, _link_queue(request))
 
 
-def _one(rows: QuerySet, pk: int) -> Any:
-    """The row ``pk`` among ``rows`` whatever its state (a stale page shows it decided); 404
-    where the user may not see it."""
-    found = rows.model.objects.filter(pk=pk, pk__in=rows.values("pk")).first()
-    if found is None:
-        raise Http404(_("no such item"))
-    return found
-
-
 def _visible_links(user: AnyUser) -> QuerySet[Link]:
     return _visible(Link.objects.all(), user, observations=True)
 
@@ -205,7 +196,7 @@ def _in_place(
 @require_POST
 @allowed(can_link)
 def decide_link(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    link = _one(_visible_links(request.user), pk)
+    link = get_link_for(request.user, pk)
     reason = request.POST.get("reason", "")
     try:
         decide_links(
@@ -294,7 +285,7 @@ def retraction_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @allowed(can_edit_registry)
 def decide_retraction(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    retraction = _one(_retractions_for(request.user), pk)
+    retraction = get_retraction_for(request.user, pk)
     reason = request.POST.get("reason", "")
     try:
         decide_retractions([retraction.pk], decision, actor=request.user, reason=reason)

@@ -168,7 +168,7 @@ def queue_sizes(user: AnyUser) -> list[Queue]:
                 _("Proposed commitments"),
                 Commitment.objects.filter(review_state=ReviewState.PROPOSED),
                 "created_at",
-                reverse("compliance:commitments"),
+                reverse("registry:review"),
             )
         )
     if can_verify_observations(user):

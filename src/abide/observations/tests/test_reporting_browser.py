@@ -12,6 +12,7 @@ from django.test import Client
 
 from abide.observations.models import Evidence, Observation, Patrol
 from abide.observations.tests.test_evidence import jpeg_with_exif
+from abide.testing import PASSWORD
 from abide.web.tests.test_browser import CHROMIUM, pytestmark  # noqa: F401  (the browser's marks)
 
 PHONE = {"width": 390, "height": 844}
@@ -51,11 +52,9 @@ def browser():
         browser.close()
 
 
-def phone(browser, live_server, user, **options):
-    """A phone-sized browser context signed in as ``user`` (a session made by Django's test
-    client, its cookie given to the browser), at a known position."""
-    client = Client()
-    client.force_login(user)
+def phone(browser, live_server, user, *, by_form: bool = False, **options):
+    """A phone-sized browser context signed in as ``user``, at a known position: through the
+    sign-in form (``by_form``) or with a session made by Django's test client."""
     context = browser.new_context(
         viewport=PHONE,
         permissions=["geolocation"],
@@ -64,6 +63,17 @@ def phone(browser, live_server, user, **options):
         timezone_id="Asia/Baku",
         **options,
     )
+    if by_form:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next=/observations/new/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/observations/new/")
+        page.close()
+        return context
+    client = Client()
+    client.force_login(user)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -106,7 +116,7 @@ def test_a_report_made_offline_waits_in_the_phone_and_is_stored_once_when_back_o
 ):
     from playwright.sync_api import expect
 
-    context = phone(browser, live_server, observer)
+    context = phone(browser, live_server, observer, by_form=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/observations/new/")
     fill_report(page)
