@@ -20,6 +20,7 @@ from abide.accounts.access import can_edit_registry, is_mission_reader
 from abide.accounts.models import Role
 from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 from abide.audit.services import record_change, snapshot
+from abide.observations import mapcells
 from abide.observations.models import (
     Comment,
     Event,
@@ -225,6 +226,12 @@ class ObservationAdmin(ObservationsAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports go through report_observation, which resolves the place
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save, and recount the map's cells where the observation was and is now."""
+        before = mapcells.keys_of([obj.pk]) if change else set()
+        super().save_model(request, obj, form, change)
+        mapcells.refresh_observations([obj.pk], before)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Save the actors edited inline, auditing each one created, changed or deleted."""

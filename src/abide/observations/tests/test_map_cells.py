@@ -312,3 +312,18 @@ def test_the_view_answers_the_same_summed_or_counted(client, varied, analyst):
         public=False,
     )
     assert_same_cells(summed, counted)
+
+
+def test_an_edit_in_the_admin_that_moves_an_observation_keeps_the_table_exact(
+    starter_registry, analyst, administrator, rf
+):
+    from django.contrib import admin
+
+    observation = report(analyst)
+    report(analyst)
+    request = rf.post("/admin/")
+    request.user = administrator
+    observation.latitude, observation.sensitivity = 12.5, "public"
+    admin.site._registry[Observation].save_model(request, observation, None, True)
+    rows = assert_exact()
+    assert sorted(round(row[6], 1) for row in rows if row[0] == "every") == [12.5, 39.8]
