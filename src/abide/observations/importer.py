@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
 from abide.audit.services import record_batch
+from abide.observations import mapcells
 from abide.observations.access import can_import_observations
 from abide.observations.custom import read_mapping
 from abide.observations.mapping import ActorMatcher
@@ -321,6 +322,8 @@ class _Batch:
                 result = write_batch(self.dataset, drafts) if drafts else BatchResult()
                 self._commit(result, last)
             self.statistics.wrote(len(result.created))
+            if last:  # the map's days this import changed, counted again once
+                mapcells.catch_up()
         self.drafts = {}
         self.records = self.rejected = 0
         self.first_row = self.summary.rows + 1

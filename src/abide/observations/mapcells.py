@@ -13,9 +13,13 @@ computed as :mod:`abide.observations.mapdata` computes it. Observers and partner
 their own (their reports) and are counted as before.
 
 The rows stay exact: :func:`refresh_map_cells` recomputes the rows of the (viewer, cell, day)
-keys a change touched from the observations, in the caller's transaction; every writer calls
-it (the importer per batch, the ``observation_changed`` signal, corrections with the old
-place, deletions), and ``abide map rebuild`` (:func:`rebuild_map_cells`) recomputes
+keys a change touched from the observations, in the caller's transaction; every writer of one
+observation calls it (the ``observation_changed`` signal, corrections with the old place,
+deletions). An import, which writes thousands of rows a batch, only notes the days its batches
+touched (:func:`mark_days`, in the batch's transaction) and counts those days again once, at
+its end (:func:`catch_up`); while any day is noted the map counts the observations instead
+(:func:`is_current`), so it is never wrong, and a run that dies leaves its days noted until
+the next import or ``abide map rebuild`` (:func:`rebuild_map_cells`), which recomputes
 everything.
 """
 
@@ -34,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.observations.access import PUBLISHED_STATUSES, can_import_observations
-from abide.observations.models import MapCell, Observation, Sensitivity
+from abide.observations.models import MapCell, MapCellDay, Observation, Sensitivity
 from abide.observations.public_place import with_public_point
 
 #: The zoom whose map cells are the base cells; the table serves this zoom and those below.
@@ -186,6 +190,50 @@ def refresh_observations(ids: Iterable[int], before: Iterable[Key] = ()) -> int:
     return refresh_map_cells({*keys_of(ids), *before})
 
 
+def mark_days(days: Iterable[dt.date]) -> None:
+    """Note days whose cells an import changed (in the caller's transaction)."""
+    MapCellDay.objects.bulk_create(
+        [MapCellDay(day=day) for day in set(days)], ignore_conflicts=True, batch_size=1000
+    )
+
+
+def is_current() -> bool:
+    """Whether the summary answers for every day (no day noted by an import is left)."""
+    return not MapCellDay.objects.exists()
+
+
+def _runs(days: Iterable[dt.date]) -> Iterable[tuple[dt.date, dt.date]]:
+    """``days`` as runs of consecutive days: (first, last)."""
+    run: list[dt.date] = []
+    for day in sorted(set(days)):
+        if run and day - run[-1] > dt.timedelta(days=1):
+            yield run[0], run[-1]
+            run = []
+        run.append(day)
+    if run:
+        yield run[0], run[-1]
+
+
+def catch_up() -> int:
+    """Count again, in one transaction, the whole days that imports noted, and forget them.
+    The number of rows written."""
+    written = 0
+    with transaction.atomic():
+        days = list(MapCellDay.objects.values_list("day", flat=True))
+        for first, last in _runs(days):
+            MapCell.objects.filter(day__gte=first, day__lte=last).delete()
+            period = Observation.objects.filter(
+                observed_start__gte=_start_of(first),
+                observed_start__lt=_start_of(last + dt.timedelta(days=1)),
+            )
+            for viewer in (EVERY, PUBLIC):
+                cells = _rows(viewer, _aggregate(viewer, period), None)
+                MapCell.objects.bulk_create(cells, batch_size=1000)
+                written += len(cells)
+            MapCellDay.objects.filter(day__gte=first, day__lte=last).delete()
+    return written
+
+
 def rebuild_map_cells(*, actor: Any, progress: Callable[[dt.date, int], None] | None = None) -> int:
     """Recompute every row, a month of observations at a time (``progress(first day of the
     month, rows so far)`` after each), in one transaction. Those who import observations
@@ -198,6 +246,7 @@ def rebuild_map_cells(*, actor: Any, progress: Callable[[dt.date, int], None] | 
 
 def _rebuild(progress: Callable[[dt.date, int], None] | None) -> int:
     MapCell.objects.all().delete()
+    MapCellDay.objects.all().delete()
     bounds = Observation.objects.order_by("observed_start").values_list("observed_start", flat=True)
     first, last = bounds.first(), bounds.last()
     if first is None:

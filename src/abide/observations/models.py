@@ -598,3 +598,17 @@ class MapCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} {self.cell_y},{self.cell_x} {self.day} {self.category_id}"
+
+
+class MapCellDay(models.Model):
+    """A day whose map cells an import has not counted yet: the map counts the observations
+    instead of summing its cells while any is left (``observations/mapcells.py``)."""
+
+    day = models.DateField(_("day"), unique=True)
+
+    class Meta:
+        verbose_name = _("day of the map to count again")
+        verbose_name_plural = _("days of the map to count again")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -158,8 +158,8 @@ def _json(value: object) -> str:
 
 
 def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
-    """Store ``drafts`` (distinct original ids) of ``dataset``, and bring the map's summary
-    up to date with them; the caller's transaction."""
+    """Store ``drafts`` (distinct original ids) of ``dataset``, and note the days of the map's
+    summary they change (counted again at the end of the import); the caller's transaction."""
     if connection.vendor == "postgresql":
         # A batch lost to a server crash is lost with its resume point (the same
         # transaction), and the next run writes it again: no need to wait for the disk.
@@ -188,12 +188,21 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
                 for position, (party, name, attribution) in enumerate(draft.actors)
             ],
         )
-    before = mapcells.keys_of([pk for pk, *_ in changed]) if changed else set()
+    days = {timezone.localtime(draft.values["observed_start"]).date() for draft in new}
     if changed:
+        days.update(
+            timezone.localtime(start).date()
+            for start in Observation.objects.filter(pk__in=[pk for pk, *_ in changed])
+            .order_by()
+            .values_list("observed_start", flat=True)
+        )
+        days.update(
+            timezone.localtime(draft.values["observed_start"]).date() for _, draft, *_ in changed
+        )
         _update(changed, now)
         result.updated = [pk for pk, *_ in changed]
-    if new or changed:  # the map's counts where the rows are now and where they were
-        mapcells.refresh_observations([*result.created, *result.updated], before)
+    if days:  # the map counts these days again at the end of the import
+        mapcells.mark_days(days)
     return result
 
 

@@ -164,7 +164,7 @@ def test_zoomed_out_unfiltered_cells_are_summed_from_the_map_cells(
     with CaptureQueriesContext(connection) as queries:
         get(client, zoom=6, bbox="45,39,48,41")
     read = " ".join(query["sql"] for query in queries.captured_queries)
-    assert "observations_mapcell" in read
+    assert '"observations_mapcell"' in read
     assert 'FROM "observations_observation"' not in read
 
 

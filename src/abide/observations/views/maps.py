@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from abide.accounts.access import AnyUser, is_mission_reader
+from abide.observations import mapcells
 from abide.observations.access import sees_exact_places
 from abide.observations.mapdata import POINTS_ZOOM, Box, map_data, parse_zoom
 from abide.observations.models import MapCell
@@ -65,6 +66,8 @@ def summary_of(user: AnyUser, form: Any) -> dict[str, Any]:
     own. Observers and partners also see their own reports: counted."""
     data = form.cleaned_data
     if any(value for name, value in data.items() if name not in SUMMED_FILTERS):
+        return {}
+    if not mapcells.is_current():  # an import's days not counted yet
         return {}
     if is_mission_reader(user):
         viewer = MapCell.Viewer.EVERY
