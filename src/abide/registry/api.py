@@ -191,11 +191,6 @@ def _job(job: Job) -> dict:
     }
 
 
-def _decided(call: object) -> object:
-    """The service's answer; its ValidationError is the API's 422."""
-    return call()
-
-
 @router.get("/sources", response=list[SourceOut], auth=READ)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_sources(
@@ -332,17 +327,13 @@ def _reviewable(request: HttpRequest, commitment_id: int) -> Commitment:
 def confirm(request: HttpRequest, commitment_id: int, data: NoteIn | None = None) -> dict:
     commitment = _reviewable(request, commitment_id)
     note = data.note if data else ""
-    return _commitment(
-        _decided(lambda: confirm_commitment(commitment, actor=request.user, note=note))
-    )
+    return _commitment(confirm_commitment(commitment, actor=request.user, note=note))
 
 
 @router.post("/commitments/{commitment_id}/reject", response=CommitmentOut, auth=CHANGE)
 def reject(request: HttpRequest, commitment_id: int, data: ReasonIn) -> dict:
     commitment = _reviewable(request, commitment_id)
-    return _commitment(
-        _decided(lambda: reject_commitment(commitment, actor=request.user, reason=data.reason))
-    )
+    return _commitment(reject_commitment(commitment, actor=request.user, reason=data.reason))
 
 
 def patch_commitment(request: HttpRequest, commitment_id: int, data: CommitmentPatch) -> dict:
@@ -364,7 +355,7 @@ def patch_commitment(request: HttpRequest, commitment_id: int, data: CommitmentP
                 raise ValidationError({field: "a commitment has a category"})
             changes[target] = found
     changes.update({k: ("" if v is None and k != "deadline" else v) for k, v in given.items()})
-    return _commitment(_decided(lambda: edit_commitment(commitment, actor=request.user, **changes)))
+    return _commitment(edit_commitment(commitment, actor=request.user, **changes))
 
 
 #: ``PATCH /commitments/{commitment_id}`` shares its path with the compliance router's GET, and
