@@ -10,6 +10,7 @@ ABIDE_APPS = (
     "abide.registry",
     "abide.observations",
     "abide.compliance",
+    "abide.reports",
     "abide.audit",
     "abide.accounts",
 )

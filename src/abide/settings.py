@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "abide.registry",
     "abide.observations",
     "abide.compliance",
+    "abide.reports",
     "abide.core",
     "abide.web",
 ]
