@@ -70,3 +70,10 @@ def test_the_dashboards_charts_draw_as_before_without_a_shape():
         [charts.Bar("violated", "منتهك", 2)], title="S", rtl=True, shape=visual
     )
     assert ">" + visual("منتهك") + "<" in shaped
+
+
+def test_many_points_on_one_spot_are_one_larger_dot():
+    points = [(40.2, 45.9, "cat-0")] * 1000 + [(40.2, 45.9, "cat-1")]
+    svg = points_map(points, (45.9, 40.2, 45.9, 40.2))
+    radii = re.findall(r'<circle class="(cat-\d)" cx="[0-9.]+" cy="[0-9.]+" r="([0-9.]+)"', svg)
+    assert radii == [("cat-0", "13.0"), ("cat-1", "3.0")]
