@@ -212,3 +212,16 @@ def test_a_dossier_shows_the_commitments_history_evidence_and_retractions(langua
         assert escape(str(AssessmentStatus.AT_RISK.label)) in html
     assert "2023-W38" in html and "Puts a condition on the ceasefire." in html
     assert escape(formatting.date("2024-09-20", language)) in html
+
+
+def test_a_report_built_without_being_stored_says_so_and_draws_only_observed_categories():
+    document = sample_document()
+    document["report"] = {"id": None, "version": None, "state": None, "corrects": None,
+                          "published_at": None}
+    for period in document["trend"]:
+        period["counts"]["peace_process"] = 0
+    html = render_html(document, "en")
+    assert "not stored: built from the database as it is now" in html
+    assert "version" not in html.split('class="report-facts"')[1].split("</dl>")[0]
+    assert "peace_process" not in html.split('class="chart trend"')[1]
+    assert html.split('class="chart trend"')[1].count("<polyline") == 2
