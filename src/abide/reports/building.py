@@ -30,7 +30,14 @@ from abide.compliance.models import (
 )
 from abide.observations.models import Observation, SubType
 from abide.observations.public_place import with_public_point
-from abide.registry.models import Category, Commitment, CommitmentKind, ReviewState, Statement
+from abide.registry.models import (
+    AttributionLink,
+    Category,
+    Commitment,
+    CommitmentKind,
+    ReviewState,
+    Statement,
+)
 from abide.reports.document import SCHEMA_VERSION, Document, Named, Names, PeriodInfo, Written
 from abide.reports.models import REPORT_LANGUAGES, Report, ReportKind, ReportState
 from abide.reports.spec import ReportSpec, period_label, previous_of, spec_to_scope
@@ -391,16 +398,20 @@ def _statement_entry(statement: Statement) -> dict:
             "published": source.published.isoformat() if source.published else None,
             "publisher": source.publisher,
         },
-        "chain": [
-            {
-                "relation": link.relation,
-                "who": names_of(link.person or link.party)
-                if (link.person or link.party)
-                else {language: link.name for language in REPORT_LANGUAGES},
-            }
-            for link in statement.chain.all()
-        ],
+        "chain": [_chain_link(link) for link in statement.chain.all()],
     }
+
+
+def _chain_link(link: AttributionLink) -> dict:
+    entry = {
+        "relation": link.relation,
+        "who": names_of(link.person or link.party)
+        if (link.person or link.party)
+        else {language: link.name for language in REPORT_LANGUAGES},
+    }
+    if link.to_person_id:  # "Aliyev told Blinken": whom it was said to
+        entry["to"] = names_of(link.to_person)
+    return entry
 
 
 def _retraction_quote(retraction: Retraction) -> Written:
@@ -440,7 +451,7 @@ def commitment_entries(
     for statement in (
         Statement.objects.filter(commitments__in=ids)
         .select_related("source")
-        .prefetch_related("chain__person", "chain__party")
+        .prefetch_related("chain__person", "chain__party", "chain__to_person")
         .order_by("source__published", "start")
         .annotate(commitment_id=F("commitments__id"))
     ):

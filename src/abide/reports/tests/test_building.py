@@ -81,6 +81,7 @@ def test_the_founding_weeks_commitments_carry_their_words_and_chain(demo_assesse
     assert [link["relation"] for link in chain] == ["told", "reported", "published"]
     assert chain[0]["who"]["en"] == "Ilham Aliyev"
     assert chain[0]["who"]["ru"] == "Ильхам Алиев"
+    assert chain[0]["to"]["en"] == "Antony Blinken"  # Aliyev told Blinken
     assert "no further military action" in pledge["statements"][0]["quote"]["text"]
     ages = {demand["since"]: demand["age_days"] for demand in document["open_demands"]}
     assert ages == {"2023-09-26": 5}
