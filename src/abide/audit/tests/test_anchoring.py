@@ -115,9 +115,7 @@ def test_a_chain_shortened_and_rewritten_fails_against_the_checkpoint(
     last.delete()
     assert verify_log().ok
     capsys.readouterr()
-    code = main(
-        ["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"]
-    )
+    code = main(["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"])
     assert code == 1
     assert f"it has {chain - 1} entries, but the checkpoint" in capsys.readouterr().err
 
@@ -131,9 +129,7 @@ def test_a_tampered_checkpoint_fails_its_signature(keys, chain, tmp_path, capsys
     data["statement"]["head"] = AuditHead.objects.get().hash  # made to match the rewrite
     checkpoint.write_text(json.dumps(data))
     capsys.readouterr()
-    code = main(
-        ["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"]
-    )
+    code = main(["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"])
     assert code == 1
     assert "signature does not match" in capsys.readouterr().err
 
@@ -145,9 +141,7 @@ def test_a_checkpoint_signed_with_another_key_fails(keys, chain, tmp_path, capsy
     checkpoint = tmp_path / "head.json"
     main(["audit", "checkpoint", "--key", str(other), "--output", str(checkpoint)])
     capsys.readouterr()
-    code = main(
-        ["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"]
-    )
+    code = main(["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"])
     assert code == 1
     assert "signature does not match" in capsys.readouterr().err
 
@@ -174,9 +168,7 @@ def test_a_checkpoint_that_is_not_one_is_refused_clearly(
     checkpoint = tmp_path / "head.json"
     checkpoint.write_text(content)
     capsys.readouterr()
-    code = main(
-        ["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"]
-    )
+    code = main(["audit", "verify", "--checkpoint", str(checkpoint), "--public-key", f"{keys}.pub"])
     assert code == 1
     assert message in capsys.readouterr().err
 

@@ -132,9 +132,7 @@ def test_a_visibility_change_seals_and_unseals_the_files(
     starter_registry, observer, data_dir, django_capture_on_commit_callbacks
 ):
     observation = report(observer, "internal")
-    evidence, _ = store_evidence(
-        observation, io.BytesIO(SECRET_TEXT), name="w.txt", actor=observer
-    )
+    evidence, _ = store_evidence(observation, io.BytesIO(SECRET_TEXT), name="w.txt", actor=observer)
     plain, sealed = evidence_path(evidence), sealed_path(evidence.sha256)
     assert plain.exists() and not sealed.exists()
 
