@@ -313,3 +313,23 @@ def test_backup_refuses_to_write_inside_the_data_directory(source):
     done = source.abide("backup", "--output", str(source.data_dir))
     assert done.returncode == 1
     assert "inside the data directory" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backup", "--help"],
+        ["restore", "--help"],
+        ["evidence", "keygen", "--help"],
+        ["evidence", "seal", "--help"],
+        ["audit", "keygen", "--help"],
+        ["audit", "checkpoint", "--help"],
+    ],
+)
+def test_the_operations_commands_explain_themselves(args, capsys):
+    from abide.cli import abide_commands, main
+
+    assert {"backup", "restore", "evidence"} <= set(abide_commands())
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "usage:" in out and len(out.splitlines()) > 3
