@@ -27,7 +27,13 @@ from django.utils.translation import gettext as _
 from abide.audit.chain import GENESIS_HASH, canonical
 from abide.audit.models import AuditEntry, AuditHead
 from abide.audit.services import verify_log
-from abide.core.keyfiles import KeyFileError, read_key_file, write_public, write_secret
+from abide.core.keyfiles import (
+    KeyFileError,
+    read_key_file,
+    require_outside_data_dir,
+    write_public,
+    write_secret,
+)
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -80,6 +86,9 @@ def generate_key(key_path: Path) -> tuple[Path, str]:
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """The signing key; refused inside the data directory, where whoever can rewrite the
+    database could take it and sign a checkpoint of the rewritten chain."""
+    require_outside_data_dir(path, _("the audit key"))
     data = read_key_file(path, _("the audit key"))
     try:
         key = serialization.load_pem_private_key(data, password=None)

@@ -53,7 +53,9 @@ def test_keygen_writes_a_private_key_readable_only_by_its_owner_and_a_public_key
     assert "fingerprint:" in capsys.readouterr().out
 
 
-def test_keygen_refuses_a_key_inside_the_data_directory(settings, capsys):
+def test_keygen_refuses_a_key_inside_the_data_directory(settings, tmp_path, capsys):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
     target = settings.DATA_DIR / "audit.pem"
     assert main(["audit", "keygen", "--key", str(target)]) == 1
     assert "inside the data directory" in capsys.readouterr().err
@@ -178,3 +180,16 @@ def test_checkpoint_without_a_key_says_how_to_give_one(chain, monkeypatch, tmp_p
     code = main(["audit", "checkpoint", "--output", str(tmp_path / "x.json")])
     assert code == 1
     assert "--key FILE is required" in capsys.readouterr().err
+
+
+def test_checkpoint_refuses_a_key_kept_inside_the_data_directory(
+    keys, chain, settings, tmp_path, capsys
+):
+    main(["audit", "keygen", "--key", str(keys)])
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    inside = settings.DATA_DIR / "audit.pem"
+    inside.write_bytes(keys.read_bytes())
+    code = main(["audit", "checkpoint", "--key", str(inside), "--output", "-"])
+    assert code == 1
+    assert "inside the data directory" in capsys.readouterr().err
