@@ -258,3 +258,29 @@ def test_abide_refuses_to_start_with_a_key_file_in_the_data_directory(tmp_path):
     )
     assert done.returncode != 0
     assert "ABIDE_EVIDENCE_KEY_FILE" in done.stderr and "inside the data directory" in done.stderr
+
+
+def test_without_a_key_a_restricted_report_with_files_is_refused_whole(
+    starter_registry, observer, settings, data_dir
+):
+    from abide.observations.models import Observation
+    from abide.observations.submitting import report_with_files
+
+    settings.ABIDE_EVIDENCE_KEY = None
+    before = Observation.objects.count()
+    with pytest.raises(ValidationError) as error:
+        report_with_files(
+            actor=observer,
+            files=[("witness.txt", io.BytesIO(SECRET_TEXT))],
+            category="cessation_of_hostilities",
+            subtype="shelling",
+            observed_start=dt.datetime(2023, 9, 19, 10, tzinfo=dt.UTC),
+            time_precision="exact",
+            latitude=39.8177,
+            longitude=46.7528,
+            sensitivity="restricted",
+            public_precision="1km",
+        )
+    assert "ABIDE_EVIDENCE_KEY" in str(error.value.message_dict["files"])
+    assert Observation.objects.count() == before
+    assert stored_files(data_dir) == []
