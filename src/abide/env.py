@@ -155,3 +155,33 @@ def package_static(package: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ImproperlyConfigured(f"the package {package!r} is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def evidence_key(directory: Path) -> bytes | None:
+    """The key sealing restricted evidence: ``ABIDE_EVIDENCE_KEY`` (base64 of 32 bytes), or the
+    file named by ``ABIDE_EVIDENCE_KEY_FILE``, which must lie outside the data directory; None
+    when neither is set."""
+    import base64
+    import binascii
+
+    file_name = os.environ.get("ABIDE_EVIDENCE_KEY_FILE")
+    name = "ABIDE_EVIDENCE_KEY_FILE" if file_name else "ABIDE_EVIDENCE_KEY"
+    if file_name:
+        path = Path(file_name).expanduser().resolve()
+        if path == directory or directory in path.parents:
+            raise ImproperlyConfigured(
+                f"{name}: {path} is inside the data directory {directory}: keep the key elsewhere"
+            )
+    raw = envstr("ABIDE_EVIDENCE_KEY")
+    if not raw:
+        return None
+    try:
+        key = base64.b64decode(raw.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}: the key is not base64 ({exc})") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured(
+            f"{name}: the key must be 32 bytes in base64 (`abide evidence keygen` makes one); "
+            f"it is {len(key)} bytes"
+        )
+    return key

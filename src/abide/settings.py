@@ -163,3 +163,9 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": env.envstr("ABIDE_LOG_LEVEL", "WARNING").upper()},
 }
+
+# --- Data at rest: restricted evidence sealed, backups -------------------------------------
+#: The key sealing the evidence files of restricted observations (AES-256-GCM):
+#: ABIDE_EVIDENCE_KEY (base64 of 32 bytes) or ABIDE_EVIDENCE_KEY_FILE, outside the data
+#: directory. None: evidence cannot be added to restricted observations.
+ABIDE_EVIDENCE_KEY = env.evidence_key(DATA_DIR)

@@ -8,11 +8,12 @@ class ObservationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from abide.observations.models import Observation
         from abide.observations.receivers import (
             after_observation_deleted,
+            after_observation_saved,
             before_observation_deleted,
             on_observation_changed,
         )
@@ -24,4 +25,7 @@ class ObservationsConfig(AppConfig):
         )
         post_delete.connect(
             after_observation_deleted, sender=Observation, dispatch_uid="observations-map-after"
+        )
+        post_save.connect(
+            after_observation_saved, sender=Observation, dispatch_uid="observations-reseal"
         )

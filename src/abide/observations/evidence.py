@@ -6,6 +6,13 @@ opened with Pillow and its metadata kept (size, format, EXIF with the GPS positi
 degrees). Only then is it linked into place under ``DATA_DIR/evidence/<sha[:2]>/<sha>``, read
 only; a refused file leaves nothing behind.
 
+The files of restricted observations are sealed (AES-256-GCM, :mod:`abide.observations.sealing`)
+with the key ``ABIDE_EVIDENCE_KEY``: stored as ``<sha>.sealed`` beside where the plain file
+would be, their hash still that of the plaintext. A file attached to a restricted observation
+and to another one is kept in both forms (it is no secret to the readers of the other). When
+an observation's sensitivity changes, :func:`reseal` puts its files in the form it needs.
+Without a key, evidence cannot be added to a restricted observation.
+
 The size limit is the setting ``ABIDE_EVIDENCE_MAX_BYTES`` (50 MiB by default).
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import math
 import os
 import re
@@ -30,9 +38,20 @@ from PIL import ExifTags, Image, TiffImagePlugin
 from abide.accounts.models import User
 from abide.audit.services import record_change
 from abide.observations.access import can_add_evidence
-from abide.observations.models import Evidence, Observation
+from abide.observations.models import Evidence, Observation, Sensitivity
+from abide.observations.sealing import SealError, open_sealed, seal_file, unseal_file
 
-__all__ = ["evidence_path", "max_bytes", "open_evidence", "store_evidence"]
+__all__ = [
+    "evidence_path",
+    "is_sealed",
+    "max_bytes",
+    "open_evidence",
+    "reseal",
+    "sealed_path",
+    "store_evidence",
+]
+
+logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -100,13 +119,100 @@ def _path_for(sha256: str) -> Path:
 
 
 def evidence_path(evidence: Evidence) -> Path:
-    """Where the evidence's file is stored."""
+    """Where the evidence's file is stored in plain (see :func:`sealed_path`)."""
     return _path_for(evidence.sha256)
 
 
+def sealed_path(sha256: str) -> Path:
+    """Where the sealed form of the file with this hash is stored."""
+    return _path_for(sha256).with_name(f"{sha256}.sealed")
+
+
+def must_seal(observation: Observation) -> bool:
+    return observation.sensitivity == Sensitivity.RESTRICTED
+
+
+def is_sealed(evidence: Evidence) -> bool:
+    """Whether the evidence is read from its sealed form."""
+    return must_seal(evidence.observation) or not evidence_path(evidence).exists()
+
+
+def evidence_key() -> bytes | None:
+    return getattr(settings, "ABIDE_EVIDENCE_KEY", None)
+
+
+def _no_key_message() -> str:
+    return _(
+        "the evidence of restricted observations is stored encrypted and no key is set: set "
+        "ABIDE_EVIDENCE_KEY or ABIDE_EVIDENCE_KEY_FILE (`abide evidence keygen` makes a key)"
+    )
+
+
 def open_evidence(evidence: Evidence) -> BinaryIO:
-    """The evidence's file, opened for reading in binary."""
-    return evidence_path(evidence).open("rb")
+    """The evidence's file (its plaintext), opened for reading in binary; a sealed file is
+    opened with the key and is not seekable. A SealError when it is sealed and no key, or
+    another key, is set; FileNotFoundError when neither form is stored."""
+    plain, sealed = evidence_path(evidence), sealed_path(evidence.sha256)
+    order = (sealed, plain) if must_seal(evidence.observation) else (plain, sealed)
+    for path in order:
+        if not path.exists():
+            continue
+        if path == plain:
+            return path.open("rb")
+        key = evidence_key()
+        if key is None:
+            raise SealError(_no_key_message())
+        return open_sealed(path, key)
+    raise FileNotFoundError(plain)
+
+
+def _drop_thumbnails(sha256: str) -> None:
+    folder = Path(settings.DATA_DIR) / "thumbnails" / sha256[:2]
+    if folder.is_dir():
+        for path in folder.glob(f"{sha256}-*.jpg"):
+            path.unlink(missing_ok=True)
+
+
+def reseal(sha256: str) -> str:
+    """Store the file with this hash in the forms its observations need: sealed while one of
+    them is restricted, plain while one is not; the form no longer needed is removed (with the
+    thumbnails of a file no longer kept plain). Returns what was done: "sealed", "unsealed",
+    "" for nothing, "no key" when a form could not be made without the key."""
+    kinds = set(
+        Evidence.objects.filter(sha256=sha256).values_list("observation__sensitivity", flat=True)
+    )
+    need_sealed = Sensitivity.RESTRICTED in kinds
+    need_plain = bool(kinds - {Sensitivity.RESTRICTED})
+    plain, sealed = _path_for(sha256), sealed_path(sha256)
+    key = evidence_key()
+    done = ""
+    if need_sealed and not sealed.exists() and plain.exists():
+        if key is None:
+            logger.warning("evidence %s should be sealed, but no key is set", sha256)
+            return "no key"
+        seal_file(plain, sealed, key, mode=0o444)
+        done = "sealed"
+    if need_plain and not plain.exists() and sealed.exists():
+        if key is None:
+            logger.warning("evidence %s should be unsealed, but no key is set", sha256)
+            return "no key"
+        unseal_file(sealed, plain, key, mode=0o444)
+        done = "unsealed"
+    if need_sealed and not need_plain and sealed.exists():
+        if plain.exists():
+            plain.unlink()
+            done = done or "sealed"
+        _drop_thumbnails(sha256)
+    if need_plain and not need_sealed and plain.exists() and sealed.exists():
+        sealed.unlink()
+    return done
+
+
+def reseal_observation(observation_id: int) -> None:
+    """Reseal the files of one observation (after a change of its sensitivity)."""
+    shas = Evidence.objects.filter(observation_id=observation_id).values_list("sha256", flat=True)
+    for sha256 in sorted(set(shas)):
+        reseal(sha256)
 
 
 # --- receiving -------------------------------------------------------------------------------
@@ -312,10 +418,15 @@ def _image_metadata(path: Path, name: str) -> dict[str, Any]:
 # --- storing ---------------------------------------------------------------------------------
 
 
-def _put_in_place(received: _Received) -> Path:
-    """Link the received file to its content address, unless a file is there already."""
-    target = _path_for(received.sha256)
+def _put_in_place(received: _Received, key: bytes | None) -> Path:
+    """Link the received file to its content address, unless a file is there already; with a
+    key, seal it there instead."""
+    target = _path_for(received.sha256) if key is None else sealed_path(received.sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if key is not None:
+        if not target.exists():
+            seal_file(received.path, target, key, mode=0o444)
+        return target
     if target.exists():
         return target  # the same bytes, stored before: never overwritten
     os.chmod(received.path, 0o444)
@@ -340,13 +451,18 @@ def store_evidence(
     """
     if not can_add_evidence(actor, observation):
         raise PermissionDenied(_("you may not add evidence to this observation"))
+    key = None
+    if must_seal(observation):
+        key = evidence_key()
+        if key is None:
+            raise ValidationError({"file": _no_key_message()}, code="no_key")
     name = re.split(r"[\\/]", name or "")[-1].strip()[:255]
     shown = name or _("the file")
     received = _receive(fileobj, shown, max_bytes())
     try:
         media_type = _media_type(received, shown)
         metadata = _image_metadata(received.path, shown) if media_type.startswith("image/") else {}
-        _put_in_place(received)
+        _put_in_place(received, key)
     finally:
         received.path.unlink(missing_ok=True)
 

@@ -22,3 +22,17 @@ def before_observation_deleted(sender: Any, *, instance: Observation, **kwargs: 
 
 def after_observation_deleted(sender: Any, *, instance: Observation, **kwargs: Any) -> None:
     mapcells.refresh_map_cells(getattr(instance, "_map_keys", ()))
+
+
+def after_observation_saved(sender: Any, *, instance: Observation, **kwargs: Any) -> None:
+    """Once the change is committed, the observation's evidence files are put in the form its
+    sensitivity asks for: sealed while it is restricted, plain otherwise."""
+    update_fields = kwargs.get("update_fields")
+    if kwargs.get("created") or (update_fields is not None and "sensitivity" not in update_fields):
+        return
+    from django.db import transaction
+
+    from abide.observations.evidence import reseal_observation
+
+    pk = instance.pk
+    transaction.on_commit(lambda: reseal_observation(pk))

@@ -5,15 +5,20 @@ for one the reader may not see, whether or not it exists) and the evidence among
 
 from __future__ import annotations
 
+import logging
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from abide.observations.access import can_download_evidence, get_observation_for
-from abide.observations.evidence import open_evidence
+from abide.observations.evidence import is_sealed, open_evidence
 from abide.observations.models import Evidence, Observation
-from abide.observations.thumbnails import thumbnail
+from abide.observations.sealing import SealError
+from abide.observations.thumbnails import open_thumbnail
+
+logger = logging.getLogger(__name__)
 
 
 def _evidence(request: HttpRequest, pk: int, key: str) -> tuple[Observation, Evidence]:
@@ -33,7 +38,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    """The file as stored, as an attachment named as uploaded (images and PDFs shown inline)."""
+    """The file as uploaded (a sealed file decrypted), as an attachment named as uploaded
+    (images and PDFs shown inline)."""
     observation, evidence = _evidence(request, pk, key)
     if not can_download_evidence(request.user, observation, evidence):
         raise Http404(_("no such evidence"))
@@ -41,6 +47,9 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         handle = open_evidence(evidence)
     except FileNotFoundError:
         raise Http404(_("the evidence file is missing from the store")) from None
+    except SealError as exc:
+        logger.error("evidence %s cannot be opened: %s", evidence.sha256, exc)
+        raise Http404(_("the evidence file cannot be opened")) from exc
     inline = evidence.media_type.startswith("image/") or evidence.media_type == "application/pdf"
     response = FileResponse(
         handle,
@@ -48,6 +57,8 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         filename=evidence.original_name or f"{evidence.sha256}",
         content_type=evidence.media_type,
     )
+    if is_sealed(evidence):
+        response["Content-Length"] = str(evidence.size)
     return _private(response)
 
 
@@ -55,9 +66,9 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def evidence_thumbnail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """A small JPEG of an image, without its metadata."""
     _observation, evidence = _evidence(request, pk, key)
-    path = thumbnail(evidence)
-    if path is None:
+    handle = open_thumbnail(evidence)
+    if handle is None:
         raise Http404(_("this evidence has no thumbnail"))
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="{evidence.sha256[:12]}-thumbnail.jpg"'
     return _private(response)
