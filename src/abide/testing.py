@@ -1,10 +1,13 @@
-"""Helpers for abide's tests: the shared cast of users and the shared data folder."""
+"""Helpers for abide's tests: the shared cast of users, signing them in, and the shared data
+folder."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from django.test.client import ClientMixin
 
 from abide.accounts.models import User
 
@@ -27,3 +30,46 @@ def make_user(username: str, role: str, organisation: str | None = None) -> User
         username, actor=system_user(), role=role, password=PASSWORD, organisation=organisation
     )
     return user
+
+
+#: Django's own ``force_login``: a session signed in with the password alone.
+force_login_unverified = ClientMixin.force_login
+
+
+def force_login_verified(client: ClientMixin, user: User, backend: str | None = None) -> None:
+    """Sign ``user`` in on ``client`` as the login page and the second factor would: a user
+    who needs a second factor gets a confirmed device (kept if they have one) and a session
+    that has passed it. The suite's ``client.force_login`` does this (see ``conftest``)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from abide.accounts.access import needs_second_factor
+
+    force_login_unverified(client, user, backend)
+    if needs_second_factor(user):
+        device = device_for(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def device_for(user: User) -> object:
+    """``user``'s confirmed TOTP device, made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from abide.accounts.second_factor import DEVICE_NAME, confirmed_device
+
+    return confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name=DEVICE_NAME, confirmed=True
+    )
+
+
+def totp_code(user: User, *, steps_ahead: int = 0) -> str:
+    """The code ``user``'s authenticator app shows now (or ``steps_ahead`` periods later: a
+    code is accepted once, and one period ahead is still accepted)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return str(totp.token()).zfill(device.digits)
