@@ -25,7 +25,9 @@ TOUCH_EVERY = 60
 
 
 @receiver(user_logged_in)
-def _note_sign_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+def _note_sign_in(
+    sender: object, request: HttpRequest | None, user: object, **kwargs: object
+) -> None:
     if request is not None and hasattr(request, "session"):
         now = int(timezone.now().timestamp())
         request.session[SIGNED_IN_AT] = now

@@ -83,9 +83,8 @@ def _check(device: TOTPDevice, code: str) -> None:
             {"code": _("Too many wrong codes: wait a minute, then give the newest code.")}
         )
     if not (code.isdigit() and len(code) == device.digits):
-        raise ValidationError(
-            {"code": _("Give the %(digits)s digits your app shows now.") % {"digits": device.digits}}
-        )
+        message = _("Give the %(digits)s digits your app shows now.")
+        raise ValidationError({"code": message % {"digits": device.digits}})
     if not device.verify_token(code):
         raise ValidationError(
             {"code": _("That code is not right. Give the newest code your app shows.")}

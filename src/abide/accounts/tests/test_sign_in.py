@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from abide.accounts.access import needs_second_factor
 from abide.accounts.services import change_password
 from abide.audit.models import AuditEntry
 from abide.audit.services import verify_log
-from abide.accounts.access import needs_second_factor
 from abide.testing import PASSWORD, device_for, totp_code
 
 ROLES = ["observer", "analyst", "head", "partner", "administrator"]
