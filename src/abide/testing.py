@@ -73,3 +73,24 @@ def totp_code(user: User, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return str(totp.token()).zfill(device.digits)
+
+
+def code_for_secret(secret: str) -> str:
+    """The code an authenticator app given ``secret`` (base32, as the setup page shows it)
+    shows now."""
+    import base64
+
+    from django_otp.oath import totp
+
+    secret = "".join(secret.split())
+    return str(totp(base64.b32decode(secret + "=" * (-len(secret) % 8)))).zfill(6)
+
+
+def pass_second_factor(page: object, user: User) -> None:
+    """In a browser ``page`` just signed in with ``user``'s password: set up the second factor
+    from the secret the page shows, or give the code of the user's device."""
+    page.wait_for_url("**/accounts/second-factor/**")
+    secret = page.locator(".otp-secret")
+    code = code_for_secret(secret.inner_text()) if secret.count() else totp_code(user)
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Confirm").click()
