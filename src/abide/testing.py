@@ -63,15 +63,19 @@ def device_for(user: User) -> object:
     )
 
 
-def totp_code(user: User, *, steps_ahead: int = 0) -> str:
-    """The code ``user``'s authenticator app shows now (or ``steps_ahead`` periods later: a
-    code is accepted once, and one period ahead is still accepted)."""
+def totp_code(user: User, *, steps_ahead: int | None = None) -> str:
+    """A code ``user``'s authenticator app shows: now, or, if the code of now was used already
+    (each is accepted once), the next period's, which is still accepted (or ``steps_ahead``
+    periods later, if given)."""
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+    totp.time = time.time()
+    if steps_ahead is None:
+        steps_ahead = max(0, device.last_t + 1 - totp.t())
+    totp.time += steps_ahead * device.step
     return str(totp.token()).zfill(device.digits)
 
 
