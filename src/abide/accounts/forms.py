@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,15 @@ class ChangePasswordForm(PasswordChangeForm):
             actor=self.user,
         )
         return self.user
+
+
+class SecondFactorForm(forms.Form):
+    """The code an authenticator app shows."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -1,10 +1,12 @@
 """Signing in and out, and changing one's password: Django's own views with abide's forms and
-templates. The names are Django's (``login``, ``logout``, ``password_change``,
+templates, then the second factor where the role needs one (``second_factor``,
+``second_factor_setup``). The names are Django's (``login``, ``logout``, ``password_change``,
 ``password_change_done``), without a namespace, as ``LOGIN_URL`` and Django's views expect."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from abide.accounts import views
 from abide.accounts.forms import ChangePasswordForm, SignInForm
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("second-factor/", views.confirm, name="second_factor"),
+    path("second-factor/setup/", views.setup, name="second_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",

@@ -73,6 +73,21 @@ def demo_password() -> str:
     return password
 
 
+def ensure_demo_second_factors(users: list[User]) -> list[tuple[User, str, str]]:
+    """A confirmed authenticator device for each demo account whose role needs a second
+    factor (kept from run to run): (user, secret, otpauth:// address) to print for them."""
+    from abide.accounts.access import needs_second_factor
+    from abide.accounts.second_factor import enrol_device, provisioning_uri, secret_text
+
+    actor = system_user()
+    devices = []
+    for user in users:
+        if needs_second_factor(user):
+            device = enrol_device(user, actor=actor)
+            devices.append((user, secret_text(device), provisioning_uri(device)))
+    return devices
+
+
 def ensure_demo_accounts() -> tuple[str, list[User]]:
     password = demo_password()
     actor = system_user()

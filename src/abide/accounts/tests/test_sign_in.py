@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from abide.accounts.access import needs_second_factor
 from abide.accounts.services import change_password
 from abide.audit.models import AuditEntry
 from abide.audit.services import verify_log
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, device_for, totp_code
 
 ROLES = ["observer", "analyst", "head", "partner", "administrator"]
 GENERIC = "Those details do not let you in."
@@ -28,6 +29,12 @@ def sign_in(client, username: str, password: str, **extra):
     data = {"username": username, "password": password}
     data.update(extra.pop("data", {}))
     return client.post(reverse("login"), data, **extra)
+
+
+def confirm_second_factor(client, user, **extra):
+    """The second step of signing in, with a code from ``user``'s (confirmed) device."""
+    device_for(user)
+    return client.post(reverse("second_factor"), {"code": totp_code(user)}, **extra)
 
 
 def signed_in_as(client) -> str | None:
@@ -55,6 +62,10 @@ def test_every_role_signs_in_sees_its_name_and_role_in_the_header_and_logs_out(
 
     response = sign_in(client, user.username, PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/"
+    if needs_second_factor(user):
+        assert client.get("/")["Location"] == "/accounts/second-factor/?next=%2F"
+        response = confirm_second_factor(client, user)
+        assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/").content.decode()
     assert f"<bdi>{user.username}</bdi>" in page
     assert f'<span class="role">{user.get_role_display()}</span>' in page
@@ -180,7 +191,9 @@ def test_the_address_is_locked_for_every_account(client, observer, analyst):
     assert signed_in_as(client) is None
     # The same account from another address is let in.
     elsewhere = sign_in(client, analyst.username, PASSWORD, REMOTE_ADDR="192.0.2.11")
-    assert elsewhere.status_code == 302 and signed_in_as(client) == analyst.username
+    assert elsewhere.status_code == 302
+    confirm_second_factor(client, analyst, REMOTE_ADDR="192.0.2.11")
+    assert signed_in_as(client) == analyst.username
 
 
 def test_the_lockout_ends_after_the_cool_off(client, observer):

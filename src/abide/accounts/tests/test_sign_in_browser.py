@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, pass_second_factor, totp_code
 from abide.web.tests.test_browser import CHROMIUM, pytestmark  # noqa: F401  (the browser's marks)
 
 PHONE = {"width": 390, "height": 844}
@@ -92,3 +93,44 @@ def test_a_wrong_password_on_a_phone_shows_the_message_and_keeps_the_user_name(
     assert page.get_by_role("alert").inner_text().count("Those details do not let you in") == 1
     assert page.get_by_label("Username").input_value() == partner.username
     assert fits_the_screen(page)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_analyst_sets_up_the_second_factor_on_a_phone_then_signs_in_with_a_code(
+    live_server, analyst, phone
+):
+    page = phone
+    page.goto(f"{live_server.url}/accounts/login/?next=/parties/")
+    page.get_by_label("Username").fill(analyst.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/setup/?next=%2Fparties%2F")
+    qr = page.locator(".qr-code svg").bounding_box()
+    assert qr["width"] > 100 and qr["x"] + qr["width"] <= PHONE["width"]
+    assert fits_the_screen(page)
+    # A wrong code first: the message, and still nothing else is served.
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_text("That code is not right.").is_visible()
+    page.goto(f"{live_server.url}/parties/")
+    assert "/accounts/second-factor/" in page.url
+    TOTPDevice.objects.filter(user=analyst).update(throttling_failure_count=0)
+    pass_second_factor(page, analyst)
+    page.wait_for_url(f"{live_server.url}/parties/")
+    assert page.locator("header.site .who").inner_text() == analyst.username
+
+    # The next sign-in asks for the code of the device now set up.
+    page.locator("header.site").get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(analyst.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/?next=%2F")
+    assert page.locator(".otp-secret").count() == 0
+    page.get_by_label("Code from your authenticator app").fill(totp_code(analyst))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("header.site .who").inner_text() == analyst.username

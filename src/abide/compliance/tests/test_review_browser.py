@@ -8,7 +8,7 @@ import pytest
 
 from abide.compliance.linking import propose_links
 from abide.compliance.tests.test_linking import observe, pledge
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, pass_second_factor
 from abide.web.tests.test_browser import page, pytestmark  # noqa: F401  (the browser, its marks)
 
 
@@ -34,6 +34,7 @@ def test_an_analyst_logs_in_and_confirms_a_proposed_link_on_the_commitment_page(
     page.fill("#id_username", analyst.username)
     page.fill("#id_password", PASSWORD)
     page.locator("form.account-form button[type=submit]").click()
+    pass_second_factor(page, analyst)
     page.wait_for_url(f"{live_server.url}/tracker/{kept.pk}/")
 
     item = page.locator(f"#observation-{observation.pk}")

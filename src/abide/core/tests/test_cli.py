@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -106,6 +108,20 @@ def test_init_refuses_an_administrator_without_a_password(db, monkeypatch, capsy
     assert not User.objects.filter(username="boss").exists()
 
 
+def assert_signs_in_with_the_printed_secret(username: str, password: str, secret: str) -> None:
+    """A person's authenticator app, given the printed secret, makes a code that lets them in."""
+    from django.test import Client
+    from django_otp.oath import totp
+
+    client = Client()
+    client.post("/accounts/login/", {"username": username, "password": password})
+    key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    code = str(totp(key)).zfill(6)
+    response = client.post("/accounts/second-factor/", {"code": code, "next": "/tracker/"})
+    assert response["Location"] == "/tracker/"
+    assert client.get("/tracker/").status_code == 200
+
+
 def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     assert main(["demo", "--no-serve"]) == 0
     out = capsys.readouterr().out
@@ -115,6 +131,10 @@ def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     assert "password (all demo accounts):" in out
     password = out.split("password (all demo accounts):")[1].split()[0]
     assert User.objects.get(username="analyst").check_password(password)
+    secrets = dict(re.findall(r"^  (\w+) +secret ([A-Z2-7 ]+)$", out, re.MULTILINE))
+    assert set(secrets) == {"admin", "head", "analyst"}
+    assert "otpauth://totp/abide%3Aanalyst?secret=" in out
+    assert_signs_in_with_the_printed_secret("analyst", password, secrets["analyst"])
     assert Source.objects.count() >= 2 and Commitment.objects.count() >= 8
     assert "recorded 3 demo observations" in out
     assert Patrol.objects.count() == 2
@@ -128,6 +148,7 @@ def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
     assert main(["demo", "--no-serve"]) == 0  # a second run changes nothing
     second = capsys.readouterr().out
     assert "already ingested" in second and "recorded 0 demo observations" in second
+    assert f"  analyst    secret {secrets['analyst']}" in second  # the same device
     assert Observation.objects.count() == 3 and Patrol.objects.count() == 2
     assert "demo periods already assessed" in second
     tracked = Assessment.objects.filter(period_kind="week", period_start=dt.date(2023, 9, 25))

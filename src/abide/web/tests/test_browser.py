@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from abide.core.demo import load_demo
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, pass_second_factor
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -76,6 +76,9 @@ def test_an_analyst_logs_in_and_finds_a_party_by_its_alias_in_the_admin(
     page.fill("#id_username", analyst.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    # The administration too is served only once the second factor is set up and given.
+    pass_second_factor(page, analyst)
+    page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/registry/party/?q=Baku")
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1

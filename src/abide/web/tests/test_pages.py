@@ -11,7 +11,7 @@ from abide.audit.services import verify_log
 from abide.core.demo import load_demo
 from abide.registry.models import Commitment, Party
 from abide.registry.services import confirm_commitment
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, device_for, totp_code
 
 
 @pytest.fixture
@@ -76,6 +76,13 @@ def test_the_admin_lists_the_starter_registry_to_an_analyst(client, starter_regi
         {"username": analyst.username, "password": PASSWORD, "next": "/admin/"},
     )
     assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+    # Then the second factor, as after the site's own sign-in form.
+    assert client.get("/admin/")["Location"] == "/accounts/second-factor/?next=%2Fadmin%2F"
+    device_for(analyst)
+    confirmed = client.post(
+        reverse("second_factor"), {"code": totp_code(analyst), "next": "/admin/"}
+    )
+    assert confirmed["Location"] == "/admin/"
     page = client.get(reverse("admin:registry_party_changelist")).content.decode()
     assert "Azerbaijan" in page and "Baku" in page
     assert (

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from abide.accounts.models import Role
 from abide.accounts.services import system_user
-from abide.core.bootstrap import ensure_demo_accounts, initialise
+from abide.core.bootstrap import ensure_demo_accounts, ensure_demo_second_factors, initialise
 from abide.core.demo import assess_demo, load_demo, load_demo_observations
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
 
         initialise(progress=say)
         password, users = ensure_demo_accounts()
+        second_factors = ensure_demo_second_factors(users)
         say("loading the demo data set")
         analyst = next(user for user in users if user.role == Role.ANALYST)
         load_demo(actor=system_user(), reviewer=analyst, progress=say)
@@ -51,6 +52,14 @@ class Command(BaseCommand):
         staff = ", ".join(user.username for user in users if user.is_staff)
         self.stdout.write(f"the administration, {base}/admin/, is for the staff: {staff}")
         self.stdout.write(f"password (all demo accounts): {password}")
+        names = ", ".join(user.username for user, _secret, _uri in second_factors)
+        self.stdout.write(
+            f"{names} also give a code from an authenticator app after the password: add each "
+            "to the app by its secret (time-based) or its otpauth:// address (as a QR code):"
+        )
+        for user, secret, uri in second_factors:
+            self.stdout.write(f"  {user.username:<10} secret {secret}")
+            self.stdout.write(f"  {'':<10} {uri}")
         self.stdout.write("")
         if not options["no_serve"]:
             worker = start_worker()
