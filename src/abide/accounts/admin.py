@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import can_manage_accounts, staff_flags_for
-from abide.accounts.models import ApiToken, Organisation, User
+from abide.accounts.models import ApiToken, Organisation, SharingAgreement, User
 from abide.accounts.tokens import revoke_token
 from abide.audit.admin_mixins import AuditedAdmin, ReadOnlyMixin
 
@@ -30,12 +30,20 @@ class AccountsAdmin(AuditedAdmin):
 
 @admin.register(User)
 class UserAdmin(AccountsAdmin, DjangoUserAdmin):
-    list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
-    list_filter = ["role", "organisation", "is_active"]
+    list_display = [
+        "username",
+        "email",
+        "role",
+        "organisation",
+        "team",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["role", "organisation", "team", "is_active"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
-        (_("Role"), {"fields": ["role", "organisation", "is_active"]}),
+        (_("Role"), {"fields": ["role", "organisation", "team", "is_active"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -52,6 +60,18 @@ class UserAdmin(AccountsAdmin, DjangoUserAdmin):
 class OrganisationAdmin(AccountsAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(ReadOnlyMixin, AccountsAdmin):
+    """Agreements are made and ended through ``accounts/sharing.py`` (which checks the role
+    and audits); here they are listed."""
+
+    list_display = ["organisation", "title", "starts_on", "ends_on", "created_by"]
+    list_filter = ["organisation"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)

@@ -161,17 +161,40 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
     """The observations ``user`` may see.
 
     Analysts, the head of mission and administrators: all. Observers: all but the restricted
-    ones, plus their own. Partners: their own reports and the public ones. Everyone else
-    (anonymous users included): public observations that are corroborated or verified.
+    ones, plus the restricted ones reported by themselves or by a member of their team.
+    Partners: their own reports, the public ones, and what a sharing agreement of their
+    organisation in force covers (internal observations of its categories, corroborated or
+    verified). Everyone else (anonymous users included): public observations that are
+    corroborated or verified.
     """
     observations = Observation.objects.all()
     if _has_role(user, MISSION_READERS):
         return observations
     if _has_role(user, (Role.OBSERVER,)):
-        return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | Q(reported_by=user))
+        own = Q(reported_by=user)
+        if user.team:
+            own |= Q(reported_by__team=user.team)
+        return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | own)
     if _has_role(user, (Role.PARTNER,)):
-        return observations.filter(Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user))
+        return observations.filter(
+            Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user) | _shared_with(user)
+        )
     return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+
+
+def _shared_with(user: AnyUser) -> Q:
+    """The internal observations the sharing agreements in force of the partner's
+    organisation cover (nothing without one)."""
+    from abide.accounts.sharing import agreements_in_force
+
+    covered = Q(pk__in=[])
+    for agreement in agreements_in_force(user).prefetch_related("categories"):
+        categories = [category.pk for category in agreement.categories.all()]
+        rule = Q(sensitivity=Sensitivity.INTERNAL, status__in=PUBLISHED_STATUSES)
+        if categories:
+            rule &= Q(category_id__in=categories)
+        covered |= rule
+    return covered
 
 
 def get_observation_for(user: AnyUser, pk: int) -> Observation:
