@@ -213,7 +213,11 @@ PAGES = [
     Page("review/observations/", "/review/observations/", VERIFIERS),
     Page("review/observations/decide", "/review/observations/decide", NO_METHOD, VERIFIERS),
     Page("review/observations/<int:pk>/", "/review/observations/{unpublished}/", VERIFIERS),
-    Page("review/observations/<int:pk>/nearby", "/review/observations/{unpublished}/nearby", VERIFIERS),
+    Page(
+        "review/observations/<int:pk>/nearby",
+        "/review/observations/{unpublished}/nearby",
+        VERIFIERS,
+    ),
     Page(
         "review/observations/<int:pk>/decide",
         "/review/observations/{unpublished}/decide",
@@ -251,7 +255,9 @@ OPERATIONS = [
     # Read by any signed-in user, who gets only what they may see: the mission's readers the
     # candidates, anyone else an empty list (see test_redaction).
     Operation("GET", "/api/commitments/{commitment_id}/candidates", C + "/candidates", SIGNED_IN),
-    Operation("POST", "/api/links/{link_id}/confirm", "/api/links/{link}/confirm", VERIFIERS, REASON),
+    Operation(
+        "POST", "/api/links/{link_id}/confirm", "/api/links/{link}/confirm", VERIFIERS, REASON
+    ),
     Operation("POST", "/api/links/{link_id}/reject", "/api/links/{link}/reject", VERIFIERS, REASON),
     Operation("POST", "/api/links/{link_id}/reopen", "/api/links/{link}/reopen", VERIFIERS, REASON),
     Operation(
@@ -259,11 +265,18 @@ OPERATIONS = [
         "/api/commitments/{commitment_id}/links",
         C + "/links",
         VERIFIERS,
-        {"observation": "{observation}", "bearing": "undercuts", "obligor_role": "perpetrator",
-         "reason": "seen"},
+        {
+            "observation": "{observation}",
+            "bearing": "undercuts",
+            "obligor_role": "perpetrator",
+            "reason": "seen",
+        },
     ),
     Operation(
-        "PUT", "/api/commitments/{commitment_id}/scope", C + "/scope", VERIFIERS,
+        "PUT",
+        "/api/commitments/{commitment_id}/scope",
+        C + "/scope",
+        VERIFIERS,
         {"countries": ["AZ"]},
     ),
     Operation(
@@ -288,8 +301,10 @@ OPERATIONS = [
         {"statement": "{statement}", "kind": "refuses", "reason": "seen"},
     ),
     Operation(
-        "GET", "/api/commitments/{commitment_id}/proposed-retractions",
-        C + "/proposed-retractions", SIGNED_IN,  # like the candidates
+        "GET",
+        "/api/commitments/{commitment_id}/proposed-retractions",
+        C + "/proposed-retractions",
+        SIGNED_IN,  # like the candidates
     ),
     Operation(
         "POST",
@@ -306,11 +321,17 @@ OPERATIONS = [
         REASON,
     ),
     Operation(
-        "POST", "/api/commitments/{commitment_id}/supersede", C + "/supersede", STAFF,
+        "POST",
+        "/api/commitments/{commitment_id}/supersede",
+        C + "/supersede",
+        STAFF,
         {"by_commitment": "{commitment}", "reason": "seen"},
     ),
     Operation(
-        "POST", "/api/commitments/{commitment_id}/expiry", C + "/expiry", STAFF,
+        "POST",
+        "/api/commitments/{commitment_id}/expiry",
+        C + "/expiry",
+        STAFF,
         {"expires_on": "2023-12-31", "reason": "seen"},
     ),
     Operation("GET", "/api/observations", "/api/observations", EVERYONE),
@@ -341,9 +362,15 @@ OPERATIONS = [
         {"reliability": "B", "reason": "seen"},
     ),
     Operation(
-        "POST", "/api/patrols", "/api/patrols", PATROLLERS,
-        {"team": "Alpha", "started_at": "2023-09-27T08:00:00+00:00",
-         "ended_at": "2023-09-27T12:00:00+00:00"},
+        "POST",
+        "/api/patrols",
+        "/api/patrols",
+        PATROLLERS,
+        {
+            "team": "Alpha",
+            "started_at": "2023-09-27T08:00:00+00:00",
+            "ended_at": "2023-09-27T12:00:00+00:00",
+        },
     ),
     Operation("GET", "/api/places", "/api/places?q=Step", EVERYONE),
     Operation("GET", "/api/sources", "/api/sources", EVERYONE),  # what each may see

@@ -10,8 +10,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 

@@ -24,7 +24,7 @@ from abide.compliance.periods import period_of
 from abide.compliance.tests.test_linking import pledge
 from abide.compliance.tests.test_retractions import later_statement
 from abide.observations.evidence import store_evidence
-from abide.observations.models import Evidence, Observation
+from abide.observations.models import Evidence
 from abide.observations.services import add_comment, record_patrol, transition
 from abide.observations.tests.helpers import stored
 from abide.registry.models import ReviewState
@@ -239,4 +239,3 @@ def observations_seen(role: str) -> set[str]:
         PARTNER_WITHOUT: {"observation", "unpublished"},
         ADMINISTRATOR: everything,
     }[role]
-
