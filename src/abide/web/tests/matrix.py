@@ -181,6 +181,7 @@ PAGES = [
     # Reporting from the field.
     Page("observations/new/", "/observations/new/", REPORTERS, REPORTERS, {}),
     Page("observations/mine/", "/observations/mine/", REPORTERS),
+    # The reporter's; anyone else who may see it is sent to its page (a redirect: allowed).
     Page("observations/<int:pk>/received/", O + "/received/", REPORTERS),
     # Its reporter only, before review: the public observation is reviewed (see test_matrix).
     Page("observations/<int:pk>/edit/", O + "/edit/", NOBODY, NOBODY, {}),
@@ -196,7 +197,14 @@ PAGES = [
     Page("observations/<int:pk>/grade", O + "/grade", NO_METHOD, VERIFIERS),
     Page("observations/<int:pk>/event/link", O + "/event/link", NO_METHOD, VERIFIERS),
     Page("observations/<int:pk>/event/unlink", O + "/event/unlink", NO_METHOD, VERIFIERS),
-    Page("observations/<int:pk>/comments", O + "/comments", NO_METHOD, SIGNED_IN, {"text": "x"}),
+    # A partner joins the discussion of their own reports only.
+    Page(
+        "observations/<int:pk>/comments",
+        O + "/comments",
+        NO_METHOD,
+        SIGNED_IN - {PARTNER, PARTNER_WITHOUT},
+        {"text": "x"},
+    ),
     Page(
         "^observations/(?P<pk>[0-9]+)/evidence/(?P<key>[0-9a-fA-F]{64}|[0-9]+)$",
         O + "/evidence/{evidence}",
