@@ -21,9 +21,9 @@ from abide.compliance.access import can_link
 from abide.compliance.models import Link, LinkState
 from abide.observations.access import (
     can_comment,
-    evidence_name_for,
     can_download_evidence,
     can_verify_observations,
+    evidence_name_for,
     get_observation_for,
     get_observations_for,
     reads_discussion,
