@@ -11,6 +11,8 @@ from abide.web.tests.test_matrix import _fill
 from abide.web.tests.world import (
     ANALYST,
     ANONYMOUS,
+    OBSERVER,
+    OTHER_TEAM,
     PARTNER,
     PARTNER_WITHOUT,
     SECRETS,
@@ -72,12 +74,13 @@ def _text(response) -> str:
     return headers + "\n" + body.decode("utf-8", errors="replace")
 
 
-def leaks(world: World, role: str) -> list[str]:
-    secrets = {
-        what: secret
-        for what, secret in SECRETS.items()
-        if not (role == PARTNER and what in SHARED_BY_AGREEMENT)
-    }
+def leaks(world: World, role: str, secrets: dict[str, str] | None = None) -> list[str]:
+    if secrets is None:
+        secrets = {
+            what: secret
+            for what, secret in SECRETS.items()
+            if not (role == PARTNER and what in SHARED_BY_AGREEMENT)
+        }
     found = []
     client = world.client(role)
     scanned = 0
@@ -104,6 +107,14 @@ def test_no_secret_reaches_the_public_or_a_partner(db, role):
     world = build_world()
     found = leaks(world, role)
     assert found == [], "\n".join(found)
+
+
+def test_no_restricted_narrative_reaches_an_observer_of_another_team(db):
+    world = build_world()
+    secret = {"a restricted narrative": SECRETS["a restricted narrative"]}
+    found = leaks(world, OTHER_TEAM, secret)
+    assert found == [], "\n".join(found)
+    assert leaks(world, OBSERVER, secret) != []  # her team's: the scan finds it
 
 
 def test_the_scan_finds_the_secrets_where_the_mission_reads_them(db):
