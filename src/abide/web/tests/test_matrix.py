@@ -18,6 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from abide.web.tests import matrix
 from abide.web.tests.world import (
     ANALYST,
+    ANONYMOUS,
+    OBSERVER,
+    OTHER_TEAM,
+    PARTNER,
     ROLES,
     World,
     build_world,
@@ -258,3 +262,14 @@ def test_the_reporter_alone_corrects_an_unreviewed_report(db):
     assert reporter.get(url).status_code == 200
     for role in ROLES:
         assert outcome(world.client(role).get(url), page=True) == "refused", role
+
+
+def test_the_reporter_adds_evidence_to_their_report_and_no_other_observer_does(db):
+    """The other row of the matrix that depends on who reported the observation."""
+    world = build_world()
+    url = f"/api/observations/{world.ids['unpublished']}/evidence"
+    reporter = world.client(ANONYMOUS)
+    reporter.force_login(world.ids["reporter"])
+    assert ask(reporter, "POST", url, matrix.FILE, api=True).status_code == 201
+    for role in (OBSERVER, OTHER_TEAM, PARTNER):
+        assert ask(world.client(role), "POST", url, matrix.FILE, api=True).status_code == 403
