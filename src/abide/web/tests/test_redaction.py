@@ -44,9 +44,18 @@ EXTRA_PUBLIC_URLS = [
     "/api/sources/{source}",
     "/sources/{source}/",
     "/api/openapi.json",
+    "/tracker/{rejected}/",
+    "/api/commitments/{rejected}",
+    "/tracker/{unreviewed}/",
+    "/api/commitments/{unreviewed}",
 ]
-#: Secrets that no page of the scan shows, even to an analyst (the admin does).
-NOT_ON_PAGES = {"a patrol's notes", "a proposed retraction's reason"}
+#: Secrets that no page of the scan shows, even to an analyst (the admin and the audit log do).
+NOT_ON_PAGES = {
+    "a patrol's notes",
+    "a proposed retraction's reason",
+    "a link decision's reason",
+    "a rejected commitment's review note",
+}
 #: Languages the pages are scanned in, beside the default.
 LANGUAGES = ["ar"]
 

@@ -18,7 +18,7 @@ from abide.accounts.models import Organisation, Role, User
 from abide.accounts.services import ensure_user, system_user
 from abide.accounts.sharing import make_sharing_agreement
 from abide.compliance.assessment import assess
-from abide.compliance.linking import propose_links
+from abide.compliance.linking import confirm_link, propose_links
 from abide.compliance.models import Assessment, Link, Retraction, RetractionState
 from abide.compliance.periods import period_of
 from abide.compliance.tests.test_linking import pledge
@@ -28,6 +28,7 @@ from abide.observations.models import Evidence
 from abide.observations.services import add_comment, record_patrol, transition
 from abide.observations.tests.helpers import stored
 from abide.registry.models import ReviewState
+from abide.registry.services import reject_commitment
 from abide.testing import PASSWORD
 
 ANONYMOUS = "anonymous"
@@ -57,6 +58,9 @@ SECRETS = {
     "a client key": "SECRET-client-key",
     "an unreviewed commitment's text": "SECRET unreviewed promise",
     "a proposed retraction's reason": "SECRET reason of a proposed retraction",
+    "a link decision's reason": "SECRET reason for confirming the link",
+    "a rejected commitment's text": "SECRET rejected misreading",
+    "a rejected commitment's review note": "SECRET why it was rejected",
 }
 #: Secrets a partner with a sharing agreement may read (what the agreement covers).
 SHARED_BY_AGREEMENT = {"an internal narrative"}
@@ -189,7 +193,18 @@ def build_world() -> World:
     unreviewed = pledge(
         text=SECRETS["an unreviewed commitment's text"], review_state=ReviewState.PROPOSED
     )
+    rejected = pledge(
+        text=SECRETS["a rejected commitment's text"], review_state=ReviewState.PROPOSED
+    )
+    reject_commitment(
+        rejected, actor=analyst, reason=SECRETS["a rejected commitment's review note"]
+    )
     propose_links(kept, actor=analyst)
+    confirm_link(
+        Link.objects.get(commitment=kept, observation=public),
+        actor=analyst,
+        reason=SECRETS["a link decision's reason"],
+    )
     assess([kept, unreviewed], [WEEK], actor=analyst)
     statement = later_statement()
     retraction = Retraction.objects.create(
@@ -205,6 +220,7 @@ def build_world() -> World:
     world.ids = {
         "commitment": kept.pk,
         "unreviewed": unreviewed.pk,
+        "rejected": rejected.pk,
         "link": Link.objects.filter(commitment=kept, observation=public).get().pk,
         "assessment": Assessment.objects.filter(commitment=kept).first().pk,
         "retraction": retraction.pk,
