@@ -49,13 +49,15 @@ FILE = {"file": "an image"}
 
 @dataclass(frozen=True)
 class Page:
-    """A page route: who may GET it and who may POST to it (a form body)."""
+    """A page route: who may GET it, POST to it (a form body), PUT or DELETE it."""
 
     pattern: str
     url: str
     get: frozenset[str]
     post: frozenset[str] = NO_METHOD
     body: dict = field(default_factory=lambda: dict(REASON))
+    put: frozenset[str] = NO_METHOD
+    delete: frozenset[str] = NO_METHOD
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,25 @@ O = "/observations/{observation}"  # noqa: E741
 
 PAGES = [
     # Signing in and out.
-    Page("accounts/login/", "/accounts/login/", EVERYONE, EVERYONE, {"username": "x"}),
+    # Django's form views take a PUT as a POST (the form, judged on its content); the login
+    # page sends a signed-in user on to the home page whatever the method (nothing changes).
+    Page(
+        "accounts/login/",
+        "/accounts/login/",
+        EVERYONE,
+        EVERYONE,
+        {"username": "x"},
+        put=EVERYONE,
+        delete=SIGNED_IN,
+    ),
     Page("accounts/logout/", "/accounts/logout/", NO_METHOD, EVERYONE, {}),
-    Page("accounts/password_change/", "/accounts/password_change/", SIGNED_IN, SIGNED_IN),
+    Page(
+        "accounts/password_change/",
+        "/accounts/password_change/",
+        SIGNED_IN,
+        SIGNED_IN,
+        put=SIGNED_IN,
+    ),
     Page("accounts/password_change/done/", "/accounts/password_change/done/", SIGNED_IN),
     # The registry and the tracker: public.
     Page("", "/", EVERYONE),
