@@ -149,3 +149,36 @@ def test_a_team_is_set_with_the_account_and_audited(db):
     assert user.team == "Alpha"
     entry = AuditEntry.objects.filter(object_id=str(user.pk)).order_by("-seq").first()
     assert entry.touched[0]["state"]["team"] == "Alpha"
+
+
+def test_the_head_of_mission_makes_and_ends_an_agreement_in_the_admin_through_the_service(
+    client, head, analyst
+):
+    organisation = Organisation.objects.create(name="Relief NGO")
+    ceasefire = Category.objects.get(slug="cessation_of_hostilities")
+    add = "/admin/accounts/sharingagreement/add/"
+    client.force_login(analyst)
+    assert client.get(add).status_code == 403
+    client.force_login(head)
+    response = client.post(
+        add,
+        {
+            "organisation": organisation.pk,
+            "title": "Ceasefire monitoring",
+            "categories": [ceasefire.pk],
+            "starts_on": "2024-01-01",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agreement = SharingAgreement.objects.get()
+    assert (agreement.created_by, list(agreement.categories.all())) == (head, [ceasefire])
+    entry = AuditEntry.objects.filter(object_type__icontains="sharing").get()
+    assert (entry.action, entry.actor_name) == ("create", head.username)
+
+    client.post(
+        "/admin/accounts/sharingagreement/",
+        {"action": "end_agreements", "_selected_action": [agreement.pk]},
+    )
+    agreement.refresh_from_db()
+    assert agreement.ends_on == TODAY - dt.timedelta(days=1)
+    assert AuditEntry.objects.filter(object_type__icontains="sharing", action="end").exists()
