@@ -109,7 +109,7 @@ class SharingAgreementAdmin(admin.ModelAdmin):
     ) -> None:
         """The service has stored the categories."""
 
-    @admin.action(description=_("End the selected agreements (in force until yesterday)"))
+    @admin.action(description=_("End the selected agreements (no longer in force from today)"))
     def end_agreements(self, request: HttpRequest, queryset: object) -> None:
         run_service(
             self,

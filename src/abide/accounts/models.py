@@ -62,7 +62,7 @@ class User(AbstractUser):
 
 class SharingAgreement(models.Model):
     """What the mission has agreed to share with a partner organisation beyond what is public:
-    while in force (from ``starts_on`` to ``ends_on``, both included), the organisation's
+    while in force (from ``starts_on``, until the day before ``ends_on``), the organisation's
     partners see the internal observations of its categories (all categories when none is
     named) once corroborated or verified. Never restricted ones; places stay coarsened and
     reporters hidden, as for every partner. Written by ``accounts/sharing.py``."""
@@ -82,7 +82,7 @@ class SharingAgreement(models.Model):
         help_text=_("None: every category."),
     )
     starts_on = models.DateField(_("in force from"))
-    ends_on = models.DateField(_("in force until"), null=True, blank=True)
+    ends_on = models.DateField(_("no longer in force from"), null=True, blank=True)
     created_by = models.ForeignKey(
         User, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -57,12 +57,12 @@ def make_sharing_agreement(
 def end_sharing_agreement(
     agreement: SharingAgreement, *, actor: User, ends_on: dt.date | None = None
 ) -> SharingAgreement:
-    """End an agreement on ``ends_on`` (default: yesterday, so that it covers nothing from
-    today)."""
+    """End an agreement: no longer in force from ``ends_on`` (default: today; an agreement
+    not yet in force ends on the day it would have started, in force on no day)."""
     _check(actor)
-    ends_on = ends_on or timezone.localdate() - dt.timedelta(days=1)
-    if ends_on < agreement.starts_on:
+    if ends_on is not None and ends_on < agreement.starts_on:
         raise ValidationError({"ends_on": _("An agreement cannot end before it starts.")})
+    ends_on = ends_on or max(timezone.localdate(), agreement.starts_on)
     before = snapshot(agreement)
     agreement.ends_on = ends_on
     agreement.save(update_fields=["ends_on"])
@@ -77,7 +77,7 @@ def agreements_in_force(user: AnyUser, day: dt.date | None = None) -> QuerySet[S
         return SharingAgreement.objects.none()
     day = day or timezone.localdate()
     return SharingAgreement.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day),
         organisation_id=organisation_id,
         starts_on__lte=day,
     )

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('starts_on', models.DateField(verbose_name='in force from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='in force until')),
+                ('ends_on', models.DateField(blank=True, null=True, verbose_name='no longer in force from')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='made')),
                 ('categories', models.ManyToManyField(blank=True, help_text='None: every category.', related_name='+', to='registry.category', verbose_name='categories')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),

@@ -110,12 +110,26 @@ def test_a_partner_with_an_agreement_in_force_sees_the_internal_observations_it_
     assert _ids(partner) == before
 
 
-def test_an_agreement_not_yet_in_force_shares_nothing(head):
+def test_an_agreement_not_yet_in_force_shares_nothing_and_ends_in_force_on_no_day(head):
     partner = make_user("pat-partner", Role.PARTNER, organisation="Relief NGO")
     internal = stored(sensitivity="internal", status="verified")
-    make_sharing_agreement(
-        partner.organisation, actor=head, title="Next year", starts_on=TODAY + dt.timedelta(days=1)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    agreement = make_sharing_agreement(
+        partner.organisation, actor=head, title="Next year", starts_on=tomorrow
     )
+    assert internal.pk not in _ids(partner)
+    end_sharing_agreement(agreement, actor=head)
+    assert (agreement.starts_on, agreement.ends_on) == (tomorrow, tomorrow)
+
+
+def test_an_agreement_made_and_ended_today_shares_nothing_from_now(head):
+    partner = make_user("pat-partner", Role.PARTNER, organisation="Relief NGO")
+    internal = stored(sensitivity="internal", status="verified")
+    agreement = make_sharing_agreement(
+        partner.organisation, actor=head, title="Today", starts_on=TODAY
+    )
+    assert internal.pk in _ids(partner)
+    end_sharing_agreement(agreement, actor=head)
     assert internal.pk not in _ids(partner)
 
 
@@ -180,5 +194,5 @@ def test_the_head_of_mission_makes_and_ends_an_agreement_in_the_admin_through_th
         {"action": "end_agreements", "_selected_action": [agreement.pk]},
     )
     agreement.refresh_from_db()
-    assert agreement.ends_on == TODAY - dt.timedelta(days=1)
+    assert agreement.ends_on == TODAY
     assert AuditEntry.objects.filter(object_type__icontains="sharing", action="end").exists()
