@@ -274,6 +274,29 @@ def test_guessing_ids_finds_only_what_the_role_may_see(db):
         assert found_api == found_page == observations_seen(role), role
 
 
+def test_guessing_evidence_ids_finds_only_the_files_of_an_observation_the_role_may_see(db):
+    """Every evidence id under every observation of the world: a file is served under its own
+    observation only, and only to a role that sees it."""
+    world = build_world()
+    owner = {
+        world.ids["evidence_id"]: "observation",
+        world.ids["restricted_evidence"]: "restricted",
+    }
+    for role in ROLES:
+        client = world.client(role)
+        served = set()
+        for key in observations_seen(ANALYST):
+            for evidence in owner:
+                for suffix in ("", "/thumbnail"):
+                    url = f"/observations/{world.ids[key]}/evidence/{evidence}{suffix}"
+                    if client.get(url).status_code == 200:
+                        served.add((key, owner[evidence]))
+        expected = {
+            (key, key) for key in ("observation", "restricted") if key in observations_seen(role)
+        }
+        assert served == expected, role
+
+
 def test_an_unpublished_commitment_is_refused_to_those_outside_the_desk(db):
     world = build_world()
     unreviewed = world.ids["unreviewed"]

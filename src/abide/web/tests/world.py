@@ -233,6 +233,7 @@ def build_world() -> World:
         "other_team": other_team.pk,
         "evidence": evidence.sha256,
         "evidence_id": evidence.pk,
+        "restricted_evidence": Evidence.objects.get(observation=restricted).pk,
         "patrol": patrol.pk,
         "job": "00000000-0000-0000-0000-000000000000",
         "reporter": reporter,
