@@ -26,6 +26,11 @@ def can_manage_accounts(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
 
 
+def can_decide_sharing(user: AnyUser) -> bool:
+    """Make and end sharing agreements with partner organisations."""
+    return bool(user.is_authenticated and user.has_role(Role.HEAD_OF_MISSION, Role.ADMINISTRATOR))
+
+
 def can_read_audit_log(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.HEAD_OF_MISSION, Role.ADMINISTRATOR))
 

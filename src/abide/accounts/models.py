@@ -43,6 +43,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    #: The observer team the user belongs to (blank: none). Observers see the restricted
+    #: observations reported by members of their own team (``observations/access.py``).
+    team = models.CharField(_("team"), max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")
@@ -55,6 +58,50 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class SharingAgreement(models.Model):
+    """What the mission has agreed to share with a partner organisation beyond what is public:
+    while in force (from ``starts_on``, until the day before ``ends_on``), the organisation's
+    partners see the internal observations of its categories (all categories when none is
+    named) once corroborated or verified. Never restricted ones; places stay coarsened and
+    reporters hidden, as for every partner. Written by ``accounts/sharing.py``."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="sharing_agreements",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    categories = models.ManyToManyField(
+        "registry.Category",
+        verbose_name=_("categories"),
+        blank=True,
+        related_name="+",
+        help_text=_("None: every category."),
+    )
+    starts_on = models.DateField(_("in force from"))
+    ends_on = models.DateField(_("no longer in force from"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "-starts_on"]
+        verbose_name = _("sharing agreement")
+        verbose_name_plural = _("sharing agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="sharing_agreement_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.title}"
 
 
 class ApiToken(models.Model):

@@ -22,8 +22,10 @@ def ensure_user(
     password: str | None = None,
     email: str = "",
     organisation: str | None = None,
+    team: str | None = None,
 ) -> tuple[User, bool]:
-    """Create the user if it does not exist; set its role (and password, if given)."""
+    """Create the user if it does not exist; set its role (and password and team, if
+    given)."""
     if role not in Role.values:
         raise ValidationError(f"role: {role!r} is not one of {', '.join(Role.values)}")
     org = Organisation.objects.get_or_create(name=organisation)[0] if organisation else None
@@ -34,6 +36,8 @@ def ensure_user(
         user = User(username=username, email=email)
     user.role = role
     user.organisation = org
+    if team is not None:
+        user.team = team.strip()
     user.is_staff, user.is_superuser = staff_flags_for(role)
     if email:
         user.email = email

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -28,6 +29,8 @@ VERIFIERS = (Role.ANALYST, Role.HEAD_OF_MISSION)
 PATROL_RECORDERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION)
 #: Every role of the mission: all may join the discussion of what they may see.
 MISSION_ROLES = tuple(Role.values)
+#: Roles that read the discussion of every observation they see (partners: of their own).
+DISCUSSION_ROLES = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
 #: Roles that see every place as recorded; the others (partners, the public) see the places
 #: of the observations they did not report coarsened to each one's public precision.
 EXACT_PLACE_READERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
@@ -111,8 +114,9 @@ def get_recent_patrols_for(user: AnyUser, days: int = 14) -> QuerySet[Patrol]:
 
 
 def can_comment(user: AnyUser, observation: Observation) -> bool:
-    """Anyone with a mission role, on an observation they may see."""
-    return _has_role(user, MISSION_ROLES) and can_see(user, observation)
+    """Anyone who reads the observation's discussion (:func:`reads_discussion`), on an
+    observation they may see."""
+    return reads_discussion(user, observation) and can_see(user, observation)
 
 
 def sees_exact_places(user: AnyUser) -> bool:
@@ -144,10 +148,22 @@ def can_see(user: AnyUser, observation: Observation) -> bool:
     return get_observations_for(user).filter(pk=observation.pk).exists()
 
 
-def reads_discussion(user: AnyUser) -> bool:
-    """Whether ``user`` reads the discussion and who verified what: anyone with a mission role
-    (on the observations they may see); never the public."""
-    return _has_role(user, MISSION_ROLES)
+def reads_discussion(user: AnyUser, observation: Observation) -> bool:
+    """Whether ``user`` reads the discussion of ``observation`` and who verified it and why
+    (when they may see it): the mission's own people; a partner only on their own reports (the
+    mission's talk of what others reported stays inside the mission); never the public."""
+    return _has_role(user, DISCUSSION_ROLES) or (
+        _has_role(user, MISSION_ROLES) and _is_reporter(user, observation)
+    )
+
+
+def evidence_name_for(user: AnyUser, observation: Observation, evidence: Evidence) -> str:
+    """The name a file is shown and downloaded under: as uploaded to those who see the place
+    as recorded (a name may tell where, or whom); else one made of its hash and type."""
+    if sees_exact_place(user, observation) and evidence.original_name:
+        return evidence.original_name
+    suffix = mimetypes.guess_extension(evidence.media_type or "") or ""
+    return f"evidence-{evidence.sha256[:12]}{suffix}"
 
 
 def can_download_evidence(user: AnyUser, observation: Observation, evidence: Evidence) -> bool:
@@ -161,17 +177,40 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
     """The observations ``user`` may see.
 
     Analysts, the head of mission and administrators: all. Observers: all but the restricted
-    ones, plus their own. Partners: their own reports and the public ones. Everyone else
-    (anonymous users included): public observations that are corroborated or verified.
+    ones, plus the restricted ones reported by themselves or by a member of their team.
+    Partners: their own reports, the public ones, and what a sharing agreement of their
+    organisation in force covers (internal observations of its categories, corroborated or
+    verified). Everyone else (anonymous users included): public observations that are
+    corroborated or verified.
     """
     observations = Observation.objects.all()
     if _has_role(user, MISSION_READERS):
         return observations
     if _has_role(user, (Role.OBSERVER,)):
-        return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | Q(reported_by=user))
+        own = Q(reported_by=user)
+        if user.team:
+            own |= Q(reported_by__team=user.team)
+        return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | own)
     if _has_role(user, (Role.PARTNER,)):
-        return observations.filter(Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user))
+        return observations.filter(
+            Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user) | _shared_with(user)
+        )
     return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+
+
+def _shared_with(user: AnyUser) -> Q:
+    """The internal observations the sharing agreements in force of the partner's
+    organisation cover (nothing without one)."""
+    from abide.accounts.sharing import agreements_in_force
+
+    covered = Q(pk__in=[])
+    for agreement in agreements_in_force(user).prefetch_related("categories"):
+        categories = [category.pk for category in agreement.categories.all()]
+        rule = Q(sensitivity=Sensitivity.INTERNAL, status__in=PUBLISHED_STATUSES)
+        if categories:
+            rule &= Q(category_id__in=categories)
+        covered |= rule
+    return covered
 
 
 def get_observation_for(user: AnyUser, pk: int) -> Observation:

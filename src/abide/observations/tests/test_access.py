@@ -150,7 +150,8 @@ def test_evidence_is_added_by_the_reporter_and_the_analysts_and_head(cast, reque
 
 
 def test_comments_come_from_mission_roles_on_what_they_may_see(cast, partner, observer):
-    assert can_comment(partner, cast["public_reported"])
+    # A partner joins the discussion of their own reports only.
+    assert not can_comment(partner, cast["public_reported"])
     assert can_comment(partner, cast["partners_internal"])
     assert not can_comment(partner, cast["internal"])
     assert can_comment(observer, cast["internal"])

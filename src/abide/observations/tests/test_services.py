@@ -403,8 +403,9 @@ def test_observers_may_not_grade(starter_registry, observer):
 
 @pytest.mark.parametrize("who", ["observer", "analyst", "head", "partner", "administrator"])
 def test_every_mission_role_comments_on_what_it_may_see(starter_registry, request, analyst, who):
-    observation = report(analyst, sensitivity="public")
     user = request.getfixturevalue(who)
+    # A partner joins the discussion of their own reports only.
+    observation = report(user if who == "partner" else analyst, sensitivity="public")
     comment = add_comment(observation, "  Seen from the ridge too. ", actor=user)
     assert (comment.text, comment.author) == ("Seen from the ridge too.", user)
     entry = entries("create", object_type="observations.comment").get()
@@ -415,6 +416,15 @@ def test_a_partner_may_not_comment_on_what_it_may_not_see(starter_registry, anal
     internal = report(analyst, sensitivity="internal")
     with pytest.raises(PermissionDenied):
         add_comment(internal, "what is this?", actor=partner)
+    assert not Comment.objects.exists()
+
+
+def test_a_partner_may_not_join_the_discussion_of_anothers_report(
+    starter_registry, analyst, partner
+):
+    public = report(analyst, sensitivity="public")
+    with pytest.raises(PermissionDenied):
+        add_comment(public, "what is this?", actor=partner)
     assert not Comment.objects.exists()
 
 

@@ -12,7 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from abide.observations.access import can_download_evidence, get_observation_for
+from abide.observations.access import (
+    can_download_evidence,
+    evidence_name_for,
+    get_observation_for,
+)
 from abide.observations.evidence import is_sealed, open_evidence
 from abide.observations.models import Evidence, Observation
 from abide.observations.sealing import SealError
@@ -54,7 +58,7 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     response = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=evidence.original_name or f"{evidence.sha256}",
+        filename=evidence_name_for(request.user, observation, evidence),
         content_type=evidence.media_type,
     )
     if is_sealed(evidence):

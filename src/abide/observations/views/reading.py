@@ -23,6 +23,7 @@ from abide.observations.access import (
     can_comment,
     can_download_evidence,
     can_verify_observations,
+    evidence_name_for,
     get_observation_for,
     get_observations_for,
     reads_discussion,
@@ -166,6 +167,7 @@ class EvidenceItem:
     thumbnail: str | None
     exif: dict[str, Any]
     downloadable: bool
+    name: str
 
 
 @dataclass
@@ -201,7 +203,12 @@ def _evidence_items(user: AnyUser, observation: Observation) -> list[EvidenceIte
             exif["GPS"] = ", ".join(f"{v}" for v in evidence.metadata["gps"].values())
         items.append(
             EvidenceItem(
-                evidence, url, thumbnail, exif, can_download_evidence(user, observation, evidence)
+                evidence,
+                url,
+                thumbnail,
+                exif,
+                can_download_evidence(user, observation, evidence),
+                evidence_name_for(user, observation, evidence),
             )
         )
     return items
@@ -278,7 +285,7 @@ def detail_page(
         ]
     if can_comment(user, observation):
         actions.comment = _form(CommentForm, "comment", bound)
-    discussion = reads_discussion(user)
+    discussion = reads_discussion(user, observation)
     context = {
         "observation": observation,
         "place": place_for(user, observation),

@@ -65,8 +65,11 @@ def new_observation(request: HttpRequest) -> HttpResponse:
 @for_role(can_report_observations)
 def received(request: HttpRequest, pk: int) -> HttpResponse:
     """What was stored: the report as abide placed it, and each file with what it says of
-    itself (an image's EXIF)."""
+    itself (an image's EXIF). It is the reporter's: anyone else who may see the observation
+    is sent to its page, which shows them what they may see of it."""
     observation = get_observation_for(request.user, pk)
+    if observation.reported_by_id != request.user.pk:
+        return redirect("observations:detail", pk=observation.pk)
     context = {
         "observation": observation,
         "actors": observation.actors.select_related("party"),
