@@ -64,6 +64,15 @@ def tile_url(name: str) -> str:
     return raw
 
 
+def tile_origin(url: str) -> list[str]:
+    """The origin (``https://host``) of a tile URL template, for the Content-Security-Policy."""
+    if not url or url.startswith("/"):
+        return []
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")  # {s}: Leaflet's subdomains a, b, c
+    return [f"{scheme}://{host}"]
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from abide.observations.access import can_download_evidence, get_observation_for
 from abide.observations.evidence import open_evidence
@@ -31,7 +31,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """The file as stored, as an attachment named as uploaded (images and PDFs shown inline)."""
     observation, evidence = _evidence(request, pk, key)
@@ -51,7 +51,7 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return _private(response)
 
 
-@require_GET
+@require_safe
 def evidence_thumbnail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """A small JPEG of an image, without its metadata."""
     _observation, evidence = _evidence(request, pk, key)
