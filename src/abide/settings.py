@@ -11,6 +11,7 @@ from abide import env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.data_dir()
+env.keep_private(DATA_DIR)  # umask 077: the data directory 0700, the files abide creates 0600
 
 SECRET_KEY = env.secret_key(DATA_DIR)
 DEBUG = env.envbool("ABIDE_DEBUG", False)
