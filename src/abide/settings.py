@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "abide.web.context_processors.desk",
             ],
+            # ``|shown``: ingested text without its invisible bidirectional controls.
+            "builtins": ["abide.web.templatetags.shown_text"],
         },
     },
 ]
