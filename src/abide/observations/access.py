@@ -161,7 +161,7 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
     """The observations ``user`` may see.
 
     Analysts, the head of mission and administrators: all. Observers: all but the restricted
-    ones, plus their own. Partners: their own reports and the public ones. Everyone else
+    ones, plus their own. Partners: their own reports and what the public sees. Everyone else
     (anonymous users included): public observations that are corroborated or verified.
     """
     observations = Observation.objects.all()
@@ -170,7 +170,11 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
     if _has_role(user, (Role.OBSERVER,)):
         return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | Q(reported_by=user))
     if _has_role(user, (Role.PARTNER,)):
-        return observations.filter(Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user))
+        # A partner is outside the mission: others' reports as the public sees them (public,
+        # once corroborated or verified), and their own reports whatever their state.
+        return observations.filter(
+            Q(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES) | Q(reported_by=user)
+        )
     return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
 
 

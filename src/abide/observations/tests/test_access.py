@@ -97,12 +97,12 @@ def test_another_observer_does_not_see_an_observers_restricted_report(cast):
     assert visible(other, cast) == EVERYTHING - {"restricted", "observers_restricted"}
 
 
-def test_partners_see_their_own_reports_and_the_public_ones(cast, partner):
+def test_partners_see_their_own_reports_and_what_the_public_sees(cast, partner):
+    """Not the public observations still reported, disputed or refuted: those are not
+    published, and a partner is outside the mission."""
     assert visible(partner, cast) == {
         "public_verified",
         "public_corroborated",
-        "public_reported",
-        "public_refuted",
         "partners_internal",
     }
 
@@ -150,7 +150,8 @@ def test_evidence_is_added_by_the_reporter_and_the_analysts_and_head(cast, reque
 
 
 def test_comments_come_from_mission_roles_on_what_they_may_see(cast, partner, observer):
-    assert can_comment(partner, cast["public_reported"])
+    assert can_comment(partner, cast["public_verified"])
+    assert not can_comment(partner, cast["public_reported"])
     assert can_comment(partner, cast["partners_internal"])
     assert not can_comment(partner, cast["internal"])
     assert can_comment(observer, cast["internal"])
