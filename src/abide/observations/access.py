@@ -35,6 +35,15 @@ EXACT_PLACE_READERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.A
 REPORTER_READERS = (Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
 #: The statuses under which a public observation is shown to everyone.
 PUBLISHED_STATUSES = (Status.CORROBORATED, Status.VERIFIED)
+#: The observations everyone may see: public ones, once corroborated or verified.
+PUBLISHED = Q(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+
+
+def is_published(observation: Observation) -> bool:
+    """Whether everyone may see the observation (what :data:`PUBLISHED` selects)."""
+    return (
+        observation.sensitivity == Sensitivity.PUBLIC and observation.status in PUBLISHED_STATUSES
+    )
 
 
 def _has_role(user: AnyUser, roles: tuple[str, ...]) -> bool:
@@ -172,10 +181,8 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
     if _has_role(user, (Role.PARTNER,)):
         # A partner is outside the mission: others' reports as the public sees them (public,
         # once corroborated or verified), and their own reports whatever their state.
-        return observations.filter(
-            Q(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES) | Q(reported_by=user)
-        )
-    return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+        return observations.filter(PUBLISHED | Q(reported_by=user))
+    return observations.filter(PUBLISHED)
 
 
 def get_observation_for(user: AnyUser, pk: int) -> Observation:
