@@ -14,6 +14,10 @@ from PIL import Image
 from abide.core.tests.test_cli import run_abide
 
 
+#: The database in the data directory, whatever DATABASE_URL the tests run with.
+SQLITE = {"DATABASE_URL": ""}
+
+
 def loose(root: Path) -> list[str]:
     """Everything under ``root`` (itself included) that another user could read or enter."""
     return [
@@ -25,7 +29,7 @@ def loose(root: Path) -> list[str]:
 
 def test_init_creates_a_private_data_directory(tmp_path):
     data_dir = tmp_path / "abide-data"
-    result = run_abide("init", data_dir=data_dir)
+    result = run_abide("init", env=SQLITE, data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     names = {path.name for path in data_dir.iterdir()}
@@ -42,7 +46,7 @@ def test_init_tightens_a_data_directory_made_before(tmp_path):
         path.chmod(0o755)
     (data_dir / "abide.sqlite3").chmod(0o644)
     (data_dir / "evidence" / "ab" / "abcd").chmod(0o444)
-    result = run_abide("init", data_dir=data_dir)
+    result = run_abide("init", env=SQLITE, data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     # The folder itself is made 0700 as the settings load; init tightens the four inside.
     assert "made 4 files and folders private" in result.stdout
