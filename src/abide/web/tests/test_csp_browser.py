@@ -25,6 +25,7 @@ def violations(page) -> list[str]:  # noqa: F811
     return found
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_pages_the_map_htmx_and_the_api_docs_run_under_the_policy(
     live_server,
     demo_loaded,  # noqa: F811
