@@ -8,7 +8,13 @@ refusal 403, bad input 422 with the messages of each field at fault, always as J
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -42,6 +48,20 @@ _REQUEST_PARTS = {"body", "query", "path", "form", "file", "files", "header", "c
 @api.exception_handler(PermissionDenied)
 def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """A request Django refuses to read (a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, too
+    many fields): 400 as JSON, like every other error of the API, and one line in the log."""
+    logger.warning("API request refused: %s %s: %s", request.method, request.path, exc)
+    if isinstance(exc, RequestDataTooBig):
+        message = _("the body is larger than the %(limit)d bytes accepted") % {
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
+    else:
+        message = _("the request cannot be read: %(problem)s") % {"problem": exc}
+    return api.create_response(request, {"detail": {"body": [message]}}, status=400)
 
 
 @api.exception_handler(ValidationError)

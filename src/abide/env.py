@@ -64,6 +64,15 @@ def tile_url(name: str) -> str:
     return raw
 
 
+def tile_origin(url: str) -> list[str]:
+    """The origin (``https://host``) of a tile URL template, for the Content-Security-Policy."""
+    if not url or url.startswith("/"):
+        return []
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")  # {s}: Leaflet's subdomains a, b, c
+    return [f"{scheme}://{host}"]
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -87,6 +96,23 @@ def data_dir() -> Path:
     return path.resolve()
 
 
+#: Files and folders abide creates are its own only: 0600 and 0700 (umask 077).
+PRIVATE_UMASK = 0o077
+
+
+def keep_private(directory: Path) -> None:
+    """Make what this process creates private to its user (umask 077: the database, its WAL,
+    evidence, thumbnails, keys, exports) and the data directory 0700 where it exists and is
+    ours. Existing files inside are tightened by ``abide init``."""
+    os.umask(PRIVATE_UMASK)
+    try:
+        info = directory.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        directory.chmod(0o700)
+
+
 def secret_key(directory: Path) -> str:
     """``ABIDE_SECRET_KEY`` (or ``_FILE``), else a key generated once and kept in the data dir."""
     key = envstr("ABIDE_SECRET_KEY")
@@ -98,7 +124,7 @@ def secret_key(directory: Path) -> str:
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -11,6 +11,7 @@ from abide import env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.data_dir()
+env.keep_private(DATA_DIR)  # umask 077: the data directory 0700, the files abide creates 0600
 
 SECRET_KEY = env.secret_key(DATA_DIR)
 DEBUG = env.envbool("ABIDE_DEBUG", False)
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # /api/docs: Swagger UI from the package's own static files, no CDN
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     # Last: it turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "abide.core.middleware.ApiHeadAsGet",
 ]
 
 ROOT_URLCONF = "abide.urls"
@@ -81,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "abide.web.context_processors.desk",
             ],
+            # ``|shown``: ingested text without its invisible bidirectional controls.
+            "builtins": ["abide.web.templatetags.shown_text"],
         },
     },
 ]
@@ -185,7 +192,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "abide.core.log_filters.RefusalsWithoutTraceback"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["stderr"], "level": env.envstr("ABIDE_LOG_LEVEL", "WARNING").upper()},
 }
 
@@ -194,3 +202,41 @@ LOGGING = {
 #: ABIDE_EVIDENCE_KEY (base64 of 32 bytes) or ABIDE_EVIDENCE_KEY_FILE, outside the data
 #: directory. None: evidence cannot be added to restricted observations.
 ABIDE_EVIDENCE_KEY = env.evidence_key(DATA_DIR)
+
+# --- HTTPS and Content-Security-Policy -------------------------------------------------------
+# Behind a proxy that terminates TLS (ABIDE_BEHIND_TLS_PROXY), the proxy's X-Forwarded-Proto
+# says whether the request came over HTTPS; abide then redirects plain HTTP to HTTPS
+# (ABIDE_SSL_REDIRECT), asks browsers to use HTTPS only (ABIDE_HSTS_SECONDS) and sends its
+# cookies only over HTTPS (ABIDE_SECURE_COOKIES). See the README, "Production settings".
+if env.envbool("ABIDE_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.envbool("ABIDE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.envint("ABIDE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.envbool("ABIDE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.envbool("ABIDE_HSTS_PRELOAD", False)
+#: Deliberate choices that `check --deploy` would otherwise warn about: HSTS covers this host
+#: only unless ABIDE_HSTS_INCLUDE_SUBDOMAINS (subdomains may serve other sites over plain HTTP),
+#: and is not submitted for preloading unless ABIDE_HSTS_PRELOAD.
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if SECURE_HSTS_SECONDS and not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD else []),
+]
+
+#: Every page says where its scripts, styles, images and requests may come from: abide itself
+#: only (scripts carry no inline code; the map's tiles are the one other host, when set).
+#: Styles allow inline ``style`` attributes (the map's legend, Leaflet, Swagger UI); no script
+#: runs from an attribute or an inline block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *env.tile_origin(ABIDE_MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -5,13 +5,23 @@ not see)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
 from abide.accounts.models import Role
-from abide.compliance.models import Assessment, Link, LinkState, Retraction, RetractionState
-from abide.observations.access import get_observations_for
+from abide.compliance.models import (
+    Assessment,
+    AssessmentStatus,
+    Link,
+    LinkState,
+    Retraction,
+    RetractionState,
+)
+from abide.observations.access import PUBLISHED_STATUSES, get_observations_for
+from abide.observations.models import Sensitivity
 from abide.registry.access import get_commitments_for, get_sources_for
 from abide.registry.models import Commitment, Statement
 
@@ -107,3 +117,69 @@ def get_statement_for(user: AnyUser, pk: int) -> Statement:
     if statement is None:
         raise Http404("no such statement")
     return statement
+
+
+# --- what readers outside the mission are shown of an assessment -----------------------------
+
+#: Computed statuses that rest on observations (the ones that decided them) or, for "upheld"
+#: without any, on the observations and patrols in scope.
+_RESTING_ON_OBSERVATIONS = (
+    AssessmentStatus.VIOLATED,
+    AssessmentStatus.AT_RISK,
+    AssessmentStatus.FULFILLED,
+    AssessmentStatus.UPHELD,
+)
+
+
+def sees_assessments_as_computed(user: AnyUser) -> bool:
+    """The mission (observers included) sees assessments as computed; see :func:`as_seen_by`."""
+    return is_mission_reader(user) or _has_role(user, Role.OBSERVER)
+
+
+def as_seen_by(user: AnyUser, assessments: Iterable[Assessment]) -> None:
+    """Make ``assessments`` (in memory, never saved) what ``user`` may be shown.
+
+    The mission (observers, analysts, the head of mission, administrators) sees them as
+    computed. Readers outside it (the public and partners) see:
+
+    - the coverage of the observations everyone may see (public, corroborated or verified)
+      in place of every observation in scope;
+    - a computed status that rests only on observations they may not see as "withheld"
+      (not assessed publicly): a violation, risk, fulfilment or upheld status none of whose
+      deciding observations is published, or an "upheld" by coverage alone whose published
+      coverage and patrols do not reach the rule's minimum.
+
+    A status the head of mission set (an override, with its justification) is shown as set:
+    it is the mission's published word.
+    """
+    if sees_assessments_as_computed(user):
+        return
+    assessments = list(assessments)
+    for assessment in assessments:
+        assessment.coverage_observations = assessment.coverage_public_observations
+    resting = [a for a in assessments if a.computed_status in _RESTING_ON_OBSERVATIONS]
+    if not resting:
+        return
+    from abide.compliance.rules import current_rules
+
+    deciding: dict[int, bool] = {}
+    for assessment_id, sensitivity, status in Assessment.observations.through.objects.filter(
+        assessment_id__in=[a.pk for a in resting]
+    ).values_list("assessment_id", "observation__sensitivity", "observation__status"):
+        published = sensitivity == Sensitivity.PUBLIC and status in PUBLISHED_STATUSES
+        deciding[assessment_id] = deciding.get(assessment_id, False) or published
+    categories = dict(
+        Commitment.objects.filter(pk__in={a.commitment_id for a in resting}).values_list(
+            "pk", "category__slug"
+        )
+    )
+    rules = current_rules()
+    for assessment in resting:
+        if assessment.pk in deciding:
+            shown = deciding[assessment.pk]
+        else:  # upheld by coverage alone
+            minimum = rules.for_category(categories[assessment.commitment_id]).coverage.minimum
+            covered = assessment.coverage_patrols + assessment.coverage_public_observations
+            shown = covered >= max(minimum, 1)
+        if not shown:
+            assessment.computed_status = AssessmentStatus.WITHHELD

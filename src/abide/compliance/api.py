@@ -147,7 +147,7 @@ def get_commitment(request: HttpRequest, commitment_id: int) -> dict:
     """One commitment: its status history, the evidence the reader may see, its statements."""
     commitment = get_commitment_for(request.user, commitment_id)
     detail = commitment_detail(request.user, commitment)
-    data = _row(tracker_row(commitment))
+    data = _row(tracker_row(commitment, user=request.user))
     data["history"] = [
         {
             "period": a.period_kind,

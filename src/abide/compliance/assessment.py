@@ -29,6 +29,7 @@ from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
 from abide.compliance.periods import KINDS, Period, period_of, periods_between
 from abide.compliance.rules import Rule, Rules, current_rules
+from abide.observations.access import PUBLISHED, is_published
 from abide.observations.models import Observation, Patrol
 from abide.observations.patrols import patrol_footprint
 from abide.registry.models import Commitment
@@ -40,6 +41,8 @@ class Outcome:
     observations: list[int] = field(default_factory=list)
     patrols: int = 0
     coverage: int = 0
+    #: Of ``coverage``, the observations everyone may see (public, corroborated or verified).
+    public_coverage: int = 0
     #: Where the outcome was worked out from a stored assessment: that row, and the
     #: observations it listed (so that storing it reads neither again).
     stored: Assessment | None = None
@@ -126,13 +129,18 @@ def _places_counted(period: Period, rule: Rule, cache: dict) -> list[tuple[str, 
             _observations_in(period, rule)
             .order_by()
             .values_list("country", "admin1", "admin2")
-            .annotate(n=Count("id", filter=Q(event__isnull=True)) + Count("event", distinct=True))
+            .annotate(
+                n=Count("id", filter=Q(event__isnull=True)) + Count("event", distinct=True),
+                public=Count("id", filter=Q(event__isnull=True) & PUBLISHED)
+                + Count("event", filter=PUBLISHED, distinct=True),
+            )
         )
     return cache[key]
 
 
-def _coverage(area: Area, period: Period, rule: Rule, cache: dict) -> tuple[int, int]:
-    """(patrols, observations) inside the area in the period, as the rule counts them."""
+def _coverage(area: Area, period: Period, rule: Rule, cache: dict) -> tuple[int, int, int]:
+    """(patrols, observations, published observations) inside the area in the period, as the
+    rule counts them; published: those everyone may see."""
     patrols = 0
     if rule.coverage.patrols:
         patrols = sum(
@@ -141,27 +149,29 @@ def _coverage(area: Area, period: Period, rule: Rule, cache: dict) -> tuple[int,
                 started_at__lt=period.end_time, ended_at__gte=period.start_time
             )
         )
-    seen = sum(
-        n
-        for country, admin1, admin2, n in _places_counted(period, rule, cache)
+    inside = [
+        (n, public)
+        for country, admin1, admin2, n, public in _places_counted(period, rule, cache)
         if country in area.countries or admin1 in area.admin_areas or admin2 in area.admin_areas
-    )
+    ]
+    seen = sum(n for n, _ in inside)
+    seen_public = sum(public for _, public in inside)
     geometry = area.by_geometry()
     if geometry is not None:
         rest = (
             _observations_in(period, rule)
             .filter(geometry)
             .exclude(area.exact())
-            .only("latitude", "longitude", "event_id")
+            .only("latitude", "longitude", "event_id", "sensitivity", "status")
         )
-        seen += len(
-            {
-                ("event", o.event_id) if o.event_id else ("observation", o.pk)
-                for o in rest.iterator(chunk_size=2000)
-                if area.contains_point(o.latitude, o.longitude)
-            }
-        )
-    return patrols, seen
+        found = {
+            ("event", o.event_id) if o.event_id else ("observation", o.pk): is_published(o)
+            for o in rest.iterator(chunk_size=2000)
+            if area.contains_point(o.latitude, o.longitude)
+        }
+        seen += len(found)
+        seen_public += sum(found.values())
+    return patrols, seen, seen_public
 
 
 def evaluate(
@@ -200,31 +210,31 @@ def evaluate(
 
     area = area_of(commitment)
     if area.empty:
-        patrols, seen = 0, 0
+        patrols, seen, seen_public = 0, 0, 0
     else:
         key = (area.key, period, rule.coverage)
         cache = coverage if coverage is not None else {}
         if key not in cache:
             cache[key] = _coverage(area, period, rule, cache)
-        patrols, seen = cache[key]
+        patrols, seen, seen_public = cache[key]
     for test, status in (("violated", AssessmentStatus.VIOLATED), ("at_risk", "at_risk")):
         found = matching(test)
         if found:
-            return Outcome(status, found, patrols, seen)
+            return Outcome(status, found, patrols, seen, seen_public)
     deadline = commitment.deadline
     if deadline is not None:
         found = matching("fulfilled", dt.datetime.combine(deadline, dt.time.max, tzinfo=dt.UTC))
         if found:
-            return Outcome(AssessmentStatus.FULFILLED, found, patrols, seen)
+            return Outcome(AssessmentStatus.FULFILLED, found, patrols, seen, seen_public)
     if patrols + seen >= max(rule.coverage.minimum, 1):
         if "upheld" not in rule.tests:
-            return Outcome(AssessmentStatus.UPHELD, [], patrols, seen)
+            return Outcome(AssessmentStatus.UPHELD, [], patrols, seen, seen_public)
         found = matching("upheld")
         if found:
-            return Outcome(AssessmentStatus.UPHELD, found, patrols, seen)
+            return Outcome(AssessmentStatus.UPHELD, found, patrols, seen, seen_public)
     if deadline is not None and period.start > deadline:
-        return Outcome(AssessmentStatus.OVERDUE, [], patrols, seen)
-    return Outcome(AssessmentStatus.NOT_ASSESSABLE, [], patrols, seen)
+        return Outcome(AssessmentStatus.OVERDUE, [], patrols, seen, seen_public)
+    return Outcome(AssessmentStatus.NOT_ASSESSABLE, [], patrols, seen, seen_public)
 
 
 _COMPUTED = (
@@ -232,6 +242,7 @@ _COMPUTED = (
     "rules_version",
     "coverage_patrols",
     "coverage_observations",
+    "coverage_public_observations",
     "computed_at",
     "signed_off_by",
     "signed_off_at",
@@ -273,6 +284,7 @@ def _store(
         assessment.rules_version = rules.version
         assessment.coverage_patrols = outcome.patrols
         assessment.coverage_observations = outcome.coverage
+        assessment.coverage_public_observations = outcome.public_coverage
         assessment.computed_at = now
         stored.append((assessment, outcome))
     Assessment.objects.bulk_create(new)
@@ -473,6 +485,7 @@ def _known_outcomes(
                 sorted(observations),
                 assessment.coverage_patrols,
                 assessment.coverage_observations,
+                assessment.coverage_public_observations,
                 stored=assessment,
                 listed=listed,
             )
@@ -510,7 +523,7 @@ def override(assessment: Assessment, status: str, *, actor: User, justification:
     """The head of mission sets the status, saying why; the computed status stays beside it."""
     if not can_override(actor):
         raise PermissionDenied(_("only the head of mission overrides an assessment"))
-    if status not in AssessmentStatus.values:
+    if status not in AssessmentStatus.values or status == AssessmentStatus.WITHHELD:
         raise ValidationError({"status": _("unknown status %(s)r") % {"s": status}})
     justification = (justification or "").strip()
     if not justification:

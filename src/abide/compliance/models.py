@@ -138,6 +138,9 @@ class AssessmentStatus(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
     SUPERSEDED = "superseded", _("superseded")
     EXPIRED = "expired", _("expired")
+    #: Never stored: what readers outside the mission are shown instead of a status that rests
+    #: only on observations they may not see (see ``abide.compliance.access.as_seen_by``).
+    WITHHELD = "withheld", _("not assessed publicly")
 
 
 class PeriodKind(models.TextChoices):
@@ -169,6 +172,11 @@ class Assessment(models.Model):
     )
     coverage_patrols = models.PositiveIntegerField(_("patrols in scope"), default=0)
     coverage_observations = models.PositiveIntegerField(_("observations in scope"), default=0)
+    #: Of those, the ones everyone may see (public, corroborated or verified): the coverage the
+    #: public and partners are shown.
+    coverage_public_observations = models.PositiveIntegerField(
+        _("published observations in scope"), default=0
+    )
     computed_at = models.DateTimeField(_("computed"))
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

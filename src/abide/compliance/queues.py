@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from abide.accounts.access import AnyUser, can_edit_registry
 from abide.compliance.access import can_link, get_link_for, get_retraction_for
@@ -166,7 +166,7 @@ def _link_queue(request: HttpRequest, **extra: Any) -> Queue:
     return _page(request, _links_for(request.user), "links", "created_at", **extra)
 
 
-@require_GET
+@require_safe
 @allowed(can_link)
 def link_queue(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, _link_queue(request))
@@ -276,7 +276,7 @@ def _retraction_queue(request: HttpRequest, **extra: Any) -> Queue:
     return _page(request, rows, "retractions", "flagged_at", **extra)
 
 
-@require_GET
+@require_safe
 @allowed(can_edit_registry)
 def retraction_queue(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, _retraction_queue(request))

@@ -13,7 +13,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
-from abide.compliance.access import can_link
+from abide.compliance.access import as_seen_by, can_link
 from abide.compliance.demands import OpenDemand, unanswered_demands
 from abide.compliance.models import (
     Assessment,
@@ -107,14 +107,18 @@ def tracker_commitments(
     return commitments.order_by("-date_made", "pk")
 
 
-def _rows(commitments: list[Commitment], periods: list[Period]) -> list[TrackerRow]:
+def _rows(user: AnyUser, commitments: list[Commitment], periods: list[Period]) -> list[TrackerRow]:
     by_commitment: dict[int, dict[dt.date, Assessment]] = {}
-    for assessment in Assessment.objects.filter(
-        commitment__in=commitments,
-        period_kind="week",
-        period_start__gte=periods[0].start,
-        period_start__lte=periods[-1].start,
-    ):
+    assessments = list(
+        Assessment.objects.filter(
+            commitment__in=commitments,
+            period_kind="week",
+            period_start__gte=periods[0].start,
+            period_start__lte=periods[-1].start,
+        )
+    )
+    as_seen_by(user, assessments)
+    for assessment in assessments:
         by_commitment.setdefault(assessment.commitment_id, {})[assessment.period_start] = assessment
     walked_back = set(
         Retraction.objects.filter(
@@ -168,14 +172,15 @@ def tracker_rows(
     ``period`` (a day, week or month), the status is that period's, and the trend ends there."""
     end = period.start if period is not None else today or latest_week()
     commitments = list(tracker_commitments(user, party=party, category=category, kind=kind))
-    rows = _rows(commitments, _weeks(end, weeks))
+    rows = _rows(user, commitments, _weeks(end, weeks))
     if period is not None:
-        of_period = {
-            assessment.commitment_id: assessment
-            for assessment in Assessment.objects.filter(
+        chosen = list(
+            Assessment.objects.filter(
                 commitment__in=commitments, period_kind=period.kind, period_start=period.start
             )
-        }
+        )
+        as_seen_by(user, chosen)
+        of_period = {assessment.commitment_id: assessment for assessment in chosen}
         for row in rows:
             row.current = of_period.get(row.commitment.pk)
     return [row for row in rows if not status or row.status == status]
@@ -214,15 +219,20 @@ def tracker_page(
     pages = max(1, -(-commitments.count() // per_page))
     number = min(max(page, 1), pages)
     chosen = list(commitments[(number - 1) * per_page : number * per_page])
-    rows = _rows(chosen, _weeks(latest_week(), TREND_WEEKS)) if chosen else []
+    rows = _rows(user, chosen, _weeks(latest_week(), TREND_WEEKS)) if chosen else []
     return TrackerPage(rows, number, pages)
 
 
 def tracker_row(
-    commitment: Commitment, *, today: dt.date | None = None, weeks: int = TREND_WEEKS
+    commitment: Commitment,
+    *,
+    user: AnyUser,
+    today: dt.date | None = None,
+    weeks: int = TREND_WEEKS,
 ) -> TrackerRow:
-    """The tracker's row of one commitment (whoever may see it: the caller checked)."""
-    return _rows([commitment], _weeks(today or latest_week(), weeks))[0]
+    """The tracker's row of one commitment as ``user`` sees it (the caller checked that the
+    user may see the commitment)."""
+    return _rows(user, [commitment], _weeks(today or latest_week(), weeks))[0]
 
 
 @dataclass
@@ -259,6 +269,7 @@ def commitment_detail(user: AnyUser, commitment: Commitment) -> CommitmentDetail
         .prefetch_related(Prefetch("observations", queryset=visible.only("id")))
         .order_by("-period_start", "period_kind")
     )
+    as_seen_by(user, history)
     statements = list(
         commitment.statements.select_related("source", "speaker_person", "speaker_party")
         .prefetch_related("chain__person", "chain__party", "chain__to_person")

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from abide.accounts.access import AnyUser, can_edit_registry
 from abide.compliance.access import (
@@ -75,7 +75,7 @@ from abide.registry.access import (
 from abide.registry.models import Category, Commitment, CommitmentKind, Statement
 
 
-@require_GET
+@require_safe
 def commitments(request: HttpRequest) -> HttpResponse:
     rows = get_commitments_for(request.user).order_by("-date_made", "category__position", "pk")
     party = request.GET.get("party", "")
@@ -102,7 +102,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def tracker(request: HttpRequest) -> HttpResponse:
     selected = {key: request.GET.get(key, "") for key in ("party", "category", "kind", "status")}
     if selected["kind"] not in CommitmentKind.values:
@@ -130,7 +130,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
     return render(request, "compliance/tracker.html", context)
 
 
-@require_GET
+@require_safe
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     return _commitment_page(request, get_commitment_for(request.user, pk))
 

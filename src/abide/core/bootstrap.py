@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +45,10 @@ def initialise(
     Safe to run again: what exists is kept, the starter registry is loaded idempotently.
     """
     data_dir = Path(settings.DATA_DIR)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     progress(f"data directory: {data_dir}")
+    if tightened := tighten_data_dir(data_dir):
+        progress(f"made {tightened} files and folders private to their owner")
     progress("applying database migrations")
     call_command("migrate", interactive=False, verbosity=0)
     actor = system_user()
@@ -68,8 +72,8 @@ def demo_password() -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     password = secrets.token_urlsafe(12)
-    path.write_text(password, encoding="utf-8")
-    path.chmod(0o600)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write(password)
     return password
 
 
@@ -86,6 +90,21 @@ def ensure_demo_second_factors(users: list[User]) -> list[tuple[User, str, str]]
             device = enrol_device(user, actor=actor)
             devices.append((user, secret_text(device), provisioning_uri(device)))
     return devices
+
+
+def tighten_data_dir(data_dir: Path) -> int:
+    """Take the permissions of other users off everything in the data directory (a directory
+    made before abide kept it private): folders 0700, files without group or other bits.
+    Returns how many paths were changed."""
+    changed = 0
+    for path in [data_dir, *data_dir.rglob("*")]:
+        if path.is_symlink():
+            continue
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
+            changed += 1
+    return changed
 
 
 def ensure_demo_accounts() -> tuple[str, list[User]]:

@@ -38,6 +38,15 @@ EXACT_PLACE_READERS = (Role.OBSERVER, Role.ANALYST, Role.HEAD_OF_MISSION, Role.A
 REPORTER_READERS = (Role.ANALYST, Role.HEAD_OF_MISSION, Role.ADMINISTRATOR)
 #: The statuses under which a public observation is shown to everyone.
 PUBLISHED_STATUSES = (Status.CORROBORATED, Status.VERIFIED)
+#: The observations everyone may see: public ones, once corroborated or verified.
+PUBLISHED = Q(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+
+
+def is_published(observation: Observation) -> bool:
+    """Whether everyone may see the observation (what :data:`PUBLISHED` selects)."""
+    return (
+        observation.sensitivity == Sensitivity.PUBLIC and observation.status in PUBLISHED_STATUSES
+    )
 
 
 def _has_role(user: AnyUser, roles: tuple[str, ...]) -> bool:
@@ -178,10 +187,10 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
 
     Analysts, the head of mission and administrators: all. Observers: all but the restricted
     ones, plus the restricted ones reported by themselves or by a member of their team.
-    Partners: their own reports, the public ones, and what a sharing agreement of their
-    organisation in force covers (internal observations of its categories, corroborated or
-    verified). Everyone else (anonymous users included): public observations that are
-    corroborated or verified.
+    Partners: their own reports, what the public sees (public observations, corroborated or
+    verified), and what a sharing agreement of their organisation in force covers (internal
+    observations of its categories, corroborated or verified). Everyone else (anonymous users
+    included): public observations that are corroborated or verified.
     """
     observations = Observation.objects.all()
     if _has_role(user, MISSION_READERS):
@@ -192,10 +201,11 @@ def get_observations_for(user: AnyUser) -> QuerySet[Observation]:
             own |= Q(reported_by__team=user.team)
         return observations.filter(~Q(sensitivity=Sensitivity.RESTRICTED) | own)
     if _has_role(user, (Role.PARTNER,)):
-        return observations.filter(
-            Q(sensitivity=Sensitivity.PUBLIC) | Q(reported_by=user) | _shared_with(user)
-        )
-    return observations.filter(sensitivity=Sensitivity.PUBLIC, status__in=PUBLISHED_STATUSES)
+        # A partner is outside the mission: others' reports as the public sees them (public,
+        # once corroborated or verified), their own reports whatever their state, and what a
+        # sharing agreement of their organisation covers.
+        return observations.filter(PUBLISHED | Q(reported_by=user) | _shared_with(user))
+    return observations.filter(PUBLISHED)
 
 
 def _shared_with(user: AnyUser) -> Q:

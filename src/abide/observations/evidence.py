@@ -429,7 +429,7 @@ def _put_in_place(received: _Received, key: bytes | None) -> Path:
         return target
     if target.exists():
         return target  # the same bytes, stored before: never overwritten
-    os.chmod(received.path, 0o444)
+    os.chmod(received.path, 0o400)  # read-only, and only abide's
     try:
         os.link(received.path, target)
     except FileExistsError:

@@ -71,6 +71,9 @@ class ImportSummary:
     #: Records already imported by the interrupted run that this one resumed.
     resumed_after: int = 0
     dry_run: bool = False
+    #: Why the file ended before its end (a truncated GeoJSON): the whole records read before
+    #: the break are stored and the run is marked failed; "" when the file was read to its end.
+    broken: str = ""
     #: Actor names that matched no registry party, with their number of rows.
     unmatched_actors: dict[str, int] = field(default_factory=dict)
 
@@ -216,24 +219,29 @@ def import_file(
         batch = _Batch(dataset, summary, run, actor, dry_run)
         skip = run.rows_done if run is not None else 0
         summary.resumed_after = skip
-        for record in source.records():
-            summary.rows += 1
-            if summary.rows <= skip:
-                continue
-            batch.records += 1
-            error = record.error
-            if error is None:
-                try:
-                    batch.add(convert(record.values))
-                except RowError as exc:
-                    error = exc
-            if error is not None:
-                batch.rejected += 1
-                on_problem(f"{path}:{record.where}: {error}")
-            if batch.records >= batch_size:
-                batch.flush()
-                on_progress(source.counter.bytes_read, size)
-        batch.flush(last=True)
+        try:
+            for record in source.records():
+                summary.rows += 1
+                if summary.rows <= skip:
+                    continue
+                batch.records += 1
+                error = record.error
+                if error is None:
+                    try:
+                        batch.add(convert(record.values))
+                    except RowError as exc:
+                        error = exc
+                if error is not None:
+                    batch.rejected += 1
+                    on_problem(f"{path}:{record.where}: {error}")
+                if batch.records >= batch_size:
+                    batch.flush()
+                    on_progress(source.counter.bytes_read, size)
+        except LayoutError as exc:
+            # The file breaks off (a truncated GeoJSON): the whole records before the break
+            # are stored, and the run ends as failed rather than waiting to be resumed.
+            summary.broken = str(exc)
+        batch.flush(last=True, failed=bool(summary.broken))
         on_progress(size, size)
     except LayoutError as exc:
         raise ImportFailed(str(exc)) from None
@@ -309,7 +317,7 @@ class _Batch:
             del self.drafts[draft.key]
         self.drafts[draft.key] = draft
 
-    def flush(self, *, last: bool = False) -> None:
+    def flush(self, *, last: bool = False, failed: bool = False) -> None:
         drafts = list(self.drafts.values())
         if self.dry_run:
             new, changed, unchanged = plan(drafts, existing_rows(self.dataset, list(self.drafts)))
@@ -320,7 +328,7 @@ class _Batch:
         elif self.records or last:
             with transaction.atomic():
                 result = write_batch(self.dataset, drafts) if drafts else BatchResult()
-                self._commit(result, last)
+                self._commit(result, last, failed)
             self.statistics.wrote(len(result.created))
             if last:  # the map's days this import changed, counted again once
                 mapcells.catch_up()
@@ -328,7 +336,7 @@ class _Batch:
         self.records = self.rejected = 0
         self.first_row = self.summary.rows + 1
 
-    def _commit(self, result: BatchResult, last: bool) -> None:
+    def _commit(self, result: BatchResult, last: bool, failed: bool = False) -> None:
         run = self.run
         repeated = self.records - self.rejected - len(result.created) - len(result.updated)
         changes = {
@@ -339,7 +347,8 @@ class _Batch:
             "rejected": F("rejected") + self.rejected,
         }
         if last:
-            changes.update(state=ImportRun.State.FINISHED, finished_at=timezone.now())
+            state = ImportRun.State.FAILED if failed else ImportRun.State.FINISHED
+            changes.update(state=state, finished_at=timezone.now())
         ImportRun.objects.filter(pk=run.pk).update(**changes)
         touched = result.created + result.updated
         if touched:

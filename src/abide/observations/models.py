@@ -542,6 +542,8 @@ class ImportRun(models.Model):
     class State(models.TextChoices):
         RUNNING = "running", _("running or interrupted")
         FINISHED = "finished", pgettext_lazy("state of an import", "finished")
+        #: The file broke off (truncated): what was read before the break is stored.
+        FAILED = "failed", pgettext_lazy("state of an import", "failed")
 
     dataset = models.CharField(_("data set"), max_length=40)
     file_name = models.CharField(_("file"), max_length=500)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from abide.geo.svgmap import point_map
 from abide.observations.access import can_verify_observations, get_observations_for
@@ -117,13 +117,13 @@ def _queue_page(
     return render(request, "observations/review.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @verifier
 def review(request: HttpRequest) -> HttpResponse:
     return _queue_page(request)
 
 
-@require_GET
+@require_safe
 @verifier
 def one(request: HttpRequest, pk: int) -> HttpResponse:
     """One observation of the queue with the reports nearby (the page without script)."""
@@ -132,7 +132,7 @@ def one(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "observations/review_one.html", {"item": item})
 
 
-@require_GET
+@require_safe
 @verifier
 def nearby(request: HttpRequest, pk: int) -> HttpResponse:
     """The reports nearby in time and place, to link as one event: loaded into the queue's

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from abide.accounts.access import AnyUser
@@ -38,6 +39,22 @@ from abide.registry.services import (
 from abide.registry.snapshot import registry_snapshot
 
 READABLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+
+def check_source_url(url: str) -> str:
+    """The URL a document was published at, if it is a valid http(s) URL; anything else
+    (``javascript:``, ``data:``, ``file:``, ``ftp:``) is refused with a ValidationError on
+    ``url``: a source's link is shown to readers, and must lead to a web page."""
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"url": _("%(url)r is not an http(s) URL") % {"url": url[:200]}}
+        ) from exc
+    return url
 
 
 class IngestError(Exception):
@@ -92,6 +109,7 @@ def ingest_files(
     """Ingest each file in its own transaction; a file that fails is reported and skipped.
     Anyone but the registry's editors is refused (PermissionDenied) before any file is read."""
     require_registry_editor(actor, _("ingest documents"))
+    url = check_source_url(url)
     rows = RegistryRows.load()
     for path in paths:
         try:
@@ -170,6 +188,10 @@ def _store(
 ) -> IngestResult:
     if publisher:
         document.publisher = publisher
+    try:
+        url = check_source_url(url)
+    except ValidationError as exc:
+        raise IngestError(path, describe(exc)) from exc
     if url:
         document.url = url
     result = extractor.extract(document)

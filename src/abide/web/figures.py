@@ -9,6 +9,7 @@ version cannot count what is not published.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from abide.accounts.access import AnyUser, can_edit_registry
-from abide.compliance.access import can_link
+from abide.compliance.access import as_seen_by, can_link, sees_assessments_as_computed
 from abide.compliance.models import (
     Assessment,
     AssessmentStatus,
@@ -108,19 +109,37 @@ def commitment_statuses(user: AnyUser, period: Period) -> list[tuple[str, str, i
     status = Coalesce(
         NullIf("override_status", Value("")), "computed_status", output_field=CharField()
     )
-    counts = dict(
+    assessments = (
         Assessment.objects.filter(
             period_kind=period.kind,
             period_start=period.start,
         )
         .filter(Exists(get_commitments_for(user).order_by().filter(pk=OuterRef("commitment_id"))))
         .order_by()
-        .annotate(status=status)
-        .values("status")
-        .annotate(count=Count("pk"))
-        .values_list("status", "count")
     )
-    return [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices]
+    if sees_assessments_as_computed(user):
+        counts = dict(
+            assessments.annotate(status=status)
+            .values("status")
+            .annotate(count=Count("pk"))
+            .values_list("status", "count")
+        )
+        choices = [c for c in AssessmentStatus.choices if c[0] != AssessmentStatus.WITHHELD]
+    else:  # withheld where it rests only on what the reader may not see
+        shown = list(
+            assessments.only(
+                "pk",
+                "commitment_id",
+                "computed_status",
+                "override_status",
+                "coverage_patrols",
+                "coverage_public_observations",
+            )
+        )
+        as_seen_by(user, shown)
+        counts = Counter(assessment.status for assessment in shown)
+        choices = AssessmentStatus.choices
+    return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
 #: A queue's size is counted up to this many items; beyond, it says "more than" (counting a

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from abide.accounts.access import AnyUser, is_mission_reader
 from abide.registry.access import get_commitments_for, get_parties_for
@@ -69,7 +69,7 @@ def _figures(request: HttpRequest, user: AnyUser) -> tuple[dict, int]:
     return context, status
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     # The figures of the home page are the public's, whoever is signed in.
     figures, status = _figures(request, AnonymousUser())
@@ -83,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The mission's figures (analysts, the head of mission, administrators)."""
     if not request.user.is_authenticated:
@@ -95,13 +95,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def parties(request: HttpRequest) -> HttpResponse:
     rows = get_parties_for(request.user).select_related("parent").prefetch_related("aliases")
     return render(request, "web/parties.html", {"rows": rows})
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -66,8 +66,12 @@ def test_the_api_describes_itself_in_openapi(client):
     assert client.get("/api/docs").status_code == 200
 
 
-def test_commitments_in_a_given_period_carry_that_periods_status(tracked, client):
+def test_commitments_in_a_given_period_carry_that_periods_status(tracked, client, analyst):
     kept, *_ = tracked
+    # At risk by internal observations: the public is not shown that verdict.
+    (week,) = client.get("/api/commitments?period=2023-W39").json()["items"]
+    assert (week["id"], week["status"]) == (kept.pk, "withheld")
+    client.force_login(analyst)
     (week,) = client.get("/api/commitments?period=2023-W39").json()["items"]
     assert (week["id"], week["status"]) == (kept.pk, "at_risk")
     (other,) = client.get("/api/commitments?period=2023-W40").json()["items"]

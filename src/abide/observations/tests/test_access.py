@@ -97,12 +97,12 @@ def test_another_observer_does_not_see_an_observers_restricted_report(cast):
     assert visible(other, cast) == EVERYTHING - {"restricted", "observers_restricted"}
 
 
-def test_partners_see_their_own_reports_and_the_public_ones(cast, partner):
+def test_partners_see_their_own_reports_and_what_the_public_sees(cast, partner):
+    """Not the public observations still reported, disputed or refuted: those are not
+    published, and a partner is outside the mission."""
     assert visible(partner, cast) == {
         "public_verified",
         "public_corroborated",
-        "public_reported",
-        "public_refuted",
         "partners_internal",
     }
 

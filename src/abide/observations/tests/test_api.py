@@ -273,7 +273,7 @@ def test_an_observer_sees_others_places_but_not_who_reported_them(client, publis
     ("sensitivity", "status", "visible"),
     [
         ("public", "verified", {"anonymous", "observer", "partner", "analyst", "head", "admin"}),
-        ("public", "reported", {"observer", "partner", "analyst", "head", "admin"}),
+        ("public", "reported", {"observer", "analyst", "head", "admin"}),
         ("internal", "verified", {"observer", "analyst", "head", "admin"}),
         ("restricted", "verified", {"analyst", "head", "admin"}),
     ],

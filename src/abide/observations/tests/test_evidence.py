@@ -136,7 +136,7 @@ def test_a_file_is_stored_under_its_hash_read_only_and_byte_identical(
     )
     path = evidence_path(evidence)
     assert path == data_dir / "evidence" / sha[:2] / sha
-    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
     with open_evidence(evidence) as stored:
         assert stored.read() == data
     assert stored_files(data_dir) == [path]  # no temporary file left over

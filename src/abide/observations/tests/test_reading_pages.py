@@ -76,7 +76,7 @@ def listed_ids(response) -> set[int]:
     ("who", "expected"),
     [
         (None, {"published"}),
-        ("partner", {"published", "public_reported", "partners"}),
+        ("partner", {"published", "partners"}),
         ("observer", {"published", "public_reported", "internal", "partners"}),
         ("analyst", {"published", "public_reported", "internal", "restricted", "partners"}),
     ],
@@ -193,12 +193,12 @@ def test_a_restricted_observation_is_seen_only_by_the_mission_readers(
 
 
 @pytest.mark.parametrize("who", [None, "partner", "observer", "analyst"])
-def test_an_unpublished_public_observation_is_hidden_from_the_public_only(
+def test_an_unpublished_public_observation_is_hidden_outside_the_mission(
     client, cast, request, who
 ):
     user = request.getfixturevalue(who) if who else None
     response = login(client, user).get(f"/observations/{cast['public_reported'].pk}/")
-    assert response.status_code == (404 if who is None else 200)
+    assert response.status_code == (404 if who in (None, "partner") else 200)
 
 
 def test_the_public_sees_a_published_observation_coarsened_and_without_its_reporter(

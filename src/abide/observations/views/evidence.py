@@ -10,7 +10,7 @@ import logging
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from abide.observations.access import (
     can_download_evidence,
@@ -40,7 +40,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """The file as uploaded (a sealed file decrypted), as an attachment named as uploaded
     (images and PDFs shown inline)."""
@@ -66,7 +66,7 @@ def evidence_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return _private(response)
 
 
-@require_GET
+@require_safe
 def evidence_thumbnail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """A small JPEG of an image, without its metadata."""
     _observation, evidence = _evidence(request, pk, key)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from abide.accounts.access import AnyUser, is_mission_reader
 from abide.observations import mapcells
@@ -40,7 +40,7 @@ def category_colours() -> list[dict[str, str]]:
     ]
 
 
-@require_GET
+@require_safe
 def observation_map(request: HttpRequest) -> HttpResponse:
     form, _queryset = filtered_observations(request.user, request.GET)
     context = {
@@ -87,7 +87,7 @@ def summary_of(user: AnyUser, form: Any) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def observation_map_data(request: HttpRequest) -> HttpResponse:
     """JSON for the map: ``?zoom=&bbox=west,south,east,north&<the list's filters>``."""
     # The box is the map's own (cells are answered whole), not the list's filter.

@@ -18,7 +18,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 #: The static files the pages need offline (cached when the service worker installs).
 OFFLINE_ASSETS = (
@@ -111,7 +111,7 @@ def _version() -> str:
     return digest.hexdigest()[:16]
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the root so that its scope is the whole site."""
     context = {

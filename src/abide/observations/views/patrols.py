@@ -17,12 +17,12 @@ from abide.observations.patrols import record_patrol
 from abide.observations.views.offline import answer_invalid, answer_stored, for_role, wants_json
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @for_role(can_record_patrols)
 def new_patrol(request: HttpRequest) -> HttpResponse:
     template = "observations/patrol.html"
     context = {"map_tile_url": settings.ABIDE_MAP_TILE_URL, "map_center": None}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, template, {**context, "form": PatrolForm()})
     form = PatrolForm(request.POST)
     if not form.is_valid():

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from abide.accounts.access import AnyUser
 from abide.compliance.access import can_link
@@ -113,7 +113,7 @@ def _page(queryset: QuerySet[Observation], number: str | None) -> tuple[Page, li
     return page, [by_id[pk] for pk in ids if pk in by_id]
 
 
-@require_GET
+@require_safe
 def observation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form, queryset = filtered_observations(user, request.GET)
@@ -135,7 +135,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=422 if form.errors else 200)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, format: str) -> HttpResponse:
     """The filtered list as CSV or GeoJSON, streamed. Readers who are shown places at their
     public precision (the public, partners) get the public export."""
@@ -302,6 +302,6 @@ def detail_page(
     return render(request, "observations/detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, get_observation_for(request.user, pk))

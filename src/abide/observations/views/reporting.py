@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from abide.accounts.access import AnyUser
 from abide.observations.access import (
@@ -37,12 +37,12 @@ def _map_context(user: AnyUser) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @for_role(can_report_observations)
 def new_observation(request: HttpRequest) -> HttpResponse:
     template = "observations/report.html"
     context = _map_context(request.user)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, template, {**context, "form": ReportForm(user=request.user)})
     form = ReportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
@@ -61,7 +61,7 @@ def new_observation(request: HttpRequest) -> HttpResponse:
     return answer_stored(request, url, created=created, id=observation.pk)
 
 
-@require_GET
+@require_safe
 @for_role(can_report_observations)
 def received(request: HttpRequest, pk: int) -> HttpResponse:
     """What was stored: the report as abide placed it, and each file with what it says of
@@ -79,7 +79,7 @@ def received(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "observations/received.html", context)
 
 
-@require_GET
+@require_safe
 @for_role(can_report_observations)
 def mine(request: HttpRequest) -> HttpResponse:
     """The reporter's own reports with their status, and the patrols they recorded."""
@@ -95,7 +95,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "observations/mine.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @for_role(can_report_observations)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     observation = get_observation_for(request.user, pk)
@@ -105,7 +105,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     template = "observations/edit.html"
     context = {**_map_context(request.user), "observation": observation}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = CorrectionForm(user=request.user, observation=observation)
         return render(request, template, {**context, "form": form})
     form = CorrectionForm(request.POST, user=request.user, observation=observation)

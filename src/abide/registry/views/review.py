@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from abide.registry.access import get_commitments_for
 from abide.registry.forms import EditCommitmentForm, MergeForm, ReasonForm, ReviewFilterForm
@@ -45,7 +45,7 @@ def _row_context(commitment: Commitment, candidates: list[Commitment], **forms_:
     }
 
 
-@require_GET
+@require_safe
 @desk
 def queue(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilterForm(request.GET)

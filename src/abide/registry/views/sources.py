@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from abide.registry.access import get_sources_for
 from abide.registry.forms import SelectionForm, SourceFilterForm, SourceForm
@@ -23,7 +23,7 @@ from abide.registry.views.common import add_errors, desk
 PAGE_SIZE = 25
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @desk
 def sources(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
@@ -74,7 +74,7 @@ def sources(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/sources.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @desk
 def job(request: HttpRequest, job_id: str) -> HttpResponse:
     try:
@@ -85,7 +85,7 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
     return render(request, template, {"job": found})
 
 
-@require_GET
+@require_safe
 @desk
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(get_sources_for(request.user), pk=pk)

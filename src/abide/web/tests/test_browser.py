@@ -96,8 +96,15 @@ def demo_assessed(starter_registry, analyst, observer):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_follows_a_commitment_at_risk_from_the_tracker_to_its_history(
-    live_server, demo_assessed, page
+    live_server, demo_assessed, analyst, page
 ):
+    from abide.observations.tests.test_reading_browser import session_cookie
+
+    # The demo's verdicts rest on observations not published: the public is shown "not
+    # assessed publicly"; the mission sees them as computed.
+    page.goto(f"{live_server.url}/tracker/?status=at_risk")
+    assert page.locator("table.tracker tbody tr .status").count() == 0
+    page.context.add_cookies([session_cookie(analyst, live_server)])
     page.goto(f"{live_server.url}/tracker/?status=at_risk")
     rows = page.locator("table.tracker tbody tr")
     assert rows.count() == 2  # the pledge of no further military action, and the demand

@@ -50,7 +50,7 @@ def mission(analyst):
     proposed = pledge(obligor="armenia", review_state=ReviewState.PROPOSED)
     period = parse_period(WEEK)
     for commitment, status in ((confirmed, "violated"), (proposed, "upheld")):
-        Assessment.objects.create(
+        assessment = Assessment.objects.create(
             commitment=commitment,
             period_kind="week",
             period_start=period.start,
@@ -59,6 +59,8 @@ def mission(analyst):
             rules_version=1,
             computed_at=timezone.now(),
         )
+        # Decided by a published observation: the public sees the verdict (see as_seen_by).
+        assessment.observations.add(public)
     Link.objects.create(
         commitment=confirmed,
         observation=made[0],

@@ -252,7 +252,9 @@ def observations_seen(role: str) -> set[str]:
         OTHER_TEAM: {"observation", "unpublished", "internal", "other_team"},  # his own
         ANALYST: everything,
         HEAD: everything,
-        PARTNER: {"observation", "unpublished", "internal"},  # the agreement covers internal
-        PARTNER_WITHOUT: {"observation", "unpublished"},
+        # Partners see what the public sees (not a public observation still unconfirmed), and
+        # what an agreement covers (internal observations, corroborated or verified).
+        PARTNER: {"observation", "internal"},
+        PARTNER_WITHOUT: {"observation"},
         ADMINISTRATOR: everything,
     }[role]

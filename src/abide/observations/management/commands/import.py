@@ -93,7 +93,12 @@ class Command(ActorCommand):
                 sys.exit(130)
             progress.close()
             self._report(summary)
-            failed += bool(summary.rejected)
+            if summary.broken:
+                self.stderr.write(
+                    f"{summary.broken}: the file breaks off; the {summary.rows} whole records "
+                    "before the break were imported and the import run is marked failed"
+                )
+            failed += bool(summary.rejected or summary.broken)
         if failed:
             raise CommandError(
                 f"{failed} of {len(options['files'])} files were not wholly imported"

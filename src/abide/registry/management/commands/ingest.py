@@ -1,14 +1,29 @@
 import argparse
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from abide.core.commands import ActorCommand
 from abide.extraction import ModelError
 from abide.registry.access import require_registry_editor
-from abide.registry.ingestion import Outcome, files_in, ingest_files, make_extractor
+from abide.registry.ingestion import (
+    Outcome,
+    check_source_url,
+    files_in,
+    ingest_files,
+    make_extractor,
+)
 from abide.registry.management.commands.extract import iso_date
+
+
+def http_url(value: str) -> str:
+    """An http(s) URL for ``--url``; anything else is a usage error naming the value."""
+    try:
+        return check_source_url(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.message_dict["url"][0]) from exc
 
 
 class Command(ActorCommand):
@@ -31,7 +46,9 @@ class Command(ActorCommand):
             help="publication date (YYYY-MM-DD) when the file does not say",
         )
         parser.add_argument("--publisher", default="", help="who published the documents")
-        parser.add_argument("--url", default="", help="where the document was published")
+        parser.add_argument(
+            "--url", type=http_url, default="", help="where the document was published (http(s))"
+        )
         super().add_arguments(parser)
 
     def handle(self, *args: object, **options: object) -> None:
