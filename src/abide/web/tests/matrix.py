@@ -96,6 +96,11 @@ PAGES = [
         put=SIGNED_IN,
     ),
     Page("accounts/password_change/done/", "/accounts/password_change/done/", SIGNED_IN),
+    # The second factor: a signed-in user who needs none, or has given it, is sent on.
+    *(
+        Page(route, "/" + route, SIGNED_IN, SIGNED_IN, {"code": "000000"}, SIGNED_IN, SIGNED_IN)
+        for route in ("accounts/second-factor/", "accounts/second-factor/setup/")
+    ),
     # The registry and the tracker: public.
     Page("", "/", EVERYONE),
     Page("dashboard/", "/dashboard/", STAFF),

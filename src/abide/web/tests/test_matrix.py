@@ -330,5 +330,7 @@ def test_the_reporter_adds_evidence_to_their_report_and_no_other_observer_does(d
     reporter = world.client(ANONYMOUS)
     reporter.force_login(world.ids["reporter"])
     assert ask(reporter, "POST", url, matrix.FILE, api=True).status_code == 201
-    for role in (OBSERVER, OTHER_TEAM, PARTNER):
+    for role in (OBSERVER, OTHER_TEAM):
         assert ask(world.client(role), "POST", url, matrix.FILE, api=True).status_code == 403
+    # A partner does not even see another's unconfirmed report.
+    assert ask(world.client(PARTNER), "POST", url, matrix.FILE, api=True).status_code == 404
