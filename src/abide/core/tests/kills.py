@@ -99,11 +99,15 @@ def _read(path: str) -> str:
 
 def _load_command(name: str) -> None:
     """Import the command's modules before forking, as every run would."""
+    from django.core import checks
     from django.core.management import get_commands, load_command_class
+    from django.urls import get_resolver
 
     import abide.cli  # noqa: F401
 
     load_command_class(get_commands()[name], name)
+    get_resolver().url_patterns  # noqa: B018 (the URLs the system checks load)
+    checks.run_checks()
 
 
 def run_to_end(args: Sequence[str], *, timeout: float = 120) -> tuple[int, str, float]:

@@ -1,0 +1,179 @@
+"""Hostile input to the registry's readers (property-based): registry files (as `abide registry
+load` and the starter registry's loader read them, and as `abide extract --registry` reads them)
+and documents given to `abide extract`. Each ends in its result or in the documented clear error,
+never another exception, and a refused registry file stores nothing."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from abide.accounts.models import Role
+from abide.audit.models import AuditEntry
+from abide.registry.files import STARTER_REGISTRY
+from abide.registry.models import Category, Party, Person
+from abide.registry.services import InvalidRegistryFile, load_registry, read_registry
+from abide.testing import make_user
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+STARTER_TEXT = STARTER_REGISTRY.read_text(encoding="utf-8")
+
+scalars = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["armenia", "azerbaijan", "state", "force", "x", "2023-09-27", "2023-13-45", "en", "ar"]
+    ),
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.dates(),
+)
+KEYS = [
+    "parties", "persons", "categories", "id", "kind", "names", "name", "aliases", "parent",
+    "roles", "title", "party", "start", "end", "description", "en", "ar", "hy", "ru", "tr",
+]  # fmt: skip
+values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
+    max_leaves=25,
+)
+
+
+@st.composite
+def mutated_starter(draw: st.DrawFn) -> str:
+    """The starter registry with a stretch cut out, replaced or repeated."""
+    start = draw(st.integers(0, len(STARTER_TEXT)))
+    end = draw(st.integers(start, min(len(STARTER_TEXT), start + 200)))
+    middle = draw(st.sampled_from(["", STARTER_TEXT[start:end] * 2, "\t", ": ["]) | st.text())
+    return STARTER_TEXT[:start] + middle + STARTER_TEXT[end:]
+
+
+registry_texts = st.one_of(
+    values.map(lambda value: yaml.safe_dump(value, allow_unicode=True)),
+    st.text(max_size=300),
+    mutated_starter(),
+)
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Party.objects.count(),
+        Person.objects.count(),
+        Category.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(text=registry_texts)
+def test_any_registry_file_loads_or_is_refused_clearly_and_a_refusal_stores_nothing(
+    starter_registry, text
+):
+    analyst = make_user("fuzz-analyst", Role.ANALYST)
+    with tempfile.TemporaryDirectory() as folder, transaction.atomic():
+        path = Path(folder) / "registry.yaml"
+        path.write_text(text, encoding="utf-8")
+        before = counts()
+        try:
+            load_registry(read_registry(path), actor=analyst)
+        except InvalidRegistryFile as exc:
+            assert exc.problems and all(str(path) in problem for problem in exc.problems), exc
+            assert counts() == before
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(text=registry_texts)
+def test_any_registry_file_given_to_the_load_command_ends_in_a_summary_or_a_clear_error(
+    starter_registry, text
+):
+    with tempfile.TemporaryDirectory() as folder, transaction.atomic():
+        path = Path(folder) / "registry.yaml"
+        path.write_text(text, encoding="utf-8")
+        before = counts()
+        try:
+            call_command("registry", "load", str(path), stdout=io.StringIO())
+        except CommandError as exc:
+            assert str(exc).strip()
+            assert counts() == before
+        transaction.set_rollback(True)
+
+
+documents = st.one_of(
+    st.text(max_size=400),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200).map(
+        lambda text: f"---\ntitle: {text}\n---\n{text}"
+    ),
+    st.text(max_size=200).map(lambda text: f"<html><title>{text}</title><p>{text}</p></html>"),
+    st.lists(
+        st.sampled_from(
+            [
+                "Azerbaijan", "pledged", "to", "allow", "access", '"', "\u202e", "\u200b",
+                "said", "Armenia", "urged", ".", "\n\n", "BAKU, September 27 (Armenpress).",
+                "no further military action", "Blinken", "Aliyev", "—", "’", "(", ")",
+            ]
+        ),
+        max_size=60,
+    ).map(" ".join),
+)  # fmt: skip
+
+
+@FUZZ
+@given(text=documents, suffix=st.sampled_from([".txt", ".md", ".html", ".htm", ""]))
+def test_abide_extract_reads_any_text_without_a_crash(text, suffix):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"document{suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("extract", str(path), "--json", stdout=out, stderr=err)
+        except SystemExit as exc:  # a document it cannot read: one line naming the file
+            assert exc.code == 1 and err.getvalue().startswith(str(path)), err.getvalue()
+        else:
+            assert out.getvalue().strip()
+
+
+@FUZZ
+@given(data=st.binary(max_size=300))
+def test_abide_extract_reads_any_bytes_without_a_crash(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.txt"
+        path.write_bytes(data)
+        err = io.StringIO()
+        try:
+            call_command("extract", str(path), stdout=io.StringIO(), stderr=err)
+        except SystemExit as exc:
+            assert exc.code == 1 and err.getvalue().startswith(str(path)), err.getvalue()
+
+
+@FUZZ
+@given(text=registry_texts)
+def test_abide_extract_refuses_a_bad_registry_file_clearly(text):
+    with tempfile.TemporaryDirectory() as folder:
+        registry = Path(folder) / "registry.yaml"
+        registry.write_text(text, encoding="utf-8")
+        document = Path(folder) / "document.txt"
+        document.write_text("Azerbaijan pledged to allow access.", encoding="utf-8")
+        try:
+            call_command(
+                "extract", str(document), "--registry", str(registry), stdout=io.StringIO()
+            )
+        except CommandError as exc:
+            assert str(registry) in str(exc)
