@@ -9,6 +9,7 @@ from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnaps
 from abide.extraction.prediction import THRESHOLD, to_prediction
 from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
+from abide.registry.registry_file import RegistryFileError
 
 
 def iso_date(value: str) -> dt.date:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             extractor = Extractor(
                 RegistrySnapshot.from_file(str(options["registry"])), gazetteer=Gazetteer()
             )
-        except ModelError as exc:
+        except (ModelError, RegistryFileError) as exc:
             raise CommandError(str(exc)) from exc
         failed = 0
         for path in options["files"]:

@@ -1,0 +1,88 @@
+"""Schemathesis over the OpenAPI document (/api/openapi.json): every operation, with generated
+parameters and bodies, as an anonymous caller and as an analyst with an API token, answers
+without a server error and with a response that matches the document."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from abide.accounts.services import system_user
+from abide.accounts.tokens import issue_token
+
+#: Examples per operation and caller: the whole run stays under a minute and a half.
+EXAMPLES = 10
+
+
+@pytest.fixture
+def api_schema(db) -> schemathesis.schemas.BaseSchema:
+    """The schema, its requests served by abide's WSGI application inside the test's transaction
+    (as Django's test client does, a request's end does not close the test's connection)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # a failure is reported as found, not shrunk
+)
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def fuzz_every_operation(schema: schemathesis.schemas.BaseSchema, headers: dict) -> list[str]:
+    """Each operation's generated cases called; the failures, one line per operation."""
+    failures, operations, calls = [], 0, Counter()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @FUZZ
+        @given(case=operation.as_strategy())
+        def call(case: schemathesis.Case) -> None:
+            if not headers:  # anonymous: no made-up token either
+                for name in [
+                    name for name in case.headers or {} if name.lower() == "authorization"
+                ]:
+                    del case.headers[name]
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+            calls[response.status_code] += 1
+
+        try:
+            call()
+        except Exception as exc:
+            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+    assert operations > 20, "the OpenAPI document lists the API's operations"
+    print(f"{operations} operations, {calls.total()} calls, statuses {dict(calls)}")
+    assert calls.total() >= operations
+    return failures
+
+
+def test_every_api_operation_answers_an_anonymous_caller_as_its_schema_says(
+    api_schema, starter_registry
+):
+    failures = fuzz_every_operation(api_schema, {})
+    assert not failures, "\n\n".join(failures)
+
+
+def test_every_api_operation_answers_an_analyst_as_its_schema_says(
+    api_schema, starter_registry, analyst
+):
+    _token, key = issue_token(analyst, "schemathesis", actor=system_user())
+    failures = fuzz_every_operation(api_schema, {"Authorization": f"Bearer {key}"})
+    assert not failures, "\n\n".join(failures)
