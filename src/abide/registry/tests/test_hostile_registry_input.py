@@ -153,7 +153,7 @@ def extract(paths: list[Path], *options: str) -> tuple[int, str, str]:
 
 
 #: `abide extract` builds its extractor once per run: each example gives it several documents.
-EXTRACT = settings(FUZZ, max_examples=8)
+EXTRACT = settings(FUZZ, max_examples=4)
 
 
 @EXTRACT
@@ -194,7 +194,7 @@ def test_abide_extract_reads_any_bytes_without_a_crash(data):
         assert code == (1 if unread else 0)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=15)
 @given(text=registry_texts)
 def test_the_extractors_registry_reads_any_registry_file_or_refuses_it_clearly(text):
     with tempfile.TemporaryDirectory() as folder:
