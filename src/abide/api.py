@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
+from abide.core.api_parser import TextParser
 from abide.observations.api import router as observations_router
 from abide.registry.api import PATCH_COMMITMENT
 from abide.registry.api import router as registry_router
@@ -28,6 +29,7 @@ api = NinjaAPI(
     version="1",
     description="Commitments in armed conflict, their status and the evidence behind it.",
     urls_namespace="api",
+    parser=TextParser(),
 )
 compliance_router.add_api_operation(**PATCH_COMMITMENT)  # GET and PATCH of one path
 api.add_router("/", compliance_router)
@@ -78,6 +80,8 @@ def malformed(request: HttpRequest, exc: SchemaError) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Errors raised as HTTP statuses; a body that is not JSON becomes 422 on ``body``."""
     cause = exc.__cause__
+    if isinstance(cause, SchemaError):  # a body that is JSON but holds text refused as such
+        return malformed(request, cause)
     if exc.status_code == 400 and cause is not None and "parse request body" in str(exc):
         message = _("the body is not valid JSON: %(problem)s") % {"problem": cause}
         return api.create_response(request, {"detail": {"body": [message]}}, status=422)

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from abide.accounts.services import system_user
 from abide.accounts.tokens import issue_token
+from abide.observations.models import Patrol
+from abide.observations.tests.test_api import post
 
 #: Examples per operation and caller: the whole run stays under a minute and a half.
 EXAMPLES = 10
@@ -86,3 +88,27 @@ def test_every_api_operation_answers_an_analyst_as_its_schema_says(
     _token, key = issue_token(analyst, "schemathesis", actor=system_user())
     failures = fuzz_every_operation(api_schema, {"Authorization": f"Bearer {key}"})
     assert not failures, "\n\n".join(failures)
+
+
+# --- what schemathesis found -----------------------------------------------------------------
+
+
+def test_a_nul_character_in_a_json_body_is_422_naming_the_field_not_a_server_error(
+    client, starter_registry, analyst
+):
+    body = {
+        "team": "Team 1",
+        "started_at": "2023-09-19T08:00:00Z",
+        "ended_at": "2023-09-19T12:00:00Z",
+        "members": ["olga\x00"],
+    }
+    answer = post(client, "/api/patrols", body, analyst)
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": {"members.0": ["the text holds a NUL character (U+0000)"]}}
+    assert not Patrol.objects.exists()
+
+
+def test_a_nul_character_in_a_query_is_422_naming_the_parameter(client, starter_registry):
+    answer = client.get("/api/places", {"q": "Shusha\x00"})
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": {"q": ["the text holds a NUL character (U+0000)"]}}
