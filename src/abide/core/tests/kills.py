@@ -150,7 +150,8 @@ def kill_at_random_points(
 
     ``command`` is the list of arguments, or a function of the round (0 to ``times``) giving
     them, so that each round can work on its own input. Round 0 runs to its end and measures
-    the window; each later round is killed after a delay drawn in its first four fifths, then
+    the window (shortened each time the command ends before its kill); each later round is killed
+    after a delay drawn in its first four fifths, then
     ``after_kill(round)`` checks the database, then the command runs again to its end (it must
     exit 0) and ``after_rerun(round)`` checks the rows it should have left. Round 0 is checked
     by ``after_rerun(0)`` too.
@@ -184,8 +185,9 @@ def kill_at_random_points(
         output = _read(child.output)
         if killed:
             report.killed += 1
-        else:
+        else:  # the work was shorter than the window: draw the next delays below
             report.finished_first += 1
+            report.window *= 0.75
         try:
             after_kill(round_)
         except AssertionError as exc:
