@@ -9,6 +9,7 @@ refusal 403, bad input 422 with the messages of each field at fault, always as J
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -44,6 +45,15 @@ _REQUEST_PARTS = {"body", "query", "path", "form", "file", "files", "header", "c
 @api.exception_handler(PermissionDenied)
 def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(DataError)
+def unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database refuses (a UTC offset beyond PostgreSQL's ±15:59): bad input, 422."""
+    message = _("a value the database cannot store: %(problem)s") % {
+        "problem": str(exc).strip().splitlines()[0]
+    }
+    return api.create_response(request, {"detail": {"__all__": [message]}}, status=422)
 
 
 @api.exception_handler(ValidationError)

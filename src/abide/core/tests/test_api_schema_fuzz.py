@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -112,3 +112,21 @@ def test_a_nul_character_in_a_query_is_422_naming_the_parameter(client, starter_
     answer = client.get("/api/places", {"q": "Shusha\x00"})
     assert answer.status_code == 422
     assert answer.json() == {"detail": {"q": ["the text holds a NUL character (U+0000)"]}}
+
+
+def test_a_utc_offset_the_database_cannot_store_is_422_not_a_server_error(
+    client, starter_registry, analyst
+):
+    body = {
+        "team": "Team 1",
+        "started_at": "2023-09-19T08:00:00Z",
+        "ended_at": "2023-09-19T12:20:38-19:36",  # Python takes it; PostgreSQL stops at 15:59
+    }
+    answer = post(client, "/api/patrols", body, analyst)
+    if connection.vendor == "postgresql":
+        assert answer.status_code == 422
+        (message,) = answer.json()["detail"]["__all__"]
+        assert message.startswith("a value the database cannot store: time zone displacement")
+        assert not Patrol.objects.exists()
+    else:  # SQLite stores the moment in UTC
+        assert answer.status_code == 201
