@@ -20,7 +20,8 @@ PRONOUNS_PERSON = {"he", "him", "his", "she", "her", "hers", "himself", "herself
 PRONOUNS_WE = {"we", "us", "our", "ours", "ourselves"}
 PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
-NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+#: The entities an unknown actor may be proposed from: people and organisations, never places.
+PROPOSABLE_ENTS = {"PERSON", "ORG"}
 
 
 @dataclass
@@ -86,7 +87,9 @@ class ActorResolver:
         """Forget everything met so far: a new reading of the document begins."""
         self.state = ResolverState()
 
-    def propose(self, name: str, label: str) -> Actor:
+    def propose(self, name: str, label: str) -> Actor | None:
+        """The unknown person or party named ``name``, noted as a proposal for the registry;
+        None for a lone word the tagger took for a person (too often a place: "Khankendi")."""
         kind = "person" if label == "PERSON" else "party"
         name = name.removesuffix("’s").removesuffix("'s")
         if kind == "person":
@@ -98,7 +101,7 @@ class ActorResolver:
                 words = words[1:]
             name = " ".join(words)
             if len(words) < 2:  # a lone word is too often a place the tagger took for a name
-                return Actor(name=name, person_name=name, proposed=True)
+                return None
         key = (kind, name)
         self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
         if kind == "person":
@@ -177,10 +180,13 @@ class ActorResolver:
         if party is not None:
             return [party]
         for ent in self._ents_in(phrase):
-            if ent.label_ in NAME_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
+            # Only names of people and organisations are proposed: a place the registry does
+            # not know ("Geneva", "Khankendi") is never a party.
+            if ent.label_ in PROPOSABLE_ENTS and (ent.root.i == head.i or ent.label_ == "PERSON"):
                 if ent.label_ == "PERSON" and not _looks_like_a_name(ent):
                     continue
-                return [self.propose(ent.text, ent.label_)]
+                proposed = self.propose(ent.text, ent.label_)
+                return [proposed] if proposed is not None else []
         return []
 
     def _government_of(self, phrase: Span, speaker: Actor | None) -> Actor | None:

@@ -129,6 +129,16 @@ def test_people_and_parties_unknown_to_the_registry_are_proposed(extract):
     assert ("person", "Maria Exampleva") in proposals
 
 
+def test_places_unknown_to_the_registry_are_never_proposed_as_parties(extract):
+    result = extract(
+        "Geneva will host the talks. Khankendi promised to open the road. "
+        "The Sunrise Brigade pledged to withdraw from the ridge."
+    )
+    proposals = {p["name"] for p in result["proposals"]}
+    assert "Geneva" not in proposals and "Khankendi" not in proposals
+    assert not any(c["obligor"] in {"Geneva", "Khankendi"} for c in result["commitments"])
+
+
 def test_scope_names_the_area_and_population_where_the_text_gives_them(extract):
     result = extract("Blinken urged Aliyev to protect civilians in Nagorno-Karabakh.")
     (commitment,) = result["commitments"]

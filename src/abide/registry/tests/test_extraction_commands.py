@@ -48,6 +48,25 @@ def test_extract_reports_an_unreadable_file_and_goes_on(tmp_path, capsys):
     assert "tiny-readout.txt" in captured.out
 
 
+def test_extract_over_a_folder_prints_json_lines_and_its_progress_on_stderr(tmp_path, capsys):
+    text = (TESTS_DATA / "tiny-readout.txt").read_text(encoding="utf-8")
+    for name in ("a.txt", "b.md", "c.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4 not read")
+    assert main(["extract", str(tmp_path), "--published", "2024-03-03", "--json"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.strip().splitlines()
+    assert [Path(json.loads(line)["file"]).name for line in lines] == ["a.txt", "b.md", "c.txt"]
+    assert f"[1/3] {tmp_path / 'a.txt'}" in captured.err
+    assert f"[3/3] {tmp_path / 'c.txt'}" in captured.err
+
+
+def test_extract_refuses_a_folder_with_nothing_to_read(tmp_path, capsys):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4 not read")
+    assert main(["extract", str(tmp_path)]) == 1
+    assert "no readable files (.txt, .md, .html) in the paths given" in capsys.readouterr().err
+
+
 def test_extract_refuses_a_bad_date(capsys):
     assert main(["extract", str(TESTS_DATA / "tiny-readout.txt"), "--published", "27/09/2023"]) == 2
     assert "'27/09/2023' is not a date (YYYY-MM-DD)" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnaps
 from abide.extraction.prediction import THRESHOLD, to_prediction
 from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
+from abide.registry.ingestion import files_in
 from abide.registry.registry_file import RegistryFileError
 
 
@@ -29,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "files",
             nargs="+",
-            metavar="FILE",
-            help="plain text, Markdown with YAML front matter, or HTML",
+            metavar="FILE|DIR",
+            help=(
+                "plain text, Markdown with YAML front matter, or HTML; a folder stands for its "
+                ".txt/.md/.html files"
+            ),
         )
         parser.add_argument(
             "--published",
@@ -41,7 +45,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json",
             action="store_true",
-            help="print one JSON object per document, in the gold format",
+            help=(
+                "print one JSON object per document, in the gold format, one per line "
+                "(JSON Lines)"
+            ),
         )
         parser.add_argument(
             "--registry",
@@ -63,8 +70,14 @@ class Command(BaseCommand):
             )
         except (ModelError, RegistryFileError) as exc:
             raise CommandError(str(exc)) from exc
+        paths = files_in(options["files"])
+        if not paths:
+            raise CommandError("no readable files (.txt, .md, .html) in the paths given")
         failed = 0
-        for path in options["files"]:
+        for done, path in enumerate(paths, start=1):
+            if len(paths) > 1:
+                # Progress goes to stderr: stdout stays the results (JSON Lines with --json).
+                self.stderr.write(f"[{done}/{len(paths)}] {path}")
             try:
                 document = read_file(path, published=options["published"])
             except DocumentError as exc:
