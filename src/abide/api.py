@@ -15,6 +15,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
     ValidationError,
 )
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -23,6 +24,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from abide.compliance.api import router as compliance_router
 from abide.compliance.api_actions import router as review_router
+from abide.core.api_parser import TextParser
 from abide.observations.api import router as observations_router
 from abide.registry.api import PATCH_COMMITMENT
 from abide.registry.api import router as registry_router
@@ -34,6 +36,7 @@ api = NinjaAPI(
     version="1",
     description="Commitments in armed conflict, their status and the evidence behind it.",
     urls_namespace="api",
+    parser=TextParser(),
 )
 compliance_router.add_api_operation(**PATCH_COMMITMENT)  # GET and PATCH of one path
 api.add_router("/", compliance_router)
@@ -62,6 +65,15 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     else:
         message = _("the request cannot be read: %(problem)s") % {"problem": exc}
     return api.create_response(request, {"detail": {"body": [message]}}, status=400)
+
+
+@api.exception_handler(DataError)
+def unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database refuses (a UTC offset beyond PostgreSQL's ±15:59): bad input, 422."""
+    message = _("a value the database cannot store: %(problem)s") % {
+        "problem": str(exc).strip().splitlines()[0]
+    }
+    return api.create_response(request, {"detail": {"__all__": [message]}}, status=422)
 
 
 @api.exception_handler(ValidationError)
@@ -98,6 +110,8 @@ def malformed(request: HttpRequest, exc: SchemaError) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Errors raised as HTTP statuses; a body that is not JSON becomes 422 on ``body``."""
     cause = exc.__cause__
+    if isinstance(cause, SchemaError):  # a body that is JSON but holds text refused as such
+        return malformed(request, cause)
     if exc.status_code == 400 and cause is not None and "parse request body" in str(exc):
         message = _("the body is not valid JSON: %(problem)s") % {"problem": cause}
         return api.create_response(request, {"detail": {"body": [message]}}, status=422)

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from abide.registry.languages import normalise_alias as normalise
+from abide.registry.registry_file import read_registry_file
 
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 
@@ -78,7 +79,9 @@ class RegistrySnapshot:
 
     @classmethod
     def from_file(cls, path: str | Path) -> RegistrySnapshot:
-        """Read a registry file in the format of ``starter_registry.yaml``."""
+        """Read a registry file in the format of ``starter_registry.yaml``; a file that is not
+        one raises ``RegistryFileError`` naming every problem (file, entry and field)."""
+        read_registry_file(path)  # checked as `abide registry load` checks it
         raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
         snapshot = cls.__new__(cls)
         snapshot.parties = {}

@@ -388,6 +388,18 @@ def _exif(image: Image.Image) -> tuple[dict[str, Any], dict[str, float]]:
     return tags, gps
 
 
+#: HTML or XML markup (a tag, a comment, a declaration) or a script URL in a metadata text.
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:", re.IGNORECASE)
+
+
+def _holds_markup(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_MARKUP.search(value))
+    if isinstance(value, list):
+        return any(_holds_markup(item) for item in value)
+    return False
+
+
 def _image_metadata(path: Path, name: str) -> dict[str, Any]:
     """Width, height, format and EXIF of an image; a ValidationError if it is not one."""
     try:
@@ -408,6 +420,18 @@ def _image_metadata(path: Path, name: str) -> dict[str, Any]:
             },
             code="bad_image",
         ) from exc
+    markup = next((tag for tag, value in tags.items() if _holds_markup(value)), None)
+    if markup is not None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "%(name)s carries markup or a script in its metadata (EXIF %(tag)s); "
+                    "remove the metadata and send it again"
+                )
+                % {"name": name, "tag": markup}
+            },
+            code="hostile_metadata",
+        )
     if tags:
         metadata["exif"] = tags
     if gps:

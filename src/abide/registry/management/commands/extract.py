@@ -10,6 +10,7 @@ from abide.extraction.prediction import THRESHOLD, to_prediction
 from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
 from abide.registry.ingestion import files_in
+from abide.registry.registry_file import RegistryFileError
 
 
 def iso_date(value: str) -> dt.date:
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             extractor = Extractor(
                 RegistrySnapshot.from_file(str(options["registry"])), gazetteer=Gazetteer()
             )
-        except ModelError as exc:
+        except (ModelError, RegistryFileError) as exc:
             raise CommandError(str(exc)) from exc
         paths = files_in(options["files"])
         if not paths:
