@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lock audit-dependencies messages bench bench-import bench-assessment bench-map clean
+.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,11 @@ $(VENV)/.installed: pyproject.toml requirements/lock.txt $(VENV)/.model-installe
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# Debian's chromium, fonts and pdftotext for the browser and report tests; pg_dump/pg_restore
+# for the backup tests on PostgreSQL.
 $(VENV)/.test-installed: $(VENV)/.installed
 	./scripts/install-browser
+	./scripts/install-pg-client
 	touch $@
 
 # requirements/lock.txt from pyproject.toml (dependencies and the test extra), with the hashes
@@ -45,6 +48,13 @@ demo: $(VENV)/.installed
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The crash, hostile-input and API fuzz tests alone (they run in `make test` too).
+hostile: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -q \
+	  src/abide/observations/tests/test_import_kills.py src/abide/registry/tests/test_ingest_kills.py \
+	  src/abide/observations/tests/test_hostile_imports.py src/abide/registry/tests/test_hostile_registry_input.py \
+	  src/abide/core/tests/test_api_schema_fuzz.py src/abide/observations/tests/test_hostile_uploads.py
 
 messages: $(VENV)/.installed
 	cd src/abide && ../../$(BIN)/abide makemessages --all --no-obsolete --no-location --ignore 'tests/*'
