@@ -5,5 +5,5 @@ from __future__ import annotations
 import json
 
 
-def render_json(document, language) -> str:
+def render_json(document: dict, language: str) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)

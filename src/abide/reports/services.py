@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from abide.accounts.models import User
 from abide.audit.services import record_change
 from abide.reports import access
 from abide.reports.models import NotableIncident, Report, ReportState, ReportSummary
 from abide.reports.spec import ReportSpec
 
 
-def create_report(spec: ReportSpec, *, actor) -> Report:
+def create_report(spec: ReportSpec, *, actor: User) -> Report:
     if not access.can_draft_reports(actor):
         raise PermissionDenied("only analysts and the head of mission draft reports")
     with transaction.atomic():
@@ -33,7 +34,7 @@ def create_report(spec: ReportSpec, *, actor) -> Report:
     return report
 
 
-def set_incidents(report: Report, observation_ids, *, actor) -> None:
+def set_incidents(report: Report, observation_ids: list[int], *, actor: User) -> None:
     if not access.can_draft_reports(actor):
         raise PermissionDenied("only analysts and the head of mission edit reports")
     if report.state != ReportState.DRAFT:
@@ -45,7 +46,7 @@ def set_incidents(report: Report, observation_ids, *, actor) -> None:
         record_change(report, actor=actor, action="report.incidents")
 
 
-def set_summary(report: Report, language: str, text: str, *, is_original: bool, actor) -> None:
+def set_summary(report: Report, language: str, text: str, *, is_original: bool, actor: User) -> None:
     if not access.can_draft_reports(actor):
         raise PermissionDenied("only analysts and the head of mission edit reports")
     if report.state != ReportState.DRAFT:
@@ -57,7 +58,7 @@ def set_summary(report: Report, language: str, text: str, *, is_original: bool, 
         record_change(report, actor=actor, action="report.summary")
 
 
-def approve_report(report: Report, *, actor) -> None:
+def approve_report(report: Report, *, actor: User) -> None:
     if not access.can_approve_reports(actor):
         raise PermissionDenied("only the head of mission approves reports")
     if report.state != ReportState.DRAFT:
@@ -68,7 +69,7 @@ def approve_report(report: Report, *, actor) -> None:
     record_change(report, actor=actor, action="report.approve")
 
 
-def publish_report(report: Report, *, actor) -> None:
+def publish_report(report: Report, *, actor: User) -> None:
     from abide.reports.building import document_for
 
     if not access.can_publish_reports(actor):
@@ -82,7 +83,7 @@ def publish_report(report: Report, *, actor) -> None:
     record_change(report, actor=actor, action="report.publish")
 
 
-def correct_report(report: Report, *, actor, note: str) -> Report:
+def correct_report(report: Report, *, actor: User, note: str) -> Report:
     if not access.can_draft_reports(actor):
         raise PermissionDenied("only analysts and the head of mission correct reports")
     if report.state != ReportState.PUBLISHED:
