@@ -65,8 +65,10 @@ class NewReportForm(forms.Form):
                 today=timezone.localdate(),
             )
         except ValueError as exc:
-            field = "scope" if str(exc).startswith("scope") else (
-                "commitment" if kind == "dossier" else "period"
+            field = (
+                "scope"
+                if str(exc).startswith("scope")
+                else ("commitment" if kind == "dossier" else "period")
             )
             self.add_error(field, str(exc))
             return data

@@ -8,4 +8,4 @@ from abide.reports.html import render_html
 def render_pdf(document: dict, language: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_html(document: dict, language: str)).write_pdf()
+    return HTML(string=render_html(document, language)).write_pdf()

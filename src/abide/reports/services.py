@@ -46,7 +46,9 @@ def set_incidents(report: Report, observation_ids: list[int], *, actor: User) ->
         record_change(report, actor=actor, action="report.incidents")
 
 
-def set_summary(report: Report, language: str, text: str, *, is_original: bool, actor: User) -> None:
+def set_summary(
+    report: Report, language: str, text: str, *, is_original: bool, actor: User
+) -> None:
     if not access.can_draft_reports(actor):
         raise PermissionDenied("only analysts and the head of mission edit reports")
     if report.state != ReportState.DRAFT:
@@ -64,7 +66,10 @@ def approve_report(report: Report, *, actor: User) -> None:
     if report.state != ReportState.DRAFT:
         raise ValidationError({"state": ["only a draft can be approved"]})
     report.state, report.approved_by, report.approved_at = (
-        ReportState.APPROVED, actor, timezone.now())
+        ReportState.APPROVED,
+        actor,
+        timezone.now(),
+    )
     report.save()
     record_change(report, actor=actor, action="report.approve")
 
@@ -78,7 +83,10 @@ def publish_report(report: Report, *, actor: User) -> None:
         raise ValidationError({"state": ["only an approved report can be published"]})
     report.snapshot = {tier: document_for(report, tier) for tier in ("internal", "public")}
     report.state, report.published_by, report.published_at = (
-        ReportState.PUBLISHED, actor, timezone.now())
+        ReportState.PUBLISHED,
+        actor,
+        timezone.now(),
+    )
     report.save()
     record_change(report, actor=actor, action="report.publish")
 
@@ -91,9 +99,16 @@ def correct_report(report: Report, *, actor: User, note: str) -> Report:
     if not note.strip():
         raise ValidationError({"note": ["say what the correction corrects"]})
     new = Report.objects.create(
-        kind=report.kind, period_kind=report.period_kind, period_start=report.period_start,
-        period_end=report.period_end, scope=report.scope, commitment=report.commitment,
-        version=report.version + 1, corrects=report, correction_note=note, created_by=actor,
+        kind=report.kind,
+        period_kind=report.period_kind,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        scope=report.scope,
+        commitment=report.commitment,
+        version=report.version + 1,
+        corrects=report,
+        correction_note=note,
+        created_by=actor,
     )
     record_change(new, actor=actor, action="report.correct")
     return new

@@ -25,8 +25,9 @@ def parse_spec(
     from abide.compliance.periods import parse_period
 
     if commitment is not None:
-        return ReportSpec("dossier", "", dt.date(1900, 1, 1), today + dt.timedelta(days=1),
-                          commitment=commitment)
+        return ReportSpec(
+            "dossier", "", dt.date(1900, 1, 1), today + dt.timedelta(days=1), commitment=commitment
+        )
     if not period:
         raise ValueError("period: give a period or a commitment")
     if "/" in period:

@@ -59,10 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {"report": report, "title": report_title(report), "languages": language_links(report)}
         for report in page
     ]
-    feeds = [
-        {**link, "feed": f"/reports/feed/{link['code']}/"}
-        for link in _feed_links()
-    ]
+    feeds = [{**link, "feed": f"/reports/feed/{link['code']}/"} for link in _feed_links()]
     return render(request, "reports/index.html", {"rows": rows, "page": page, "feeds": feeds})
 
 
@@ -217,8 +214,10 @@ def _candidates(request: HttpRequest, report: Report) -> list[tuple[int, str]]:
         .order_by("observed_start", "pk")
     )
     seen = {}
-    for observation in get_observations_for(request.user).filter(pk__in=chosen).select_related(
-        "category", "subtype"
+    for observation in (
+        get_observations_for(request.user)
+        .filter(pk__in=chosen)
+        .select_related("category", "subtype")
     ):
         seen[observation.pk] = observation
     for observation in rows[:MAX_CANDIDATES]:
@@ -254,9 +253,7 @@ def _draft_context(request: HttpRequest, report: Report, **forms) -> dict:
             for link in language_links(report)
         ],
         "incidents_form": forms.get("incidents_form")
-        or IncidentsForm(
-            initial={"observations": chosen}, choices=_candidates(request, report)
-        ),
+        or IncidentsForm(initial={"observations": chosen}, choices=_candidates(request, report)),
         "summary_form": forms.get("summary_form") or SummaryForm(initial={"language": lang}),
         "correction_form": forms.get("correction_form") or CorrectionForm(),
         "errors": forms.get("errors", []),
@@ -323,7 +320,10 @@ def write_summary(request: HttpRequest, pk: int) -> HttpResponse:
     def act(report: Report) -> HttpResponse:
         data = form.cleaned_data
         services.set_summary(
-            report, data["language"], data["text"], is_original=data["is_original"],
+            report,
+            data["language"],
+            data["text"],
+            is_original=data["is_original"],
             actor=request.user,
         )
         messages.success(request, _("The summary is saved."))
