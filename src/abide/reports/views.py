@@ -101,7 +101,7 @@ def report_page(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
             "body": mark_safe(body),
             "tier": tier,
             "language": lang,
-            "languages": language_links(report, current=lang),
+            "report_languages": language_links(report, current=lang),
             "corrections": _published(request.user).filter(corrects=report),
             "may_draft": access.can_draft_reports(request.user),
         }
@@ -247,7 +247,7 @@ def _draft_context(request: HttpRequest, report: Report, **forms) -> dict:
         "period": period_label(report),
         "preview": mark_safe(preview),
         "preview_language": lang,
-        "languages": language_links(report, current=lang),
+        "report_languages": language_links(report, current=lang),
         "summaries": [
             {"code": link["code"], "name": link["name"], "summary": summaries.get(link["code"])}
             for link in language_links(report)
