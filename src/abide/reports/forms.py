@@ -91,7 +91,11 @@ class IncidentsForm(forms.Form):
     """The notable incidents, chosen among the observations of the report's period."""
 
     observations = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Notable incidents"), coerce=int, required=False, choices=()
+        label=gettext_lazy("Notable incidents"),
+        coerce=int,
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:

@@ -73,7 +73,8 @@ def test_the_draft_offers_the_periods_observations_and_saves_the_chosen_incident
     report = drafted(analyst)
     client.force_login(analyst)
     page = client.get(f"/reports/{report.pk}/draft/").content.decode()
-    assert f'value="{first.pk}"' in page and f'value="{second.pk}"' in page
+    assert f'type="checkbox" name="observations" value="{first.pk}"' in page
+    assert f'type="checkbox" name="observations" value="{second.pk}"' in page
     assert f'value="{later.pk}"' not in page
     response = client.post(
         f"/reports/{report.pk}/draft/incidents/", {"observations": [second.pk, first.pk]}
