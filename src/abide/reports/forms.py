@@ -65,12 +65,11 @@ class NewReportForm(forms.Form):
                 today=timezone.localdate(),
             )
         except ValueError as exc:
-            field = (
-                "scope"
-                if str(exc).startswith("scope")
-                else ("commitment" if kind == "dossier" else "period")
+            # The spec's error names the part at fault ("period", "scope" or "commitment").
+            field = getattr(exc, "field", "commitment" if kind == "dossier" else "period")
+            self.add_error(
+                field if field in self.fields else None, getattr(exc, "message", str(exc))
             )
-            self.add_error(field, str(exc))
             return data
         if kind != "dossier" and spec.period_kind != kind:
             self.add_error(
