@@ -1,0 +1,14 @@
+"""The worked case every report test starts from: the demo's founding week, assessed."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def demo_assessed(starter_registry, analyst, observer):
+    from abide.core.demo import assess_demo, load_demo, load_demo_observations
+
+    load_demo(actor=analyst, reviewer=analyst)
+    load_demo_observations(observer=observer, analyst=analyst)
+    assess_demo(analyst=analyst)
