@@ -115,3 +115,85 @@ def point_map(
         + "".join(paths)
         + f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="4"/></svg>'
     )
+
+
+def _window(
+    box: tuple[float, float, float, float], width: int, height: int
+) -> tuple[float, float, float, float]:
+    """The smallest window of the map's shape around ``box`` (west, south, east, north), with
+    a tenth of it to spare on each side and at least three degrees across, so that a few
+    points close together still show where they are among the countries."""
+    west, south, east, north = box
+    middle = (south + north) / 2
+    shrink = max(math.cos(math.radians(middle)), 0.2)
+    span_x = max((east - west) * 1.2, 3.0)
+    span_y = (north - south) * 1.2
+    # Widen whichever way the box is too narrow for the map's shape.
+    span_x = max(span_x, span_y / shrink * width / height)
+    span_y = span_x * height / width * shrink
+    cx = (west + east) / 2
+    return cx - span_x / 2, middle - span_y / 2, cx + span_x / 2, middle + span_y / 2
+
+
+def points_map(
+    points: list[tuple[float, float, str]],
+    bbox: tuple[float, float, float, float] | None,
+    *,
+    width: int = 360,
+    height: int = 240,
+    title: str = "",
+) -> str:
+    """The SVG of the countries' outlines around ``bbox`` with one dot per point
+    ``(latitude, longitude, css class)``; the class names the dot's colour (``cat-<n>``, see
+    ``POINT_COLOURS``). Without a box, an empty map saying so in its title."""
+    label = escape(title)
+    head = (
+        f'<svg class="points-map" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%">'
+        f"<title>{label}</title>"
+    )
+    if bbox is None:
+        return head + "</svg>"
+    west, south, east, north = _window(tuple(bbox), width, height)
+    span_x, span_y = east - west, north - south
+    margin = (west - span_x / 4, south - span_y / 4, east + span_x / 4, north + span_y / 4)
+    step = 1.5 * span_x / width
+    paths = []
+    for _code, (w, s, e, n), ring in _rings():
+        if e < margin[0] or w > margin[2] or n < margin[1] or s > margin[3]:
+            continue
+        kept = _clamped(ring, margin, step)
+        if len(kept) < 3:
+            continue
+        d = "M" + "L".join(
+            f"{(x - west) / span_x * width:.1f},{(north - y) / span_y * height:.1f}"
+            for x, y in kept
+        )
+        paths.append(f'<path class="land" d="{d}Z"/>')
+    dots = [
+        f'<circle class="{escape(css)}" cx="{(lon - west) / span_x * width:.1f}" '
+        f'cy="{(north - lat) / span_y * height:.1f}" r="3"/>'
+        for lat, lon, css in points
+    ]
+    colours = "".join(
+        f".{css}{{fill:{colour};stroke:#fff;stroke-width:.8;fill-opacity:.85}}"
+        for css, colour in POINT_COLOURS.items()
+    )
+    return (
+        head
+        + STYLE
+        + f"<style>{colours}</style>"
+        + f'<rect class="sea" width="{width}" height="{height}"/>'
+        + "".join(paths)
+        + "".join(dots)
+        + "</svg>"
+    )
+
+
+#: The colours of a map's dots, one class per category in the order of the legend.
+POINT_COLOURS = {
+    f"cat-{i}": colour
+    for i, colour in enumerate(
+        ("#b52a2a", "#0b5cab", "#3a8a3a", "#d99a1e", "#6a3d9a", "#1f9e9e", "#7a4a1f")
+    )
+}
