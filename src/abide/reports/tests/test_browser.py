@@ -48,7 +48,7 @@ def draft_publish_and_read(page, live_server, analyst, head, shelling) -> Report
     page.get_by_role("button", name="Draft the report").click()
     page.wait_for_url("**/draft/")
     report = Report.objects.get()
-    assert page.locator("h1").inner_text() == "Weekly report, 2024-W09"
+    assert page.locator("main > h1").inner_text() == "Weekly report, 2024-W09"
     assert fits(page)
 
     page.locator(f"input[name=observations][value='{shelling.pk}']").check()
@@ -117,3 +117,29 @@ def test_the_whole_workflow_works_on_a_phone(
 ):
     page.set_viewport_size(PHONE)
     draft_publish_and_read(page, live_server, analyst, head, shelling)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_languages_public_page_of_the_founding_week_is_saved_as_a_screenshot(
+    live_server,
+    demo_assessed,
+    analyst,
+    head,
+    page,  # noqa: F811
+):
+    from abide.reports.tests.outputs import ARTIFACTS
+    from abide.reports.tests.test_end_to_end import FOUNDING_WEEK, publish
+
+    report = publish(FOUNDING_WEEK, analyst, head)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for viewport, suffix in (({"width": 1280, "height": 900}, ""), (PHONE, "-phone")):
+        page.set_viewport_size(viewport)
+        for language in REPORT_LANGUAGES:
+            page.goto(f"{live_server.url}/reports/{report.pk}/{language}/")
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator(".report-body h1").is_visible()
+            assert page.locator(".report-body svg").count() >= 2  # the map and the trend
+            assert fits(page), (language, suffix)
+            target = ARTIFACTS / f"founding-week-{language}{suffix}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 0

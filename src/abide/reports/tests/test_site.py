@@ -62,7 +62,7 @@ def test_a_report_page_is_in_its_language_with_the_five_language_switcher(client
     for language in REPORT_LANGUAGES:
         assert f'hreflang="{language}" href="/reports/{report.pk}/{language}/"' in page
     assert f'href="/reports/{report.pk}/ar/" lang="ar" hreflang="ar" aria-current="page"' in page
-    assert "internal version" not in page
+    assert "Public version" in page and "Internal version" not in page
 
 
 def test_the_address_without_a_language_leads_to_the_readers_language(client, analyst, head):
@@ -89,7 +89,7 @@ def test_the_mission_reads_its_draft_in_the_internal_tier(client, analyst):
     report = drafted(analyst)
     client.force_login(analyst)
     page = client.get(f"/reports/{report.pk}/en/").content.decode()
-    assert "internal version" in page
+    assert "Internal version" in page
     assert "not published" in page
 
 
