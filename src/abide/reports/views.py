@@ -257,6 +257,7 @@ def _draft_context(request: HttpRequest, report: Report, **forms) -> dict:
         "summary_form": forms.get("summary_form") or SummaryForm(initial={"language": lang}),
         "correction_form": forms.get("correction_form") or CorrectionForm(),
         "errors": forms.get("errors", []),
+        "done": forms.get("done", ""),
         "is_draft": report.state == ReportState.DRAFT,
         "is_approved": report.state == ReportState.APPROVED,
         "is_published": report.state == ReportState.PUBLISHED,
@@ -278,25 +279,46 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest,
     pk: int,
-    action: Callable[[Report], HttpResponse],
+    action: Callable[[Report], tuple[str, str]],
     form_name: str = "",
     form: forms.Form | None = None,
 ) -> HttpResponse:
-    """Run one service on the report; back to its page, or the page again with the errors."""
+    """Run one service on the report (``action`` answers what was done and where to go next):
+    back to the page with what was done said, or the page again with the errors. An htmx
+    request gets the draft's working part again instead (its forms and its preview)."""
     if (refused := _drafter(request)) is not None:
         return refused
     report = access.get_report_for(request.user, pk)
     errors: list[str] = []
+    extra = {form_name: form} if form is not None else {}
     if form is None or form.is_valid():
         try:
-            result = action(report)
+            done, url = action(report)
         except ValidationError as exc:
             errors = exc.messages
         else:
-            return result
-    extra = {form_name: form} if form is not None else {}
+            if request.htmx and form_name in FRAGMENT_FORMS:
+                report.refresh_from_db()
+                context = _draft_context(request, report, done=done)
+                return render(request, "reports/_draft_work.html", context)
+            messages.success(request, done)
+            return redirect(url)
     context = _draft_context(request, report, errors=errors, **extra)
-    return render(request, "reports/draft.html", context, status=422)
+    template = "reports/draft.html"
+    if request.htmx and form_name in FRAGMENT_FORMS:
+        template = "reports/_draft_work.html"
+    return render(request, template, context, status=422)
+
+
+#: The forms of the draft's working part, which htmx sends and swaps in place.
+FRAGMENT_FORMS = ("incidents_form", "summary_form")
+
+
+def _draft_url(report: Report, language: str = "") -> str:
+    from django.urls import reverse
+
+    url = reverse("reports:draft", args=[report.pk])
+    return f"{url}?lang={language}" if language else url
 
 
 @require_POST
@@ -305,10 +327,9 @@ def choose_incidents(request: HttpRequest, pk: int) -> HttpResponse:
     choices = _candidates(request, report) if report is not None else []
     form = IncidentsForm(request.POST, choices=choices)
 
-    def act(report: Report) -> HttpResponse:
+    def act(report: Report) -> tuple[str, str]:
         services.set_incidents(report, form.cleaned_data["observations"], actor=request.user)
-        messages.success(request, _("The notable incidents are saved."))
-        return redirect("reports:draft", pk=report.pk)
+        return _("The notable incidents are saved."), _draft_url(report)
 
     return _act(request, pk, act, "incidents_form", form)
 
@@ -317,7 +338,7 @@ def choose_incidents(request: HttpRequest, pk: int) -> HttpResponse:
 def write_summary(request: HttpRequest, pk: int) -> HttpResponse:
     form = SummaryForm(request.POST)
 
-    def act(report: Report) -> HttpResponse:
+    def act(report: Report) -> tuple[str, str]:
         data = form.cleaned_data
         services.set_summary(
             report,
@@ -326,34 +347,25 @@ def write_summary(request: HttpRequest, pk: int) -> HttpResponse:
             is_original=data["is_original"],
             actor=request.user,
         )
-        messages.success(request, _("The summary is saved."))
-        return redirect(f"{_draft_url(report)}?lang={data['language']}")
+        return _("The summary is saved."), _draft_url(report, data["language"])
 
     return _act(request, pk, act, "summary_form", form)
 
 
-def _draft_url(report: Report) -> str:
-    from django.urls import reverse
-
-    return reverse("reports:draft", args=[report.pk])
-
-
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(report: Report) -> HttpResponse:
+    def act(report: Report) -> tuple[str, str]:
         services.approve_report(report, actor=request.user)
-        messages.success(request, _("The report is approved."))
-        return redirect("reports:draft", pk=report.pk)
+        return _("The report is approved."), _draft_url(report)
 
     return _act(request, pk, act)
 
 
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(report: Report) -> HttpResponse:
+    def act(report: Report) -> tuple[str, str]:
         services.publish_report(report, actor=request.user)
-        messages.success(request, _("The report is published."))
-        return redirect("reports:draft", pk=report.pk)
+        return _("The report is published."), _draft_url(report)
 
     return _act(request, pk, act)
 
@@ -362,9 +374,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectionForm(request.POST)
 
-    def act(report: Report) -> HttpResponse:
+    def act(report: Report) -> tuple[str, str]:
         new = services.correct_report(report, actor=request.user, note=form.cleaned_data["note"])
-        messages.success(request, _("A new version is drafted to correct the report."))
-        return redirect("reports:draft", pk=new.pk)
+        return _("A new version is drafted to correct the report."), _draft_url(new)
 
     return _act(request, pk, act, "correction_form", form)

@@ -52,17 +52,17 @@ def draft_publish_and_read(page, live_server, analyst, head, shelling) -> Report
     assert fits(page)
 
     page.locator(f"input[name=observations][value='{shelling.pk}']").check()
-    page.get_by_role("button", name="Save the incidents").click()
-    page.wait_for_load_state()
-    assert "The notable incidents are saved." in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Save the incidents").click()  # htmx: swapped in place
+    page.get_by_role("status").filter(has_text="The notable incidents are saved.").wait_for()
+    assert page.locator(f"input[name=observations][value='{shelling.pk}']").is_checked()
 
     summary = page.get_by_role("group", name="Write the summary")
     summary.get_by_label("Language").select_option("en")
     summary.get_by_label("Summary").fill("Shelling near Martuni; otherwise calm.")
     summary.get_by_label("as written").check()
     summary.get_by_role("button", name="Save the summary").click()
-    page.wait_for_load_state()
-    assert "The summary is saved." in page.locator(".messages").inner_text()
+    page.get_by_role("status").filter(has_text="The summary is saved.").wait_for()
+    assert "Shelling near Martuni; otherwise calm." in page.locator(".preview").inner_text()
     assert page.get_by_role("button", name="Approve").count() == 0
 
     log_in(page, live_server, head, f"/reports/{report.pk}/draft/")

@@ -4,6 +4,7 @@ approval and publication by the head of mission, and corrections as new versions
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -176,3 +177,28 @@ def test_a_published_report_cannot_be_edited(client, analyst, head, week_observa
     )
     assert response.status_code == 422
     assert not report.summaries.exists()
+
+
+def test_htmx_swaps_the_drafts_working_part_in_place(client, analyst, week_observations):
+    first = week_observations[0]
+    report = drafted(analyst)
+    client.force_login(analyst)
+    response = client.post(
+        f"/reports/{report.pk}/draft/incidents/",
+        {"observations": [first.pk]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.startswith('<div id="draft-work">')
+    assert "The notable incidents are saved." in fragment
+    assert re.search(rf'value="{first.pk}"[^>]*checked', fragment)
+    assert 'class="report-body preview"' in fragment
+    refused = client.post(
+        f"/reports/{report.pk}/draft/summary/",
+        {"language": "en", "text": "", "is_original": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    assert refused.content.decode().startswith('<div id="draft-work">')
+    assert "text" in refused.context["summary_form"].errors
