@@ -130,22 +130,24 @@ def _casualties(row: dict) -> dict:
     return {"low": row["low"] or 0, "best": row["best"] or 0, "high": row["high"] or 0}
 
 
-def figures_of(
-    spec: ReportSpec, tier: str, previous: tuple[dt.date, dt.date]
-) -> tuple[list[dict], dict]:
-    """The headline figures (every category's total, and each sub-type seen in either period)
-    and the casualties of both periods: one grouped query over the two periods."""
-    rows = (
+def counted_rows(spec: ReportSpec, tier: str) -> list[dict]:
+    """Observations per period of the trend (``bucket`` 0 to 7, the report's own period last),
+    category and sub-type, with their casualties: one grouped query, read once for the figures
+    and the trend."""
+    periods = trend_periods(spec.period_kind or "range", spec.start, spec.end)
+    bucket = Case(
+        *(
+            When(observed_start__gte=_moment(first), then=Value(i))
+            for i, (first, _after) in reversed(list(enumerate(periods)))
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    return list(
         scoped_observations(spec, tier)
-        .filter(observed_start__gte=_moment(previous[0]), observed_start__lt=_moment(spec.end))
-        .annotate(
-            current=Case(
-                When(observed_start__gte=_moment(spec.start), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .values("current", "category_id", "subtype_id")
+        .filter(observed_start__gte=_moment(periods[0][0]), observed_start__lt=_moment(spec.end))
+        .annotate(bucket=bucket)
+        .values("bucket", "category_id", "subtype_id")
         .annotate(
             n=Count("id"),
             counted=Count("casualties_best") + Count("casualties_low") + Count("casualties_high"),
@@ -155,6 +157,20 @@ def figures_of(
         )
         .order_by()
     )
+
+
+def figures_of(
+    spec: ReportSpec, previous: tuple[dt.date, dt.date], counted: list[dict]
+) -> tuple[list[dict], dict]:
+    """The headline figures (every category's total, and each sub-type seen in either period)
+    and the casualties of both periods, from :func:`counted_rows` (the report's period is its
+    last bucket, the previous one the bucket before)."""
+    last = TREND_PERIODS - 1
+    rows = [
+        {**row, "current": 1 if row["bucket"] == last else 0}
+        for row in counted
+        if row["bucket"] in (last, last - 1)
+    ]
     zero = {"n": 0, "counted": 0, "low": 0, "best": 0, "high": 0}
     by_category: dict[int, dict[int, dict]] = defaultdict(lambda: {0: dict(zero), 1: dict(zero)})
     by_subtype: dict[int, dict[int, dict]] = defaultdict(lambda: {0: dict(zero), 1: dict(zero)})
@@ -215,36 +231,20 @@ def trend_periods(kind: str, start: dt.date, end: dt.date) -> list[tuple[dt.date
     return periods
 
 
-def trend_of(spec: ReportSpec, tier: str) -> list[dict]:
-    """Observations per category in each of the eight periods: one grouped query."""
+def trend_of(spec: ReportSpec, counted: list[dict]) -> list[dict]:
+    """Observations per category in each of the eight periods, from :func:`counted_rows`."""
     periods = trend_periods(spec.period_kind or "range", spec.start, spec.end)
-    bucket = Case(
-        *(
-            When(observed_start__gte=_moment(first), observed_start__lt=_moment(after), then=i)
-            for i, (first, after) in enumerate(periods)
-        ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    rows = (
-        scoped_observations(spec, tier)
-        .filter(observed_start__gte=_moment(periods[0][0]), observed_start__lt=_moment(spec.end))
-        .annotate(bucket=bucket)
-        .values("bucket", "category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    slugs = dict(Category.objects.values_list("pk", "slug"))
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
+    slugs = dict(Category.objects.order_by("position").values_list("pk", "slug"))
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(slugs.values(), 0))
+    for row in counted:
         if row["bucket"] >= 0:
-            counts[row["bucket"]][slugs[row["category_id"]]] = row["n"]
+            counts[row["bucket"]][slugs[row["category_id"]]] += row["n"]
     kind = spec.period_kind or "range"
     return [
         {
             "label": period_label(kind, first, after),
             "start": first.isoformat(),
-            "counts": {slug: counts[i].get(slug, 0) for slug in slugs.values()},
+            "counts": dict(counts[i]),
         }
         for i, (first, after) in enumerate(periods)
     ]
@@ -681,7 +681,8 @@ def build_document(spec: ReportSpec, *, tier: str, report: Report | None = None)
         if dossier is not None:
             document["dossier"] = dossier
         return document
-    figures, casualties = figures_of(spec, tier, previous)
+    counted = counted_rows(spec, tier)
+    figures, casualties = figures_of(spec, previous, counted)
     in_period = scoped_observations(spec, tier).filter(
         observed_start__gte=_moment(spec.start), observed_start__lt=_moment(spec.end)
     )
@@ -689,7 +690,7 @@ def build_document(spec: ReportSpec, *, tier: str, report: Report | None = None)
         figures=figures,
         casualties=casualties,
         map=map_of(in_period, tier),
-        trend=trend_of(spec, tier),
+        trend=trend_of(spec, counted),
         coverage=coverage_of(spec, tier, entries),
     )
     return document

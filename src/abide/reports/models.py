@@ -165,7 +165,9 @@ class NotableIncident(models.Model):
         verbose_name = _("notable incident")
         verbose_name_plural = _("notable incidents")
         constraints = [
-            models.UniqueConstraint(fields=["report", "observation"], name="report_incident_once"),
+            models.UniqueConstraint(
+                fields=["report", "observation"], name="report_incident_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ EXPECTED = {
     "export",
     "assess",
     "worker",
+    "report",
 }
 
 
@@ -69,6 +70,8 @@ def test_every_subcommand_has_help_text(capsys):
         ["registry", "load", "--help"],
         ["audit", "verify", "--help"],
         ["eval", "extraction", "--help"],
+        ["report", "build", "--help"],
+        ["report", "publish", "--help"],
     ):
         assert main(args) == 0
         out = capsys.readouterr().out
