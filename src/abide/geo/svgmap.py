@@ -135,6 +135,10 @@ def _window(
     return cx - span_x / 2, middle - span_y / 2, cx + span_x / 2, middle + span_y / 2
 
 
+#: Points nearer each other than this (in the map's units) are drawn as one dot.
+DOT = 4
+
+
 def points_map(
     points: list[tuple[float, float, str]],
     bbox: tuple[float, float, float, float] | None,
@@ -143,9 +147,10 @@ def points_map(
     height: int = 240,
     title: str = "",
 ) -> str:
-    """The SVG of the countries' outlines around ``bbox`` with one dot per point
-    ``(latitude, longitude, css class)``; the class names the dot's colour (``cat-<n>``, see
-    ``POINT_COLOURS``). Without a box, an empty map saying so in its title."""
+    """The SVG of the countries' outlines around ``bbox`` with a dot for the points
+    ``(latitude, longitude, css class)``, one per class and spot (``DOT``), its area growing
+    with their number; the class names the dot's colour (``cat-<n>``, see ``POINT_COLOURS``).
+    Without a box, an empty map saying so in its title."""
     label = escape(title)
     head = (
         f'<svg class="points-map" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -170,10 +175,19 @@ def points_map(
             for x, y in kept
         )
         paths.append(f'<path class="land" d="{d}Z"/>')
+    # Points closer than a dot's width are one dot, larger as it stands for more: a map of
+    # many thousands of points stays a few hundred shapes.
+    cells: dict[tuple[str, int, int], list[float]] = {}
+    for lat, lon, css in points:
+        x, y = (lon - west) / span_x * width, (north - lat) / span_y * height
+        cell = cells.setdefault((css, round(x / DOT), round(y / DOT)), [0.0, 0.0, 0])
+        cell[0] += x
+        cell[1] += y
+        cell[2] += 1
     dots = [
-        f'<circle class="{escape(css)}" cx="{(lon - west) / span_x * width:.1f}" '
-        f'cy="{(north - lat) / span_y * height:.1f}" r="3"/>'
-        for lat, lon, css in points
+        f'<circle class="{escape(css)}" cx="{x / n:.1f}" cy="{y / n:.1f}" '
+        f'r="{3 + math.log2(n):.1f}"/>'
+        for (css, _i, _j), (x, y, n) in cells.items()
     ]
     colours = "".join(
         f".{css}{{fill:{colour};stroke:#fff;stroke-width:.8;fill-opacity:.85}}"

@@ -80,6 +80,7 @@ class Figure(TypedDict):
 class Chain(TypedDict):
     relation: str  # registry Relation value ("said", "told", "reported", "published", ...)
     who: Names  # the person's or the party's name
+    to: NotRequired[Names]  # whom "told" was said to (AttributionLink.to_person), where known
 
 
 class Statement(TypedDict):

@@ -16,7 +16,7 @@ from abide.reports import formatting
 from abide.reports.shaping import visual
 from abide.web import charts
 
-#: Categories drawn in the trend chart, the most observed first; the rest are left out.
+#: Categories drawn in the trend chart at most, the most observed first.
 TREND_SERIES = len(charts.SERIES_COLOURS)
 
 
@@ -77,7 +77,11 @@ def trend_chart(document: dict, language: str, *, for_print: bool = False) -> Sa
     for period in periods:
         for slug, count in period["counts"].items():
             totals[slug] = totals.get(slug, 0) + count
-    slugs = sorted(totals, key=lambda slug: (-totals[slug], slug))[:TREND_SERIES]
+    # Categories never observed over the periods would be flat lines on the axis: left out.
+    slugs = sorted(
+        (slug for slug, total in totals.items() if total),
+        key=lambda slug: (-totals[slug], slug),
+    )[:TREND_SERIES]
     series = [
         charts.Series(
             names.get(slug, slug), tuple(int(p["counts"].get(slug, 0)) for p in periods)

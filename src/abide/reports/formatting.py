@@ -78,15 +78,20 @@ def date(value: str | dt.date | None, language: str, *, form: str = "long") -> s
 
 
 def datetime(value: str | dt.datetime | None, language: str) -> str:
-    """A moment, in UTC, as the language writes a day and a time; "" for none."""
+    """A moment, in UTC, as the language writes a day and a time to the minute; "" for
+    none."""
     if not value:
         return ""
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return dates.format_datetime(
-        moment, "medium", tzinfo=dt.UTC, locale=locale(language)
-    ) + " UTC"
+    moment = moment.astimezone(dt.UTC)
+    loc = locale(language)
+    day = dates.format_date(moment.date(), "medium", locale=loc)
+    time = dates.format_time(moment, "short", tzinfo=dt.UTC, locale=loc)
+    # The language's way of joining a day and a time ("{1}, {0}", "{1} {0}", ...).
+    joined = str(loc.datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
+    return f"{joined} UTC"
 
 
 def interval(start: str, end: str, language: str) -> str:

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, override, pgettext
 
-from abide.compliance.models import AssessmentStatus
+from abide.compliance.models import AssessmentStatus, RetractionState
 from abide.observations.models import Direction, PublicPrecision
 from abide.registry.models import CommitmentKind, WalkBackKind
 from abide.reports import drawings, formatting
@@ -174,7 +174,7 @@ def _walk_back(entry: dict, language: str) -> dict:
         "kind": _choice(WalkBackKind, entry.get("kind")),
         "date": formatting.date(entry.get("date"), language),
         "quote": formatting.shown(entry.get("quote"), language),
-        "state": entry.get("state", ""),
+        "state": _choice(RetractionState, entry.get("state")),
         "reason": entry.get("reason", ""),
     }
 
@@ -308,7 +308,9 @@ def report_context(document: dict, language: str, *, for_print: bool = False) ->
         "title": title(document, language),
         "reading_time": _READING,
         "report_id": report.get("id"),
-        "version": formatting.number(report.get("version") or 1, language),
+        "version": (
+            formatting.number(report["version"], language) if report.get("version") else ""
+        ),
         "state": _choice(ReportState, report.get("state")),
         "state_code": report.get("state", ""),
         "corrects": (
