@@ -3,26 +3,17 @@ reader's language, the languages it is offered in, and where each version lives.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from abide.reports import spec
 from abide.reports.models import REPORT_LANGUAGES, Report, ReportKind
 
 
 def period_label(report: Report) -> str:
     """The period as written in commands and URLs: 2023-W39, 2023-09, 2023-09-27 or a range."""
-    last = report.period_end - dt.timedelta(days=1)
-    if report.period_kind == "week":
-        year, week, _weekday = report.period_start.isocalendar()
-        return f"{year}-W{week:02d}"
-    if report.period_kind == "month":
-        return f"{report.period_start:%Y-%m}"
-    if report.period_kind == "day":
-        return report.period_start.isoformat()
-    return f"{report.period_start.isoformat()}/{last.isoformat()}"
+    return spec.period_label(report.period_kind, report.period_start, report.period_end)
 
 
 def report_title(report: Report) -> str:
