@@ -202,3 +202,21 @@ def test_htmx_swaps_the_drafts_working_part_in_place(client, analyst, week_obser
     assert refused.status_code == 422
     assert refused.content.decode().startswith('<div id="draft-work">')
     assert "text" in refused.context["summary_form"].errors
+
+
+def test_a_commitment_dossier_is_drafted_with_the_form_and_an_unknown_one_refused(
+    client, demo_assessed, analyst
+):
+    from abide.registry.models import Commitment
+
+    commitment = Commitment.objects.order_by("pk").first()
+    client.force_login(analyst)
+    unknown = client.post("/reports/drafts/", {"kind": "dossier", "commitment": 99999})
+    assert unknown.status_code == 422
+    assert "99999" in " ".join(unknown.context["form"].errors["commitment"])
+    response = client.post("/reports/drafts/", {"kind": "dossier", "commitment": commitment.pk})
+    report = Report.objects.get()
+    assert response["Location"] == f"/reports/{report.pk}/draft/"
+    assert (report.kind, report.commitment_id) == ("dossier", commitment.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert f"Commitment dossier: commitment {commitment.pk}" in page
