@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-map clean
+.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-map bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,9 @@ bench-assessment: $(VENV)/.installed
 
 bench-map: $(VENV)/.installed
 	$(BIN)/python bench/map --databases sqlite,postgresql
+
+bench-report: $(VENV)/.installed
+	$(BIN)/python bench/report --databases sqlite,postgresql
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -28,6 +28,7 @@ from abide.core.api_parser import TextParser
 from abide.observations.api import router as observations_router
 from abide.registry.api import PATCH_COMMITMENT
 from abide.registry.api import router as registry_router
+from abide.reports.api import router as reports_router
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ api.add_router("/", compliance_router)
 api.add_router("/", review_router)
 api.add_router("/", observations_router)
 api.add_router("/", registry_router)
+api.add_router("/", reports_router)
 
 #: The parts of a request that a schema error's location begins with, not field names.
 _REQUEST_PARTS = {"body", "query", "path", "form", "file", "files", "header", "cookie"}

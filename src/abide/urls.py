@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("abide.compliance.urls")),
     path("", include("abide.registry.urls")),
     path("", include("abide.observations.urls")),
+    path("", include("abide.reports.urls")),
     path("", include("abide.web.urls")),
 ]

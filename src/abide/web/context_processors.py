@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from abide.accounts.access import can_edit_registry, is_mission_reader
 from abide.compliance.access import can_link
 from abide.observations.access import can_verify_observations
+from abide.reports.access import can_draft_reports
 
 
 def desk(request: HttpRequest) -> dict[str, dict[str, bool]]:
@@ -21,5 +22,6 @@ def desk(request: HttpRequest) -> dict[str, dict[str, bool]]:
             "retractions": can_edit_registry(user),
             "sources": can_edit_registry(user),
             "commitments": can_edit_registry(user),
+            "reports": can_draft_reports(user),
         }
     }
