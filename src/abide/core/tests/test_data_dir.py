@@ -13,7 +13,6 @@ from PIL import Image
 
 from abide.core.tests.test_cli import run_abide
 
-
 #: The database in the data directory, whatever DATABASE_URL the tests run with.
 SQLITE = {"DATABASE_URL": ""}
 
