@@ -9,12 +9,14 @@ in visual order because WeasyPrint draws SVG text a letter at a time.
 
 from __future__ import annotations
 
-from weasyprint import HTML
-
 from abide.reports.html import render
 
 
 def render_pdf(document: dict, language: str) -> bytes:
     """The PDF of the report in ``language``."""
+    # Imported here: WeasyPrint loads Pango when imported, and the site (its pages, the HTML
+    # and JSON of reports) runs without it; only drawing a PDF needs it.
+    from weasyprint import HTML
+
     page = render(document, language, page=True, for_print=True)
     return HTML(string=page, base_url="/").write_pdf()
