@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from abide.reports import views
 from abide.reports.feeds import ReportFeed
@@ -6,7 +7,7 @@ from abide.reports.feeds import ReportFeed
 app_name = "reports"
 urlpatterns = [
     path("reports/", views.index, name="index"),
-    path("reports/feed/<str:lang>/", ReportFeed(), name="feed"),
+    path("reports/feed/<str:lang>/", require_safe(ReportFeed()), name="feed"),
     path("reports/drafts/", views.drafts, name="drafts"),
     path("reports/<int:pk>/", views.report_default, name="report-default"),
     path("reports/<int:pk>/draft/", views.draft, name="draft"),

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from abide.accounts.access import AnyUser
 from abide.observations.access import get_observations_for
@@ -50,7 +50,7 @@ def _published(user: AnyUser) -> QuerySet[Report]:
 # --- The public site ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Published reports, newest first, each offered in every language."""
     reports = _published(request.user).order_by("-published_at", "-pk")
@@ -77,7 +77,7 @@ def _feed_links() -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def report_default(request: HttpRequest, pk: int) -> HttpResponse:
     """A report's address without a language: the reader's language, or English."""
     access.get_report_for(request.user, pk)
@@ -85,7 +85,7 @@ def report_default(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:report", pk=pk, lang=language)
 
 
-@require_GET
+@require_safe
 def report_page(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     """The report in one language, of the tier the reader may see, inside the site's page."""
     lang = _language(lang)
@@ -131,7 +131,7 @@ def cached_pdf(report: Report, lang: str, tier: str) -> bytes:
     return data
 
 
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     lang = _language(lang)
     report = access.get_report_for(request.user, pk)
@@ -146,7 +146,7 @@ def report_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def report_json(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     lang = _language(lang)
     report = access.get_report_for(request.user, pk)
@@ -170,6 +170,7 @@ def _drafter(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def drafts(request: HttpRequest) -> HttpResponse:
     """Every report of the mission, latest first, and the form for a new one."""
     if (refused := _drafter(request)) is not None:
@@ -267,7 +268,7 @@ def _draft_context(request: HttpRequest, report: Report, **forms) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     """A report as the mission works on it: preview, incidents, summaries, its workflow."""
     if (refused := _drafter(request)) is not None:

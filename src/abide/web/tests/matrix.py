@@ -71,10 +71,28 @@ class Operation:
     body: dict | None = None
 
 
+#: The analysts and the head of mission draft reports; the head approves and publishes them.
+DRAFTERS = frozenset({ANALYST, HEAD})
+R = "/reports/{report}"
+D = "/reports/{draft_report}"
 T = "/tracker/{commitment}"
 O = "/observations/{observation}"  # noqa: E741
 
 PAGES = [
+    # Reports: published ones are public; drafts and their workflow are the drafters'.
+    Page("reports/", "/reports/", EVERYONE),
+    Page("reports/feed/<str:lang>/", "/reports/feed/ar/", EVERYONE),
+    Page("reports/drafts/", "/reports/drafts/", DRAFTERS, DRAFTERS, {"period_kind": "week"}),
+    Page("reports/<int:pk>/", R + "/", EVERYONE),
+    Page("reports/<int:pk>/<str:lang>/", R + "/hy/", EVERYONE),
+    Page("reports/<int:pk>/<str:lang>/pdf/", R + "/ru/pdf/", EVERYONE),
+    Page("reports/<int:pk>/<str:lang>/json/", R + "/tr/json/", EVERYONE),
+    Page("reports/<int:pk>/draft/", D + "/draft/", DRAFTERS),
+    Page("reports/<int:pk>/draft/incidents/", D + "/draft/incidents/", NO_METHOD, DRAFTERS, {}),
+    Page("reports/<int:pk>/draft/summary/", D + "/draft/summary/", NO_METHOD, DRAFTERS, {}),
+    Page("reports/<int:pk>/draft/approve/", D + "/draft/approve/", NO_METHOD, {HEAD}, {}),
+    Page("reports/<int:pk>/draft/publish/", D + "/draft/publish/", NO_METHOD, {HEAD}, {}),
+    Page("reports/<int:pk>/draft/correct/", R + "/draft/correct/", NO_METHOD, DRAFTERS, {}),
     # Signing in and out.
     # Django's form views take a PUT as a POST (the form, judged on its content); the login
     # page sends a signed-in user on to the home page whatever the method (nothing changes).
@@ -274,6 +292,9 @@ OBSERVATION_REPORT = {
 }
 
 OPERATIONS = [
+    Operation("GET", "/api/reports", "/api/reports", EVERYONE),
+    Operation("GET", "/api/reports/{report_id}", "/api/reports/{report}", EVERYONE),
+    Operation("GET", "/api/reports/{report_id}/{language}", "/api/reports/{report}/ar", EVERYONE),
     Operation("GET", "/api/commitments", "/api/commitments", EVERYONE),
     Operation("GET", "/api/commitments/{commitment_id}", C, EVERYONE),
     Operation(

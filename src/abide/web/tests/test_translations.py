@@ -9,8 +9,8 @@ import polib
 import pytest
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
-#: Names that every language writes as English does: the project and a hash function.
-BRAND = {"abide", "SHA-256"}
+#: Names that every language writes as English does: the project, a hash function, file formats.
+BRAND = {"abide", "SHA-256", "PDF", "JSON"}
 
 
 @pytest.mark.parametrize("language", ["ar", "hy", "ru", "tr"])

@@ -29,6 +29,8 @@ from abide.observations.services import add_comment, record_patrol, transition
 from abide.observations.tests.helpers import stored
 from abide.registry.models import ReviewState
 from abide.registry.services import reject_commitment
+from abide.reports.services import approve_report, create_report, publish_report
+from abide.reports.spec import parse_spec
 from abide.testing import PASSWORD
 
 ANONYMOUS = "anonymous"
@@ -216,6 +218,12 @@ def build_world() -> World:
         state=RetractionState.PROPOSED,
     )
     evidence = Evidence.objects.get(observation=public)
+    # Two reports of the week: one published, one still a draft.
+    week = parse_spec("2023-W39", today=dt.date(2023, 10, 30))
+    head = users[HEAD]
+    published = create_report(week, actor=analyst)
+    publish_report(approve_report(published, actor=head), actor=head)
+    draft = create_report(week, actor=analyst)
     world = World(users)
     world.ids = {
         "commitment": kept.pk,
@@ -236,6 +244,8 @@ def build_world() -> World:
         "restricted_evidence": Evidence.objects.get(observation=restricted).pk,
         "patrol": patrol.pk,
         "job": "00000000-0000-0000-0000-000000000000",
+        "report": published.pk,
+        "draft_report": draft.pk,
         "reporter": reporter,
     }
     return world
