@@ -111,7 +111,10 @@ def report_page(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
 
 
 def _pdf_path(report: Report, lang: str, tier: str) -> Path:
-    return Path(settings.DATA_DIR) / "reports" / str(report.pk) / f"{tier}-{lang}.pdf"
+    # Named by the moment of publication too: a database restored or reset can give the same
+    # number to another report, which must never be served the first one's PDF.
+    published = report.published_at.strftime("%Y%m%dT%H%M%S%f")
+    return Path(settings.DATA_DIR) / "reports" / str(report.pk) / f"{tier}-{lang}-{published}.pdf"
 
 
 def cached_pdf(report: Report, lang: str, tier: str) -> bytes:

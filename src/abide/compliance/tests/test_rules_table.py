@@ -180,7 +180,9 @@ def outcome(category: Category, row: tuple, *, one_off: bool, covered: bool) -> 
     rule = current_rules().for_category(category.slug)
     area = area_of(commitment)
     minimum = max(rule.coverage.minimum, 1)
-    coverage = {(area.key, PERIOD, rule.coverage): (0, minimum if covered else minimum - 1)}
+    seen = minimum if covered else minimum - 1
+    # (patrols, observations seen, of them published): the mission's own count decides.
+    coverage = {(area.key, PERIOD, rule.coverage): (0, seen, seen)}
     return evaluate(commitment, PERIOD, coverage=coverage, linked=[row]).status
 
 

@@ -27,7 +27,12 @@ PRODUCTION = {
 
 
 def test_check_deploy_is_clean_with_the_production_settings_of_the_readme(tmp_path):
-    env = {**PRODUCTION, "ABIDE_SECRET_KEY": secrets.token_urlsafe(50)}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment does not.
+    env = {
+        **PRODUCTION,
+        "ABIDE_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+    }
     result = run_abide("check", "--deploy", "--fail-level", "WARNING", env=env, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
@@ -42,7 +47,12 @@ def test_check_deploy_warns_without_them(tmp_path):
 
 
 def test_the_production_settings_come_from_the_environment(tmp_path):
-    env = {**PRODUCTION, "ABIDE_SECRET_KEY": secrets.token_urlsafe(50)}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment does not.
+    env = {
+        **PRODUCTION,
+        "ABIDE_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+    }
     script = (
         "from django.conf import settings as s\n"
         "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
@@ -151,11 +161,13 @@ def test_a_refusal_is_one_line_in_the_log_not_a_traceback(client, observer):
     client.force_login(observer)
     (handler,) = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped in place (not setStream, which flushes the stream before it: an earlier test's
+    # captured stderr may be closed by now).
+    previous, handler.stream = handler.stream, stream
     try:
         response = client.get("/review/links/")
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
     assert response.status_code == 403
     lines = stream.getvalue().splitlines()
     assert lines == ["Forbidden (Permission denied): /review/links/"], lines

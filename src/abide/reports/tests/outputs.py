@@ -47,7 +47,8 @@ def holds_words(text: str, phrase: str) -> bool:
     """Every word of ``phrase`` is in ``text`` (a right-to-left line may come out of a PDF in
     another order of its words)."""
     haystack = normal(text)
-    return all(word in haystack for word in normal(phrase).split())
+    # Words only: punctuation beside a right-to-left word may come out on its other side.
+    return all(word in haystack for word in re.findall(r"\w+", normal(phrase)))
 
 
 def first_page_png(data: bytes, target: Path) -> None:

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
+from abide.accounts.access import needs_second_factor
 from abide.observations.tests.helpers import stored
 from abide.reports.models import REPORT_LANGUAGES, Report, ReportState
-from abide.testing import PASSWORD
+from abide.testing import PASSWORD, pass_second_factor
 from abide.web.tests.test_browser import page, pytestmark  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
@@ -32,6 +33,8 @@ def log_in(page, live_server, user, next_path: str) -> None:  # noqa: F811
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.locator("form.account-form button[type=submit]").click()
+    if needs_second_factor(user):
+        pass_second_factor(page, user)
     page.wait_for_url(f"{live_server.url}{next_path}")
 
 

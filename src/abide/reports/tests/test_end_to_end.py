@@ -94,7 +94,7 @@ def check_pdf(text: str, layout: str, document: dict, language: str) -> None:
         for heading in HEADINGS:
             assert holds_words(text, gettext(heading)), (language, heading)
         assert holds_words(text, html.title(document, language)), language
-    lines = [normal(line) for line in layout.splitlines()]
+    lines = [normal(line) for line in layout.splitlines() if line.strip()]
     for figure in document["figures"]:
         if figure["subtype"] is not None or "direction" in figure:
             continue
@@ -112,7 +112,8 @@ def check_pdf(text: str, layout: str, document: dict, language: str) -> None:
         row = re.compile(r"(^|\s)" + r"\s+".join(re.escape(normal(n)) for n in numbers) + r"(\s|$)")
         first_word = normal(name).split()[0]
         assert any(
-            row.search(line) and first_word in " ".join(lines[max(0, i - 1) : i + 2])
+            # A long name wraps over up to three lines of its cell, the figures beside them.
+            row.search(line) and first_word in " ".join(lines[max(0, i - 3) : i + 3])
             for i, line in enumerate(lines)
         ), (language, name, numbers)
 
