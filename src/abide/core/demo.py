@@ -21,6 +21,9 @@ from abide.observations.services import record_patrol, report_observation, trans
 from abide.registry.ingestion import make_extractor, to_document_in
 from abide.registry.models import Commitment
 from abide.registry.services import IngestResult, confirm_commitment, ingest_document
+from abide.reports import services
+from abide.reports.models import Report, ReportState
+from abide.reports.spec import parse_spec
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 
@@ -126,3 +129,34 @@ def assess_demo(*, analyst: User, progress: Callable[[str], None] = lambda m: No
     assessments = assess(commitments, periods, actor=analyst)
     progress(f"proposed {links} links; {len(assessments)} assessments")
     return len(assessments)
+
+
+#: The week the demo publishes its report of, and the summary written for it (in abide's own
+#: words, as an analyst would write it).
+DEMO_REPORT_WEEK = "2023-W39"
+DEMO_REPORT_SUMMARY = (
+    "The week of the founding statements: a pledge of no further military action and of "
+    "access for an observer mission, followed by the mission's first patrols. A convoy was "
+    "seen passing; the mechanism for international monitors was still under discussion."
+)
+
+
+def publish_demo_report(
+    *, analyst: User, head: User, progress: Callable[[str], None] = lambda m: None
+) -> Report:
+    """The demo's weekly report of its founding week, drafted by the analyst and approved and
+    published by the head of mission, once: a second run finds it published."""
+    spec = parse_spec(DEMO_REPORT_WEEK, today=dt.date.today())
+    existing = Report.objects.filter(
+        kind=spec.kind, period_kind=spec.period_kind, period_start=spec.start,
+        state=ReportState.PUBLISHED,
+    ).first()  # fmt: skip
+    if existing is not None:
+        progress(f"report {existing.pk} of {DEMO_REPORT_WEEK} already published")
+        return existing
+    report = services.create_report(spec, actor=analyst)
+    services.set_summary(report, "en", DEMO_REPORT_SUMMARY, is_original=True, actor=analyst)
+    services.approve_report(report, actor=head)
+    report = services.publish_report(report, actor=head)
+    progress(f"published report {report.pk} of {DEMO_REPORT_WEEK} as head of mission")
+    return report

@@ -17,6 +17,7 @@ from abide.cli import abide_commands, main
 from abide.compliance.models import Assessment
 from abide.observations.models import Observation, Patrol
 from abide.registry.models import Commitment, Party, Source
+from abide.reports.models import Report
 
 EXPECTED = {
     "init",
@@ -145,12 +146,21 @@ def test_demo_loads_the_registry_and_demo_and_prints_how_to_log_in(db, capsys):
         "Demo team Alpha",
     )
     assert convoy.country == "AM" and convoy.latitude is not None
+    report = Report.objects.get()  # the founding week's report, published
+    assert (report.state, report.period_kind, report.period_start) == (
+        "published",
+        "week",
+        dt.date(2023, 9, 25),
+    )
+    assert report.snapshot["public"]["summaries"][0]["text"].startswith("The week of")
     assert main(["demo", "--no-serve"]) == 0  # a second run changes nothing
     second = capsys.readouterr().out
     assert "already ingested" in second and "recorded 0 demo observations" in second
     assert f"  analyst    secret {secrets['analyst']}" in second  # the same device
     assert Observation.objects.count() == 3 and Patrol.objects.count() == 2
     assert "demo periods already assessed" in second
+    assert f"report {report.pk} of 2023-W39 already published" in second
+    assert Report.objects.count() == 1
     tracked = Assessment.objects.filter(period_kind="week", period_start=dt.date(2023, 9, 25))
     assert tracked.count() == Commitment.objects.filter(review_state="confirmed").count()
     assert main(["audit", "verify"]) == 0

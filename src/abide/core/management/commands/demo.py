@@ -11,7 +11,12 @@ from django.utils import translation
 from abide.accounts.models import Role
 from abide.accounts.services import system_user
 from abide.core.bootstrap import ensure_demo_accounts, ensure_demo_second_factors, initialise
-from abide.core.demo import assess_demo, load_demo, load_demo_observations
+from abide.core.demo import (
+    assess_demo,
+    load_demo,
+    load_demo_observations,
+    publish_demo_report,
+)
 
 
 class Command(BaseCommand):
@@ -42,6 +47,8 @@ class Command(BaseCommand):
         observer = next(user for user in users if user.role == Role.OBSERVER)
         load_demo_observations(observer=observer, analyst=analyst, progress=say)
         assess_demo(analyst=analyst, progress=say)
+        head = next(user for user in users if user.role == Role.HEAD_OF_MISSION)
+        publish_demo_report(analyst=analyst, head=head, progress=say)
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"abide demo: open {base}/"))
