@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from abide.observations.models import Observation, Status
 from abide.observations.tests.test_reading_pages import report
@@ -59,7 +60,7 @@ def shoot(page, name: str) -> None:
 
 
 def map_points(page) -> set[int]:
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    expect(page.locator("#map-status")).not_to_be_empty()
     return {
         int(element.get_attribute("data-observation"))
         for element in page.locator(".observation-point").all()
@@ -97,7 +98,7 @@ def test_an_analyst_verifies_an_observation_and_the_map_shows_it(
     assert {seen.pk, restricted.pk} <= map_points(page)
     shoot(page, "map-analyst-desktop")
     page.goto(f"{live_server.url}/map/")  # zoomed out: cells, over the country outlines
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    expect(page.locator("#map-status")).not_to_be_empty()
     assert page.locator("#map-status").inner_text().startswith("2 observations in view")
     assert page.locator(".observation-point").count() == 0
     page.wait_for_selector(".leaflet-overlay-pane path", state="attached")

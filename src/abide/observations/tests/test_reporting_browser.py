@@ -9,6 +9,7 @@ import os
 import pytest
 from django.db import connection
 from django.test import Client
+from playwright.sync_api import expect
 
 from abide.observations.models import Evidence, Observation, Patrol
 from abide.observations.tests.test_evidence import jpeg_with_exif
@@ -82,7 +83,7 @@ def phone(browser, live_server, user, *, by_form: bool = False, **options):
 
 def fill_report(page) -> None:
     page.get_by_role("button", name="Use my position").click()
-    page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     page.get_by_label("Category").select_option("cessation_of_hostilities")
     subtypes = page.locator("#id_subtype option").evaluate_all("os => os.map(o => o.value)")
     assert "shelling" in subtypes and "convoy_blocked" not in subtypes
@@ -256,7 +257,7 @@ def test_the_pages_open_offline_once_loaded_and_a_patrol_drawn_offline_is_sent_l
         page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
         page.wait_for_timeout(300)
     page.get_by_role("link", name="Finish").click()
-    page.wait_for_function("document.querySelector('#id_route').value !== ''")
+    expect(page.locator("#id_route")).not_to_have_value("")
     page.screenshot(path=tmp_path / "patrol.png", full_page=True)
     assert fits_the_phone(page)
     page.get_by_role("button", name="Record the patrol").click()
