@@ -32,7 +32,7 @@ from abide.reports.tests.outputs import (
     pdf_text,
     public_outputs,
 )
-from abide.testing import make_user, shared_path
+from abide.testing import make_user
 
 UTC = dt.UTC
 FOUNDING_WEEK = "2023-W39"
@@ -253,36 +253,9 @@ def test_no_public_output_holds_a_seeded_secret(client, secrets, analyst, head):
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_bishkek_1994_against_acled_may_2020_in_five_languages(
-    client, starter_registry, analyst, head
+    client, starter_registry, analyst, head, bishkek
 ):
-    from abide.compliance.assessment import assess
-    from abide.compliance.linking import propose_links
-    from abide.compliance.tests.test_worked_cases import PERIODS
-    from abide.observations.importer import import_file
-    from abide.registry.models import Commitment, Source
-    from abide.registry.pax import import_pax
-    from abide.registry.services import confirm_commitment
-
-    import_pax(
-        shared_path("data", "agreements", "PA-X_pax_all_agreements_data_manurubo.csv"),
-        actor=analyst,
-    )
-    import_file(
-        shared_path("data", "events", "acled", "RPanlilio_acled_2020-05_global.csv"),
-        "acled",
-        actor=analyst,
-    )
-    source = Source.objects.get(metadata__AgtId="990")
-    pledges = list(
-        Commitment.objects.filter(
-            statements__source=source, category__slug="cessation_of_hostilities"
-        )
-    )
-    for commitment in pledges:
-        confirm_commitment(commitment, actor=analyst, note="Signed in Bishkek, 11 May 1994.")
-        commitment.refresh_from_db()
-        propose_links(commitment, actor=analyst)
-    assess(pledges, PERIODS, actor=analyst)
+    pledges = list(bishkek.values())
 
     report = publish("2020-W19", analyst, head, scope="country:AZ,country:AM")
     for tier in ("internal", "public"):
