@@ -37,23 +37,17 @@ def write_secret(path: Path, data: bytes, what: str) -> None:
         raise KeyFileError(
             _("%(what)s: the directory %(dir)s does not exist") % {"what": what, "dir": path.parent}
         )
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise KeyFileError(
-            _("%(what)s %(path)s exists already: it is never overwritten")
-            % {"what": what, "path": path}
-        ) from None
-    except OSError as exc:
-        raise KeyFileError(f"{what} {path}: {exc.strerror}") from exc
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    _create(path, data, what, 0o600)
 
 
 def write_public(path: Path, data: bytes, what: str) -> None:
     """Create ``path`` (mode 0644) with ``data``; never overwrite an existing file."""
+    _create(path, data, what, 0o644)
+
+
+def _create(path: Path, data: bytes, what: str, mode: int) -> None:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
         raise KeyFileError(
             _("%(what)s %(path)s exists already: it is never overwritten")

@@ -91,21 +91,7 @@ def point_map(
     span_y = span * height / width * shrink
     west, east = longitude - span_x / 2, longitude + span_x / 2
     south, north = latitude - span_y / 2, latitude + span_y / 2
-    margin = (west - span_x / 4, south - span_y / 4, east + span_x / 4, north + span_y / 4)
-    step = 1.5 * span_x / width  # about a pixel and a half
-    paths = []
-    for code, (w, s, e, n), ring in _rings():
-        if e < margin[0] or w > margin[2] or n < margin[1] or s > margin[3]:
-            continue
-        points = _clamped(ring, margin, step)
-        if len(points) < 3:
-            continue
-        d = "M" + "L".join(
-            f"{(x - west) / span_x * width:.1f},{(north - y) / span_y * height:.1f}"
-            for x, y in points
-        )
-        css = "land highlight" if code and code == highlight else "land"
-        paths.append(f'<path class="{css}" d="{d}Z"/>')
+    paths = _land_paths((west, south, east, north), width, height, highlight=highlight)
     cx, cy = width / 2, height / 2
     return (
         f'<svg class="point-map" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -161,20 +147,7 @@ def points_map(
         return head + "</svg>"
     west, south, east, north = _window(tuple(bbox), width, height)
     span_x, span_y = east - west, north - south
-    margin = (west - span_x / 4, south - span_y / 4, east + span_x / 4, north + span_y / 4)
-    step = 1.5 * span_x / width
-    paths = []
-    for _code, (w, s, e, n), ring in _rings():
-        if e < margin[0] or w > margin[2] or n < margin[1] or s > margin[3]:
-            continue
-        kept = _clamped(ring, margin, step)
-        if len(kept) < 3:
-            continue
-        d = "M" + "L".join(
-            f"{(x - west) / span_x * width:.1f},{(north - y) / span_y * height:.1f}"
-            for x, y in kept
-        )
-        paths.append(f'<path class="land" d="{d}Z"/>')
+    paths = _land_paths((west, south, east, north), width, height)
     # Points closer than a dot's width are one dot, larger as it stands for more: a map of
     # many thousands of points stays a few hundred shapes.
     cells: dict[tuple[str, int, int], list[float]] = {}
@@ -211,3 +184,29 @@ POINT_COLOURS = {
         ("#b52a2a", "#0b5cab", "#3a8a3a", "#d99a1e", "#6a3d9a", "#1f9e9e", "#7a4a1f")
     )
 }
+
+
+def _land_paths(
+    window: tuple[float, float, float, float], width: int, height: int, highlight: str = ""
+) -> list[str]:
+    """The country outlines inside ``window`` (west, south, east, north, with a margin of a
+    quarter each way), as SVG paths of a ``width`` × ``height`` drawing; ``highlight`` names
+    the country drawn apart."""
+    west, south, east, north = window
+    span_x, span_y = east - west, north - south
+    margin = (west - span_x / 4, south - span_y / 4, east + span_x / 4, north + span_y / 4)
+    step = 1.5 * span_x / width  # about a pixel and a half
+    paths = []
+    for code, (w, s, e, n), ring in _rings():
+        if e < margin[0] or w > margin[2] or n < margin[1] or s > margin[3]:
+            continue
+        points = _clamped(ring, margin, step)
+        if len(points) < 3:
+            continue
+        d = "M" + "L".join(
+            f"{(x - west) / span_x * width:.1f},{(north - y) / span_y * height:.1f}"
+            for x, y in points
+        )
+        css = "land highlight" if highlight and code == highlight else "land"
+        paths.append(f'<path class="{css}" d="{d}Z"/>')
+    return paths
