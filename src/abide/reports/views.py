@@ -5,8 +5,6 @@ from :mod:`abide.reports.access`, every change is one service of :mod:`abide.rep
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from abide.accounts.access import AnyUser
+from abide.core.files import write_atomically
 from abide.observations.access import get_observations_for
 from abide.reports import access, building, html, jsonout, pdf, services
 from abide.reports.forms import CorrectionForm, IncidentsForm, NewReportForm, SummaryForm
@@ -127,10 +126,7 @@ def cached_pdf(report: Report, lang: str, tier: str) -> bytes:
         return path.read_bytes()
     data = pdf.render_pdf(building.document_for(report, tier), lang)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
+    write_atomically(path, data)
     return data
 
 

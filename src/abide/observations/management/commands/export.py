@@ -1,16 +1,12 @@
 import argparse
-import contextlib
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from abide.core.files import atomic_output
 from abide.observations.exporting import (
     FORMATS,
     FilterError,
@@ -27,34 +23,6 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value}
         ) from exc
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[TextIO]:
-    """A text file that appears at ``path`` complete, or not at all.
-
-    It is written next to ``path`` under a temporary name and renamed over it at the end, so a
-    failure part way leaves any earlier file as it was and no half-written one.
-    """
-    handle = tempfile.NamedTemporaryFile(
-        mode="w",
-        encoding="utf-8",
-        newline="",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".part",
-        delete=False,
-    )
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
-        raise
 
 
 class Command(BaseCommand):

@@ -1,8 +1,6 @@
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from abide.core.commands import ActorCommand
 from abide.core.errors import describe
+from abide.core.files import write_atomically
 from abide.reports.models import REPORT_LANGUAGES, Report, ReportState
 from abide.reports.spec import ReportSpec, SpecError, parse_spec
 
@@ -19,21 +18,7 @@ FORMATS = ("html", "pdf", "json")
 
 def _write(path: str, content: str | bytes) -> None:
     """``content`` at ``path``, complete or not at all (written aside, then renamed over it)."""
-    target = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
-        raise
+    write_atomically(Path(path), content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _check_writable(path: str) -> None:
