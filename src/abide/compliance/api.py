@@ -9,7 +9,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from abide.accounts.api_auth import READ
 from abide.compliance.models import AssessmentStatus
@@ -21,6 +21,7 @@ from abide.compliance.tracker import (
     tracker_rows,
     unanswered_demands_for,
 )
+from abide.core.pagination import Pages
 from abide.registry.access import get_commitment_for
 
 router = Router(tags=["commitments"], auth=READ)
@@ -120,7 +121,7 @@ def _row(row: TrackerRow) -> dict:
 
 
 @router.get("/commitments", response=list[CommitmentOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_commitments(
     request: HttpRequest,
     party: str = "",

@@ -14,11 +14,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from abide.accounts.access import can_edit_registry
 from abide.accounts.api_auth import CHANGE, READ
+from abide.core.pagination import Pages
 from abide.registry.access import get_commitments_for, get_sources_for
 from abide.registry.jobs import Job, get_job_for, queue_ingest
 from abide.registry.merging import merge_commitments
@@ -192,7 +193,7 @@ def _job(job: Job) -> dict:
 
 
 @router.get("/sources", response=list[SourceOut], auth=READ)
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_sources(
     request: HttpRequest,
     publisher: str = "",

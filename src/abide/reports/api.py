@@ -10,9 +10,10 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from abide.accounts.api_auth import READ
+from abide.core.pagination import Pages
 from abide.reports import access, building, jsonout
 from abide.reports.listing import period_label, report_title
 from abide.reports.models import REPORT_LANGUAGES, Report
@@ -74,7 +75,7 @@ def _row(request: HttpRequest, report: Report) -> dict:
 
 
 @router.get("/reports", response=list[ReportOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_reports(request: HttpRequest, state: str = "", kind: str = "") -> list[dict]:
     """The reports the caller may see (the public: the published ones), the latest published
     (then drafted) first; a page at a time (``page``, ``page_size`` up to 500) with the

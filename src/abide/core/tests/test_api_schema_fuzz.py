@@ -135,3 +135,13 @@ def test_a_utc_offset_the_database_cannot_store_is_422_not_a_server_error(
         assert not Patrol.objects.exists()
     else:  # SQLite stores the moment in UTC
         assert answer.status_code == 201
+
+
+@pytest.mark.parametrize("path", ["/api/sources", "/api/commitments", "/api/reports"])
+def test_a_page_number_beyond_any_list_is_422_naming_it_not_a_server_error(
+    client, starter_registry, path
+):
+    answer = client.get(path, {"page": "127893654959437924794368"})
+    assert answer.status_code == 422, answer.content
+    assert "page" in str(answer.json()["detail"])
+    assert client.get(path, {"page": "1000000000"}).status_code == 200  # the last page asked
