@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from abide.accounts.models import Role, User
 from abide.testing import force_login_verified, make_user
+
+# Generated examples (hypothesis, schemathesis) are the same on every run of the suite, so that
+# a failure in CI is the one seen at home; ABIDE_HYPOTHESIS=explore draws new ones each run.
+hypothesis_settings.register_profile("suite", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("ABIDE_HYPOTHESIS", "suite"))
 
 
 @pytest.fixture
