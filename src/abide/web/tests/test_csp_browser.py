@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from abide.web.tests.test_browser import CHROMIUM, demo_loaded, page  # noqa: F401
 
@@ -36,7 +37,8 @@ def test_the_pages_the_map_htmx_and_the_api_docs_run_under_the_policy(
     assert page.evaluate("typeof window.htmx") == "object"
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector(".leaflet-container")
-    assert page.locator(".leaflet-container path, .leaflet-marker-icon").count() > 0
+    # The map draws once its data has come: wait for its first shape (the CSP let it draw).
+    expect(page.locator(".leaflet-container path, .leaflet-marker-icon").first).to_be_attached()
     page.goto(f"{live_server.url}/tracker/")
     page.goto(f"{live_server.url}/api/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
