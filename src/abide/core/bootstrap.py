@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from abide.accounts.models import Role, User
 from abide.accounts.services import ensure_user, system_user
+from abide.geo.index_file import cache_directory, ensure_gazetteer_files
 from abide.registry.files import STARTER_REGISTRY
 from abide.registry.services import LoadSummary, load_registry, read_registry
 
@@ -54,6 +55,8 @@ def initialise(
     actor = system_user()
     progress(f"loading the starter registry ({STARTER_REGISTRY.name})")
     summary = load_registry(read_registry(STARTER_REGISTRY), actor=actor)
+    progress(f"gazetteer index: {cache_directory()} (built once, shared by every process)")
+    ensure_gazetteer_files()
     admin = None
     if admin_username:
         admin, _ = ensure_user(

@@ -209,6 +209,31 @@ def ensure_index_file(
     return path
 
 
+def ensure_gazetteer_files(
+    min_population: int = 5000,
+    *,
+    fallback: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """The index files that ``Gazetteer(min_population, fallback=fallback)`` reads, built
+    first where missing (what ``abide init`` does)."""
+    smaller = [threshold for threshold in CITY_FILES if threshold < min_population]
+    paths = [ensure_index_file(min_population, progress=progress)]
+    if fallback and smaller:
+        paths.append(ensure_index_file(smaller[0], min_population, progress=progress))
+    return paths
+
+
+def gazetteer_files_ready(min_population: int = 5000, *, fallback: bool = True) -> bool:
+    """Whether the index files of ``Gazetteer(min_population, fallback=fallback)`` exist
+    and check out (:func:`is_valid`)."""
+    smaller = [threshold for threshold in CITY_FILES if threshold < min_population]
+    wanted = [(min_population, None)]
+    if fallback and smaller:
+        wanted.append((smaller[0], min_population))
+    return all(is_valid(index_path(*each), *each) for each in wanted)
+
+
 def _to_stderr(message: str) -> None:
     print(f"gazetteer: {message}", file=sys.stderr, flush=True)
 

@@ -109,6 +109,21 @@ def test_init_refuses_an_administrator_without_a_password(db, monkeypatch, capsy
     assert not User.objects.filter(username="boss").exists()
 
 
+def test_init_fails_clearly_where_the_gazetteer_index_cannot_be_written(
+    db, monkeypatch, tmp_path, capsys
+):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("ABIDE_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    assert main(["init"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot build the gazetteer index" in err and "ABIDE_CACHE_DIR" in err
+
+
+def test_version_names_the_gazetteer_index(capsys):
+    assert main(["version"]) == 0
+    assert "gazetteer index: " in capsys.readouterr().out
+
+
 def assert_signs_in_with_the_printed_secret(username: str, password: str, secret: str) -> None:
     """A person's authenticator app, given the printed secret, makes a code that lets them in."""
     from django.test import Client

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from abide.core.bootstrap import initialise
 from abide.env import envstr
+from abide.geo.index_file import IndexFileError
 
 
 class Command(BaseCommand):
@@ -50,12 +51,15 @@ class Command(BaseCommand):
                 "--admin-username needs a password: give --admin-password-file or set "
                 "ABIDE_ADMIN_PASSWORD"
             )
-        result = initialise(
-            admin_username=username,
-            admin_password=password,
-            admin_email=str(options["admin_email"]),
-            progress=lambda message: self.stdout.write(f"· {message}"),
-        )
+        try:
+            result = initialise(
+                admin_username=username,
+                admin_password=password,
+                admin_email=str(options["admin_email"]),
+                progress=lambda message: self.stdout.write(f"· {message}"),
+            )
+        except IndexFileError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"starter registry: {result.registry}")
         if result.admin:
             self.stdout.write(f"administrator: {result.admin.username}")

@@ -4,13 +4,16 @@ import django
 from django.core.management.base import BaseCommand
 
 import abide
+from abide.geo.index_file import cache_directory, gazetteer_files_ready
 
 
 class Command(BaseCommand):
-    help = "Print abide's version, and those of Python and Django."
+    help = "Print abide's version, those of Python and Django, and where the gazetteer's index is."
 
     def handle(self, *args: object, **options: object) -> None:
         self.stdout.write(
             f"abide {abide.__version__} (Python {platform.python_version()}, "
             f"Django {django.get_version()})"
         )
+        state = "ready" if gazetteer_files_ready() else "not built yet: `abide init` builds it"
+        self.stdout.write(f"gazetteer index: {cache_directory()} ({state})")
