@@ -50,16 +50,15 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(tmp_path_factory) -> tuple[Path, list[tuple[int, str]]]:
     """A directory where two processes started together ensured the index; what each said."""
     directory = tmp_path_factory.mktemp("gazetteer")
     first, second = start(directory), start(directory)
-    built.outcomes = [finish(first), finish(second)]  # type: ignore[attr-defined]
-    return directory
+    return directory, [finish(first), finish(second)]
 
 
 def test_two_processes_at_once_build_the_file_once_and_share_it(built):
-    (inode_a, err_a), (inode_b, err_b) = built.outcomes  # type: ignore[attr-defined]
+    built, ((inode_a, err_a), (inode_b, err_b)) = built
     assert inode_a == inode_b
     assert (err_a + err_b).count("building the index of cities15000") == 1
     assert is_valid(index_path(15000, directory=built), 15000)
@@ -67,6 +66,7 @@ def test_two_processes_at_once_build_the_file_once_and_share_it(built):
 
 
 def test_a_later_process_opens_the_file_without_rebuilding_it(built):
+    built, _outcomes = built
     path = index_path(15000, directory=built)
     before = path.stat().st_ino
     inode, err = finish(start(built))
@@ -92,6 +92,7 @@ def test_a_killed_build_leaves_no_index_and_the_next_build_completes(tmp_path):
 
 
 def test_a_damaged_or_foreign_file_is_detected(built, tmp_path):
+    built, _outcomes = built
     original = index_path(15000, directory=built)
     path = index_path(15000, directory=tmp_path)
 
@@ -115,6 +116,7 @@ def test_a_damaged_or_foreign_file_is_detected(built, tmp_path):
 
 
 def test_a_truncated_file_is_rebuilt(built, tmp_path):
+    built, _outcomes = built
     path = index_path(15000, directory=tmp_path)
     shutil.copyfile(index_path(15000, directory=built), path)
     with path.open("r+b") as file:
