@@ -142,6 +142,11 @@ def _tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
     return _TABLES
 
 
+def tables_known() -> bool:
+    """Whether the tables of :func:`_tables` are computed (or taken) already."""
+    return _TABLES is not None
+
+
 def use_tables(folding: dict[int, str | None], spelling: dict[int, str | None]) -> None:
     """Take the tables of :func:`_tables` as computed before under the same Unicode version
     (stored in an index file), unless they are computed already."""

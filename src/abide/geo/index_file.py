@@ -55,11 +55,12 @@ from abide.geo.gazetteer import (
     build_index,
     haversine_km,
     normalize,
+    tables_known,
     use_tables,
 )
 
 #: The version of the file's layout: raise it when the tables or what goes in them change.
-FORMAT = 1
+FORMAT = 2
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -285,14 +286,17 @@ def _build(
 
 
 def _dump_tables() -> str:
-    """The normalisation tables (see :func:`abide.geo.gazetteer.use_tables`) as JSON."""
-    return json.dumps(_tables(), ensure_ascii=False, separators=(",", ":"))
+    """The normalisation tables (see :func:`abide.geo.gazetteer.use_tables`) as JSON, keyed
+    by the characters themselves (which :meth:`str.maketrans` turns back into code points)."""
+    return json.dumps(
+        [{chr(codepoint): value for codepoint, value in table.items()} for table in _tables()],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _load_tables(text: str) -> None:
-    folding, spelling = (
-        {int(codepoint): value for codepoint, value in table.items()} for table in json.loads(text)
-    )
+    folding, spelling = (str.maketrans(table) for table in json.loads(text))
     use_tables(folding, spelling)
 
 
@@ -361,6 +365,11 @@ def _storable(text: str) -> bool:
     return True
 
 
+#: The columns of ``places`` that make a :class:`Place` (:func:`_to_place`).
+_PLACE_COLUMNS = (
+    "geonameid, name, latitude, longitude, country_code, country, admin1_code, population, kind"
+)
+
 #: Longitude ranges (west, east) of a search box.
 _Spans = list[tuple[float, float]]
 
@@ -388,8 +397,9 @@ class PlaceFile:
         self.path = path
         self._local = threading.local()
         self._place = lru_cache(maxsize=4096)(self._read_place)
-        row = self._db().execute("SELECT value FROM meta WHERE name = 'tables'").fetchone()
-        _load_tables(row[0])
+        if not tables_known():
+            row = self._db().execute("SELECT value FROM meta WHERE name = 'tables'").fetchone()
+            _load_tables(row[0])
 
     def _db(self) -> sqlite3.Connection:
         local = self._local
@@ -402,8 +412,7 @@ class PlaceFile:
         row = (
             self._db()
             .execute(
-                "SELECT geonameid, name, latitude, longitude, country_code, country, admin1_code,"
-                " population, kind FROM places WHERE pos = ?",
+                f"SELECT {_PLACE_COLUMNS} FROM places WHERE pos = ?",
                 (pos,),
             )
             .fetchone()
@@ -415,10 +424,7 @@ class PlaceFile:
         """Every place, in the order of the in-memory index (reads the whole table)."""
         return [
             _to_place(row)
-            for row in self._db().execute(
-                "SELECT geonameid, name, latitude, longitude, country_code, country,"
-                " admin1_code, population, kind FROM places ORDER BY pos"
-            )
+            for row in self._db().execute(f"SELECT {_PLACE_COLUMNS} FROM places ORDER BY pos")
         ]
 
     @property
@@ -436,12 +442,21 @@ class PlaceFile:
         (a spelling key), those that have a name spelt so come before the others."""
         if not _storable(key):
             return []
-        found = self._positions("names", key)
+        rows = self._db().execute(
+            f"SELECT names.pos, {_PLACE_COLUMNS} FROM names JOIN places ON places.pos = names.pos"
+            " WHERE key = ? ORDER BY ord",
+            (key,),
+        )
+        found = [(row[0], _to_place(row[1:])) for row in rows]
         if len(found) > 1 and exact is not None and exact != key and _storable(exact):
             spelt = self._positions("spellings", exact)
             if spelt:
-                found = [*spelt, *(i for i in found if i not in spelt)]
-        return [self._place(i) for i in found]
+                by_position = dict(found)
+                found = [
+                    *((i, by_position.get(i) or self._place(i)) for i in spelt),
+                    *((i, place) for i, place in found if i not in spelt),
+                ]
+        return [place for _position, place in found]
 
     def starting_with(
         self, prefix: str, limit: int, *, countries: Iterable[str] = ()
