@@ -80,13 +80,14 @@ def serving(*flags: str) -> Iterator[tuple[str, subprocess.Popen]]:
         while True:
             assert server.poll() is None, f"abide serve exited: {server.stdout.read()}"
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "abide serve did not listen"
-                time.sleep(0.25)
-        # One patient request: one given up on would still hold a thread later.
-        assert get(f"{base}/api/commitments", timeout=STARTUP_S)[0] == 200
+                # Patient requests: one given up on would still hold a thread later.
+                if get(f"{base}/api/commitments", timeout=STARTUP_S)[0] == 200:
+                    break
+            except OSError:  # not listening yet, or not answering yet
+                pass
+            assert time.monotonic() < deadline, "abide serve did not answer"
+            time.sleep(0.25)
+        time.sleep(1)  # the thread that answered has let go of the request
         yield base, server
     finally:
         if server.poll() is None:
