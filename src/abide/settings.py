@@ -147,6 +147,10 @@ AXES_LOCKOUT_CALLABLE = "abide.accounts.signin.locked_out"
 #: abide append to X-Forwarded-For.
 AXES_CLIENT_IP_CALLABLE = "abide.accounts.signin.client_address"
 ABIDE_TRUSTED_PROXIES = env.envint("ABIDE_TRUSTED_PROXIES", 0, minimum=0)
+#: `abide serve`: per worker process, the requests held waiting for a thread beyond those being
+#: served, and the longest wait for a thread; beyond either, a quick 503 (abide.core.admission).
+ABIDE_MAX_QUEUE = env.envint("ABIDE_MAX_QUEUE", 32, minimum=0)
+ABIDE_MAX_QUEUE_MS = env.envint("ABIDE_MAX_QUEUE_MS", 500, minimum=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
