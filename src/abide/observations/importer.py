@@ -52,6 +52,9 @@ from abide.registry.models import Category, Party, PartyAlias
 
 #: The kinds of file ``abide import`` reads.
 KINDS = ("ucdp", "acled", "csv", "geojson")
+#: Records per transaction unless told: each commit has its cost (the resume point, the audit
+#: entry, the map's days, SQLite's checkpoint), and 5,000 rows are a few megabytes.
+BATCH_SIZE = 5000
 
 
 class ImportFailed(Exception):
@@ -175,7 +178,7 @@ def import_file(
     actor: User,
     mapping: Path | None = None,
     version: str | None = None,
-    batch_size: int = 1000,
+    batch_size: int = BATCH_SIZE,
     dry_run: bool = False,
     strict: bool = False,
     on_problem: Problem = lambda message: None,

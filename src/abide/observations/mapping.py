@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -45,6 +45,7 @@ def acled_kinds() -> dict[str, Kind]:
     return _kinds(mappings()["acled"]["event_types"])
 
 
+@lru_cache(maxsize=1024)
 def acled_kind(event_type: str, sub_event_type: str) -> Kind | None:
     """The kind of an ACLED event: its type and sub-type, else its type with any sub-type."""
     kinds = acled_kinds()

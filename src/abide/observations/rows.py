@@ -49,8 +49,17 @@ class Lookups:
     categories: dict[str, int]
     subtypes: dict[str, int]
     actors: ActorMatcher
+    #: The values of each kind met so far (a few per file).
+    _kind_values: dict[Kind, dict] = field(default_factory=dict, init=False, repr=False)
 
     def kind_values(self, kind: Kind) -> dict:
+        try:
+            return self._kind_values[kind]
+        except KeyError:
+            values = self._kind_values[kind] = self._find_kind_values(kind)
+            return values
+
+    def _find_kind_values(self, kind: Kind) -> dict:
         return {
             "category_id": self.categories[kind.category],
             "subtype_id": self.subtypes[kind.subtype] if kind.subtype else None,
@@ -81,10 +90,12 @@ def parse_date(text: str, formats: tuple[str, ...] = _DATE_FORMATS) -> dt.date:
     raise ValueError(f"unreadable date {text!r}")
 
 
+@lru_cache(maxsize=16384)
 def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+@lru_cache(maxsize=16384)
 def day_end(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=dt.UTC)
 

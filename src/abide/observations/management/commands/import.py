@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from abide.core.commands import ActorCommand
 from abide.core.errors import describe
-from abide.observations.importer import KINDS, ImportFailed, ImportSummary, import_file
+from abide.observations.importer import (
+    BATCH_SIZE,
+    KINDS,
+    ImportFailed,
+    ImportSummary,
+    import_file,
+)
 from abide.registry.pax import PaxImportFailed, PaxSummary, import_pax
 
 
@@ -46,7 +52,10 @@ class Command(ActorCommand):
             help="the data set's version (default: from the file name, e.g. v23_1 -> 23.1)",
         )
         parser.add_argument(
-            "--batch-size", type=_positive, default=1000, help="rows per transaction (1000)"
+            "--batch-size",
+            type=_positive,
+            default=BATCH_SIZE,
+            help=f"rows per transaction ({BATCH_SIZE})",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="read and check everything, store nothing"
