@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -28,9 +29,19 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.now().date()
 
 
+#: Commitments worked out at once (within the databases' limits on query parameters).
+CHUNK = 2000
+
+
 def _save(current: dict[int, Assessment | None], ahead: dict[int, dt.date | None]) -> None:
     """Write the rows of these commitments: their current assessment (None: none yet) with
     both statuses, and the first week assessed ahead."""
+    items = list(current.items())
+    for first in range(0, len(items), CHUNK):
+        _save_chunk(dict(items[first : first + CHUNK]), ahead)
+
+
+def _save_chunk(current: dict[int, Assessment | None], ahead: dict[int, dt.date | None]) -> None:
     assessments = [a for a in current.values() if a is not None]
     shown = [copy.copy(assessment) for assessment in assessments]
     as_seen_by(AnonymousUser(), shown)
@@ -91,12 +102,27 @@ def rebuild_current(
     commitment_ids: Iterable[int] | None = None, *, today: dt.date | None = None
 ) -> int:
     """Work out the current status of these commitments (all of them with None) from their
-    stored assessments; the number of rows written."""
+    stored assessments, a chunk at a time; the number of rows written."""
     today = _today(today)
-    weekly = Assessment.objects.filter(period_kind=PeriodKind.WEEK)
-    if commitment_ids is not None:
-        commitment_ids = list(commitment_ids)
-        weekly = weekly.filter(commitment_id__in=commitment_ids)
+    with transaction.atomic():
+        if commitment_ids is None:
+            CurrentStatus.objects.all().delete()
+            ids = sorted(
+                Assessment.objects.filter(period_kind=PeriodKind.WEEK)
+                .order_by()
+                .values_list("commitment_id", flat=True)
+                .distinct()
+            )
+        else:
+            ids = sorted(set(commitment_ids))
+        written = 0
+        for first in range(0, len(ids), CHUNK):
+            written += _rebuild(ids[first : first + CHUNK], today, whole=commitment_ids is None)
+    return written
+
+
+def _rebuild(ids: list[int], today: dt.date, *, whole: bool) -> int:
+    weekly = Assessment.objects.filter(period_kind=PeriodKind.WEEK, commitment_id__in=ids)
     latest = (
         Assessment.objects.filter(
             commitment_id=OuterRef("commitment_id"),
@@ -118,10 +144,10 @@ def rebuild_current(
     )
     for commitment_id in ahead:
         current.setdefault(commitment_id, None)
-    stale = CurrentStatus.objects.all()
-    if commitment_ids is not None:
-        stale = stale.filter(commitment_id__in=commitment_ids)
-    stale.exclude(commitment_id__in=list(current)).delete()
+    if not whole:  # the rows of commitments left without any weekly assessment
+        CurrentStatus.objects.filter(commitment_id__in=ids).exclude(
+            commitment_id__in=list(current)
+        ).delete()
     _save(current, ahead)
     return len(current)
 
