@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-map bench-report clean
+.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-reading bench-map bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,9 @@ bench-import: $(VENV)/.installed
 
 bench-assessment: $(VENV)/.installed
 	$(BIN)/python bench/assessment
+
+bench-reading: $(VENV)/.installed
+	$(BIN)/python bench/reading
 
 bench-map: $(VENV)/.installed
 	$(BIN)/python bench/map --databases sqlite,postgresql

@@ -15,13 +15,16 @@ from abide.accounts.api_auth import READ
 from abide.compliance.models import AssessmentStatus
 from abide.compliance.periods import parse_period
 from abide.compliance.tracker import (
+    ORDERS,
+    SORTS,
     TrackerRow,
+    TrackerRows,
     commitment_detail,
+    tracker_query,
     tracker_row,
-    tracker_rows,
     unanswered_demands_for,
 )
-from abide.core.pagination import Pages
+from abide.core.pagination import PagesWithin
 from abide.registry.access import get_commitment_for
 
 router = Router(tags=["commitments"], auth=READ)
@@ -120,8 +123,21 @@ def _row(row: TrackerRow) -> dict:
     }
 
 
+class _Shaped:
+    """Tracker rows handed to the paginator: counted and sliced, each row shaped for output."""
+
+    def __init__(self, rows: TrackerRows) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        return [_row(row) for row in self.rows[part]]
+
+
 @router.get("/commitments", response=list[CommitmentOut])
-@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(PagesWithin, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_commitments(
     request: HttpRequest,
     party: str = "",
@@ -129,18 +145,33 @@ def list_commitments(
     kind: str = "",
     status: str = "",
     period: str = "",
-) -> list[dict]:
+    sort: str = "date_made",
+    order: str = "",
+) -> _Shaped:
     """Confirmed commitments with their current (latest weekly) status, or with their status
     in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05); a page at a
-    time (``page``, ``page_size`` up to 500), with the ``count`` of all that match."""
+    time (``page``, ``page_size`` up to 500; a page beyond the last is 404), with the ``count``
+    of all that match. Sorted by ``sort`` (date made, deadline, status, obligor, category or
+    id) in ``order`` (``asc`` or ``desc``; by default the latest made first, else ascending)."""
     try:
         chosen = parse_period(period) if period else None
     except ValueError as exc:
         raise HttpError(422, f"period: {exc}") from None
-    rows = tracker_rows(
-        request.user, party=party, category=category, kind=kind, status=status, period=chosen
+    if sort not in SORTS:
+        raise HttpError(422, f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+    if order not in ("", *ORDERS):
+        raise HttpError(422, f"order: {order!r} is not one of {', '.join(ORDERS)}")
+    rows = tracker_query(
+        request.user,
+        party=party,
+        category=category,
+        kind=kind,
+        status=status,
+        sort=sort,
+        order=order,
+        period=chosen,
     )
-    return [_row(row) for row in rows]
+    return _Shaped(rows)
 
 
 @router.get("/commitments/{commitment_id}", response=CommitmentDetailOut)

@@ -24,6 +24,7 @@ from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
 from abide.compliance.access import can_override, can_sign_off
 from abide.compliance.areas import Area, area_of
+from abide.compliance.current import keep_current
 from abide.compliance.incremental import LinkNow, changed_outcome
 from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
@@ -290,7 +291,9 @@ def _store(
     Assessment.objects.bulk_create(new)
     Assessment.objects.bulk_update(changed, _COMPUTED, batch_size=100)
     _store_observations(stored, changed)
-    return [assessment for assessment, _ in stored]
+    kept = [assessment for assessment, _ in stored]
+    keep_current(kept)
+    return kept
 
 
 def _store_observations(stored: list[tuple[Assessment, Outcome]], changed: list) -> None:
@@ -515,6 +518,7 @@ def sign_off(assessment: Assessment, *, actor: User) -> Assessment:
         assessment.signed_off_by = actor
         assessment.signed_off_at = timezone.now()
         assessment.save()
+        keep_current([assessment])
         record_change(assessment, actor=actor, action="sign off", before=before)
     return assessment
 
@@ -534,6 +538,7 @@ def override(assessment: Assessment, status: str, *, actor: User, justification:
         assessment.override_justification = justification
         assessment.overridden_by = actor
         assessment.save()
+        keep_current([assessment])
         record_change(assessment, actor=actor, action="override", before=before)
     return assessment
 

@@ -226,6 +226,54 @@ class Assessment(models.Model):
         return self.override_status or self.computed_status
 
 
+class CurrentStatus(models.Model):
+    """A commitment's current status: its latest weekly assessment up to the day it was kept,
+    with the status the mission sees and the one everyone else is shown (``withheld`` where it
+    rests on observations they may not see). Kept by the assessment whenever it stores, signs
+    off or overrides one (``abide.compliance.current``), so that the tracker and the API filter,
+    sort and page by status in the database."""
+
+    commitment = models.OneToOneField(
+        Commitment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="current_status",
+        verbose_name=_("commitment"),
+    )
+    #: None while the commitment has no weekly assessment up to that day.
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessment"),
+    )
+    week = models.DateField(_("first day of the week"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=15, choices=AssessmentStatus.choices)
+    public_status = models.CharField(
+        _("status shown outside the mission"), max_length=15, choices=AssessmentStatus.choices
+    )
+    #: The first week assessed ahead of that day, if any: once it comes, the row is kept again.
+    next_week = models.DateField(_("next week assessed ahead"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("current status")
+        verbose_name_plural = _("current statuses")
+        indexes = [
+            models.Index(fields=["status", "week"], name="current_status"),
+            models.Index(fields=["public_status", "week"], name="current_public_status"),
+            models.Index(
+                fields=["next_week"],
+                condition=models.Q(next_week__isnull=False),
+                name="current_status_ahead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.status} ({self.week})"
+
+
 RetractionKind = WalkBackKind  # a retraction is a walk-back matched to a pledge
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
-from abide.compliance.access import as_seen_by, can_link
+from abide.compliance.access import as_seen_by, can_link, sees_assessments_as_computed
+from abide.compliance.current import bring_due_up_to_date
 from abide.compliance.demands import OpenDemand, unanswered_demands
 from abide.compliance.models import (
     Assessment,
@@ -88,9 +89,109 @@ def _weeks(today: dt.date, count: int) -> list[Period]:
     return [period_of("week", last.start - dt.timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
 
 
-def tracker_commitments(
-    user: AnyUser, *, party: str = "", category: str = "", kind: str = ""
+#: Statuses in the order the tracker sorts them by: the most pressing first.
+STATUS_ORDER = (
+    AssessmentStatus.VIOLATED,
+    AssessmentStatus.AT_RISK,
+    AssessmentStatus.OVERDUE,
+    AssessmentStatus.NOT_ASSESSABLE,
+    AssessmentStatus.WITHHELD,
+    AssessmentStatus.UPHELD,
+    AssessmentStatus.FULFILLED,
+    AssessmentStatus.SUPERSEDED,
+    AssessmentStatus.EXPIRED,
+    AssessmentStatus.NOT_YET,
+)
+#: What the tracker sorts by (``sort``), and the column each stands for.
+SORTS = {
+    "date_made": "date_made",
+    "deadline": "deadline",
+    "status": "status_rank",
+    "obligor": "obligor_party__name_en",
+    "category": "category__position",
+    "id": "pk",
+}
+ORDERS = ("asc", "desc")
+
+
+def current_weeks(weeks: int = TREND_WEEKS, today: dt.date | None = None) -> list[Period]:
+    """The weeks the tracker shows, up to the latest week assessed (the stored current
+    statuses brought up to date first, where a week assessed ahead has come)."""
+    bring_due_up_to_date()
+    return _weeks(today or latest_week(), weeks)
+
+
+def _status_column(user: AnyUser) -> str:
+    return "status" if sees_assessments_as_computed(user) else "public_status"
+
+
+def with_current_status(
+    commitments: QuerySet[Commitment], user: AnyUser, since: dt.date
 ) -> QuerySet[Commitment]:
+    """``commitments`` with ``current`` (the status ``user`` is shown: the stored current
+    status where its week is not before ``since``, else "not yet assessed") and its rank."""
+    shown = Case(
+        When(
+            current_status__week__gte=since,
+            then=F(f"current_status__{_status_column(user)}"),
+        ),
+        default=Value(AssessmentStatus.NOT_YET),
+    )
+    rank = Case(
+        *(When(current=status, then=Value(n)) for n, status in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+    )
+    return commitments.annotate(current=shown).annotate(status_rank=rank)
+
+
+def _current_is(user: AnyUser, status: str, since: dt.date) -> Q:
+    """Commitments whose current status (as ``user`` is shown it) is ``status``, in terms the
+    indexes of the stored statuses answer."""
+    column = f"current_status__{_status_column(user)}"
+    if status == AssessmentStatus.NOT_YET:
+        return (
+            Q(current_status__week__isnull=True)
+            | Q(current_status__week__lt=since)
+            | Q(**{column: status})
+        )
+    return Q(**{column: status, "current_status__week__gte": since})
+
+
+def _in_period_is(
+    user: AnyUser, commitments: QuerySet[Commitment], period: Period, status: str
+) -> Q:
+    """Commitments whose status in ``period`` (as ``user`` is shown it) is ``status``."""
+    of_period = Assessment.objects.filter(period_kind=period.kind, period_start=period.start)
+    if sees_assessments_as_computed(user):
+        matching = of_period.filter(
+            Q(override_status=status) | Q(override_status="", computed_status=status)
+        )
+        if status == AssessmentStatus.NOT_YET:
+            return ~Q(pk__in=of_period.exclude(pk__in=matching).values("commitment_id"))
+        return Q(pk__in=matching.values("commitment_id"))
+    # Outside the mission a status may be withheld: worked out for the period's assessments.
+    found = list(of_period.filter(commitment__in=commitments.values("pk")))
+    as_seen_by(user, found)
+    if status == AssessmentStatus.NOT_YET:
+        return ~Q(pk__in=[a.commitment_id for a in found if a.status != status])
+    return Q(pk__in=[a.commitment_id for a in found if a.status == status])
+
+
+def tracker_commitments(
+    user: AnyUser,
+    *,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+    sort: str = "",
+    order: str = "",
+    since: dt.date | None = None,
+    period: Period | None = None,
+) -> QuerySet[Commitment]:
+    """The confirmed commitments ``user`` may see, filtered and sorted in the database: by
+    their current status (their latest weekly assessment from ``since`` on) or, with a
+    ``period``, by their status in that period. Latest made first by default."""
     commitments = get_commitments_for(user).filter(review_state=ReviewState.CONFIRMED)
     commitments = commitments.prefetch_related(
         Prefetch(
@@ -104,7 +205,19 @@ def tracker_commitments(
         commitments = commitments.filter(category__slug=category)
     if kind:
         commitments = commitments.filter(kind=kind)
-    return commitments.order_by("-date_made", "pk")
+    if since is None and (status or sort == "status"):
+        since = current_weeks()[0].start
+    if status and period is not None:
+        commitments = commitments.filter(_in_period_is(user, commitments, period, status))
+    elif status:
+        commitments = commitments.filter(_current_is(user, status, since))
+    if sort == "status":
+        commitments = with_current_status(commitments, user, since)
+    column = SORTS.get(sort, "date_made")
+    descending = order == "desc" or (not order and column == "date_made")
+    if descending:
+        return commitments.order_by(F(column).desc(), "-pk")
+    return commitments.order_by(F(column).asc(), "pk")
 
 
 def _rows(user: AnyUser, commitments: list[Commitment], periods: list[Period]) -> list[TrackerRow]:
@@ -190,11 +303,82 @@ def tracker_rows(
 PER_PAGE = 100
 
 
+class TrackerRows:
+    """The tracker's rows of the commitments a query finds, built only for the part asked for
+    (a page): ``len`` counts them in the database, a slice fetches and builds those rows."""
+
+    def __init__(
+        self,
+        user: AnyUser,
+        commitments: QuerySet[Commitment],
+        periods: list[Period],
+        *,
+        period: Period | None = None,
+    ) -> None:
+        self.user, self.commitments, self.periods, self.period = user, commitments, periods, period
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.commitments.count()
+        return self._count
+
+    def __getitem__(self, part: slice) -> list[TrackerRow]:
+        chosen = list(self.commitments[part])
+        if not chosen:
+            return []
+        rows = _rows(self.user, chosen, self.periods)
+        if self.period is not None:
+            of_period = list(
+                Assessment.objects.filter(
+                    commitment__in=chosen,
+                    period_kind=self.period.kind,
+                    period_start=self.period.start,
+                )
+            )
+            as_seen_by(self.user, of_period)
+            by_commitment = {assessment.commitment_id: assessment for assessment in of_period}
+            for row in rows:
+                row.current = by_commitment.get(row.commitment.pk)
+        return rows
+
+
+def tracker_query(
+    user: AnyUser,
+    *,
+    party: str = "",
+    category: str = "",
+    kind: str = "",
+    status: str = "",
+    sort: str = "",
+    order: str = "",
+    period: Period | None = None,
+) -> TrackerRows:
+    """The tracker's rows for ``user``, filtered, sorted and paged in the database: each with
+    its current status (or its status in ``period``) and its weekly trend up to then."""
+    now = current_weeks()
+    weeks = _weeks(period.start, TREND_WEEKS) if period is not None else now
+    commitments = tracker_commitments(
+        user,
+        party=party,
+        category=category,
+        kind=kind,
+        status=status,
+        sort=sort,
+        order=order,
+        since=now[0].start,
+        period=period,
+    )
+    return TrackerRows(user, commitments, weeks, period=period)
+
+
 @dataclass
 class TrackerPage:
     rows: list[TrackerRow]
     number: int
     pages: int
+    #: How many commitments match, on every page.
+    count: int = 0
 
 
 def tracker_page(
@@ -206,21 +390,18 @@ def tracker_page(
     category: str = "",
     kind: str = "",
     status: str = "",
+    sort: str = "",
+    order: str = "",
 ) -> TrackerPage:
-    """One page of the tracker. Without a status to filter by, only the page's commitments
-    are looked at; with one, every commitment's status is needed to know which match."""
-    filters = {"party": party, "category": category, "kind": kind}
-    if status:
-        rows = tracker_rows(user, status=status, **filters)
-        pages = max(1, -(-len(rows) // per_page))
-        number = min(max(page, 1), pages)
-        return TrackerPage(rows[(number - 1) * per_page : number * per_page], number, pages)
-    commitments = tracker_commitments(user, **filters)
-    pages = max(1, -(-commitments.count() // per_page))
+    """One page of the tracker (a page beyond the last is the last): only the page's
+    commitments are read, whatever the filters and the page."""
+    rows = tracker_query(
+        user, party=party, category=category, kind=kind, status=status, sort=sort, order=order
+    )
+    count = len(rows)
+    pages = max(1, -(-count // per_page))
     number = min(max(page, 1), pages)
-    chosen = list(commitments[(number - 1) * per_page : number * per_page])
-    rows = _rows(user, chosen, _weeks(latest_week(), TREND_WEEKS)) if chosen else []
-    return TrackerPage(rows, number, pages)
+    return TrackerPage(rows[(number - 1) * per_page : number * per_page], number, pages, count)
 
 
 def tracker_row(

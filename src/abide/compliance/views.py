@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from abide.accounts.access import AnyUser, can_edit_registry
@@ -65,7 +66,14 @@ from abide.compliance.retractions import (
     dismiss_retraction,
     flag_retraction,
 )
-from abide.compliance.tracker import commitment_detail, tracker_page, unanswered_demands_for
+from abide.compliance.tracker import (
+    ORDERS,
+    SORTS,
+    TrackerPage,
+    commitment_detail,
+    tracker_page,
+    unanswered_demands_for,
+)
 from abide.observations.access import get_observations_for
 from abide.registry.access import (
     get_commitment_for,
@@ -73,6 +81,22 @@ from abide.registry.access import (
     get_parties_for,
 )
 from abide.registry.models import Category, Commitment, CommitmentKind, Statement
+
+#: Rows on one page of the commitments list.
+LIST_PER_PAGE = 100
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_safe
@@ -87,8 +111,13 @@ def commitments(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(category__slug=category)
     if kind in CommitmentKind.values:
         rows = rows.filter(kind=kind)
+    count = rows.count()
+    pages = max(1, -(-count // LIST_PER_PAGE))
+    number = min(_page_number(request), pages)
     context = {
-        "rows": rows[:500],
+        "rows": rows[(number - 1) * LIST_PER_PAGE : number * LIST_PER_PAGE],
+        "page": TrackerPage([], number, pages, count),
+        "query": _query_without_page(request),
         "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
         "categories": Category.objects.all(),
         "kinds": CommitmentKind.choices,
@@ -104,30 +133,40 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def tracker(request: HttpRequest) -> HttpResponse:
-    selected = {key: request.GET.get(key, "") for key in ("party", "category", "kind", "status")}
+    keys = ("party", "category", "kind", "status", "sort", "order")
+    selected = {key: request.GET.get(key, "") for key in keys}
     if selected["kind"] not in CommitmentKind.values:
         selected["kind"] = ""
     if selected["status"] not in AssessmentStatus.values:
         selected["status"] = ""
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
-    page = tracker_page(request.user, page=number, **selected)
-    query = request.GET.copy()
-    query.pop("page", None)
+    if selected["sort"] not in SORTS:
+        selected["sort"] = ""
+    if selected["order"] not in ORDERS:
+        selected["order"] = ""
+    page = tracker_page(request.user, page=_page_number(request), **selected)
     context = {
         "rows": page.rows,
         "page": page,
-        "query": query.urlencode(),
+        "query": _query_without_page(request),
         "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
         "categories": Category.objects.all(),
         "kinds": CommitmentKind.choices,
         "statuses": AssessmentStatus.choices,
+        "sorts": SORT_CHOICES,
         "selected": selected,
         "open_demands": unanswered_demands_for(request.user),
     }
     return render(request, "compliance/tracker.html", context)
+
+
+#: What the tracker page offers to sort by.
+SORT_CHOICES = (
+    ("date_made", _lazy("date made")),
+    ("status", _lazy("status")),
+    ("deadline", _lazy("deadline")),
+    ("obligor", _lazy("obligor")),
+    ("category", _lazy("category")),
+)
 
 
 @require_safe
