@@ -65,6 +65,7 @@ from abide.compliance.retractions import (
     dismiss_retraction,
     flag_retraction,
 )
+from abide.compliance.tasks import catching_up
 from abide.compliance.tracker import commitment_detail, tracker_page, unanswered_demands_for
 from abide.observations.access import get_observations_for
 from abide.registry.access import (
@@ -126,6 +127,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
         "statuses": AssessmentStatus.choices,
         "selected": selected,
         "open_demands": unanswered_demands_for(request.user),
+        "catching_up": catching_up(),
     }
     return render(request, "compliance/tracker.html", context)
 
