@@ -219,7 +219,9 @@ def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
 class _Touched:
     """The days on which new observations bear on each commitment."""
 
-    def __init__(self) -> None:
+    def __init__(self, shapes: bool) -> None:
+        #: Whether some area has circles or a polygon (only then are points kept).
+        self.shapes = shapes
         #: commitment -> days of the observations newly linked to it (their whole time).
         self.linked: dict[int, set[dt.date]] = defaultdict(set)
         #: place token -> days new observations began on there (coverage).
@@ -235,7 +237,7 @@ class _Touched:
         for name in (admin1, admin2):
             if name:
                 self.places[f"a:{name}"].add(day)
-        if latitude is not None and longitude is not None:
+        if self.shapes and latitude is not None and longitude is not None:
             self.points.add((day, latitude, longitude))
 
     def linked_to(self, commitment_id: int, row: tuple) -> None:
@@ -262,7 +264,7 @@ def catch_up(observation_ids: Iterable[int], *, actor: User) -> CatchUp:
     done = CatchUp()
     commitments = {c.pk: c for c in linkable_commitments().select_related("category")}
     index = _Index(commitments.values())
-    touched = _Touched()
+    touched = _Touched(shapes=any(index.shapes.values()))
     for rows, parties in _rows(list(observation_ids)):
         done.observations += len(rows)
         links = []
