@@ -222,9 +222,13 @@ def test_an_import_queues_the_catch_up_the_worker_runs_it_and_the_tracker_says_s
     assert assessment.observations.exists()
 
 
-def test_import_with_assess_now_catches_up_at_once_and_queues_nothing(analyst, tmp_path, capsys):
+def test_import_with_assess_now_catches_up_at_once_and_a_dry_run_queues_nothing(
+    analyst, tmp_path, capsys
+):
     pledge(obligor="syria", text="Syria ceases hostilities", date_made=None)
     path = _rows(shared_path(*SYRIA), tmp_path / "ucdp_ged191_d.csv", 0, 200)
+    call_command("import", "ucdp", str(path), "--as", analyst.username, "--dry-run")
+    assert DBTaskResult.objects.count() == 0 and "queued" not in capsys.readouterr().out
     call_command("import", "ucdp", str(path), "--as", analyst.username, "--assess-now")
     out = capsys.readouterr().out
     assert f"{Link.objects.count()} links proposed" in out and Link.objects.exists()
