@@ -24,6 +24,7 @@ from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
 from abide.compliance.access import can_override, can_sign_off
 from abide.compliance.areas import Area, area_of
+from abide.compliance.bulkupdate import update_columns
 from abide.compliance.current import keep_current
 from abide.compliance.incremental import LinkNow, changed_outcome
 from abide.compliance.linking import linkable_commitments
@@ -289,7 +290,7 @@ def _store(
         assessment.computed_at = now
         stored.append((assessment, outcome))
     Assessment.objects.bulk_create(new)
-    Assessment.objects.bulk_update(changed, _COMPUTED, batch_size=100)
+    update_columns(Assessment, changed, _COMPUTED)
     _store_observations(stored, changed)
     kept = [assessment for assessment, _ in stored]
     keep_current(kept)

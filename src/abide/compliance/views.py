@@ -66,6 +66,7 @@ from abide.compliance.retractions import (
     dismiss_retraction,
     flag_retraction,
 )
+from abide.compliance.tasks import catching_up
 from abide.compliance.tracker import (
     ORDERS,
     SORTS,
@@ -155,6 +156,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
         "sorts": SORT_CHOICES,
         "selected": selected,
         "open_demands": unanswered_demands_for(request.user),
+        "catching_up": catching_up(),
     }
     return render(request, "compliance/tracker.html", context)
 

@@ -79,6 +79,8 @@ class ImportSummary:
     broken: str = ""
     #: Actor names that matched no registry party, with their number of rows.
     unmatched_actors: dict[str, int] = field(default_factory=dict)
+    #: The import run (its id), for what follows an import; None on a dry run.
+    run: int | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -251,6 +253,7 @@ def import_file(
     finally:
         source.close()
     if run is not None:
+        summary.run = run.pk
         run.refresh_from_db()
         summary.created, summary.updated = run.created, run.updated
         summary.unchanged, summary.rejected = run.unchanged, run.rejected

@@ -65,6 +65,12 @@ class Command(ActorCommand):
             action="store_true",
             help="store nothing from a file that has any bad row",
         )
+        parser.add_argument(
+            "--assess-now",
+            action="store_true",
+            help="propose the new observations' links and assess again what they bear on "
+            "here and now, rather than queueing it for `abide worker`",
+        )
         super().add_arguments(parser)
 
     def handle(self, *args: object, **options: object) -> None:
@@ -108,10 +114,38 @@ class Command(ActorCommand):
                     "before the break were imported and the import run is marked failed"
                 )
             failed += bool(summary.rejected or summary.broken)
+            if summary.run is not None and (summary.created or summary.updated):
+                self._catch_up(summary, actor, now=options["assess_now"])
         if failed:
             raise CommandError(
                 f"{failed} of {len(options['files'])} files were not wholly imported"
             )
+
+    def _catch_up(self, summary: ImportSummary, actor: object, *, now: bool) -> None:
+        """Bring the links and statuses up to date after the file: here, or by the worker."""
+        from abide.compliance.catchup import catch_up_run
+        from abide.compliance.tasks import queue_catch_up
+        from abide.observations.models import ImportRun
+
+        run = ImportRun.objects.get(pk=summary.run)
+        if now:
+            done = catch_up_run(run, actor=actor)
+            self.stdout.write(
+                _(
+                    "%(file)s: %(links)d links proposed, %(assessments)d assessments of "
+                    "%(commitments)d commitments brought up to date"
+                )
+                % {"file": summary.file, **done.as_dict()}
+            )
+            return
+        job = queue_catch_up(run, actor=actor)
+        self.stdout.write(
+            _(
+                "%(file)s: proposing links and bringing statuses up to date is queued for "
+                "`abide worker` (job %(job)s)"
+            )
+            % {"file": summary.file, "job": job}
+        )
 
     def _import_pax(self, path: Path, actor: object, options: dict, progress: "_Progress") -> bool:
         """Import one PA-X file; True when it was not wholly imported."""

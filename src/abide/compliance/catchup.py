@@ -1,0 +1,379 @@
+"""Bringing links and statuses up to date after many observations arrive at once (an import).
+
+``propose_links`` asks, commitment by commitment, which observations bear on it: a query per
+commitment over every observation. After an import, only the new observations can bring new
+links, so the catch-up reads them once, by the chunk, and matches each to the commitments it
+may bear on through an index of the commitments by category, place (country or administrative
+area; circles and polygons are tested one by one) and month. The rules are those of
+``propose_links``: same category, inside the area, overlapping the time from the day the
+commitment was made to its deadline, and naming the obligor (or, for an observation that
+supports compliance, naming no actor at all). One audit entry per chunk of links.
+
+Then only the assessments that exist and that the new observations bear on are assessed again:
+those of the commitments they are linked to, over the periods their time touches, and those of
+the commitments whose area they fall in, over the periods they began in (they count as
+coverage). A period nobody assessed yet is assessed when someone asks for it, as after a
+single new observation (``receivers.on_observation_changed``).
+
+Running it twice is harmless: a link is proposed once, and assessing again gives the same.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from abide.accounts.models import User
+from abide.audit.models import AuditEntry
+from abide.audit.services import record_batch
+from abide.compliance.access import can_assess
+from abide.compliance.areas import Area, area_of
+from abide.compliance.assessment import _assess_pairs
+from abide.compliance.linking import linkable_commitments
+from abide.compliance.models import Assessment, Link, LinkState, ObligorRole
+from abide.compliance.periods import Period
+from abide.observations.models import Direction, ImportRun, Observation, ObservationActor
+from abide.registry.models import Commitment
+
+#: Observations read at once.
+CHUNK = 5000
+#: (commitment, period) pairs assessed in one transaction.
+PAIRS_AT_ONCE = 5000
+
+_COLUMNS = (
+    "id",
+    "category_id",
+    "direction",
+    "observed_start",
+    "observed_end",
+    "country",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+)
+
+
+@dataclass
+class CatchUp:
+    """What a catch-up did."""
+
+    observations: int = 0
+    links: int = 0
+    assessments: int = 0
+    commitments: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        return {
+            "observations": self.observations,
+            "links": self.links,
+            "assessments": self.assessments,
+            "commitments": len(self.commitments),
+        }
+
+
+@dataclass(frozen=True)
+class _Pledge:
+    """What matching needs of a linkable commitment."""
+
+    pk: int
+    obligor: int
+    category: int
+    start: dt.datetime | None
+    end: dt.datetime | None
+    area: Area
+
+    def in_time(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return (self.start is None or end >= self.start) and (self.end is None or start <= self.end)
+
+
+def _bounds(commitment: Commitment) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The commitment's time as ``propose_links`` reads it: the day made to the deadline."""
+    start = end = None
+    if commitment.date_made:
+        start = dt.datetime.combine(commitment.date_made, dt.time.min, tzinfo=dt.UTC)
+    if commitment.deadline:
+        end = dt.datetime.combine(commitment.deadline, dt.time.max, tzinfo=dt.UTC)
+    return start, end
+
+
+def _month(moment: dt.datetime | dt.date) -> int:
+    return moment.year * 12 + moment.month - 1
+
+
+def _tokens(area: Area) -> list[str]:
+    return [f"c:{code}" for code in area.countries] + [f"a:{name}" for name in area.admin_areas]
+
+
+class _Index:
+    """The linkable commitments, by category, place token and month."""
+
+    def __init__(self, commitments: Iterable[Commitment]) -> None:
+        self.pledges: list[_Pledge] = []
+        #: (category, token) -> month -> pledges whose time is bounded at both ends.
+        self.months: dict[tuple[int, str], dict[int, list[_Pledge]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        #: (category, token) -> pledges whose time is open at one end or both.
+        self.open: dict[tuple[int, str], list[_Pledge]] = defaultdict(list)
+        #: category -> pledges with circles or a polygon (tested one by one).
+        self.shapes: dict[int, list[_Pledge]] = defaultdict(list)
+        for commitment in commitments:
+            area = area_of(commitment)
+            if area.empty:
+                continue
+            start, end = _bounds(commitment)
+            pledge = _Pledge(
+                commitment.pk, commitment.obligor_party_id, commitment.category_id, start, end, area
+            )
+            self.pledges.append(pledge)
+            if area.circles or area.polygon is not None:
+                self.shapes[pledge.category].append(pledge)
+                continue
+            for token in _tokens(area):
+                key = (pledge.category, token)
+                if start is None or end is None or start > end:
+                    self.open[key].append(pledge)
+                    continue
+                for month in range(_month(start), _month(end) + 1):
+                    self.months[key][month].append(pledge)
+
+    def candidates(self, row: tuple) -> set[_Pledge]:
+        """The commitments of the observation's category whose place and month it shares,
+        or whose area has a shape; to be tested exactly."""
+        _, category, _, start, end, country, admin1, admin2, _, _ = row
+        found: set[_Pledge] = set(self.shapes.get(category, ()))
+        tokens = [f"c:{country}"] if country else []
+        tokens += [f"a:{name}" for name in (admin1, admin2) if name]
+        months = range(_month(start), _month(end) + 1)
+        for token in tokens:
+            key = (category, token)
+            found.update(self.open.get(key, ()))
+            by_month = self.months.get(key)
+            if by_month:
+                for month in months:
+                    found.update(by_month.get(month, ()))
+        return found
+
+
+def _inside(area: Area, row: tuple) -> bool:
+    """``Area.contains`` on a row of ``_COLUMNS``."""
+    _, _, _, _, _, country, admin1, admin2, latitude, longitude = row
+    if area.admin_areas and (admin1 in area.admin_areas or admin2 in area.admin_areas):
+        return True
+    return area.contains_point(latitude, longitude, country)
+
+
+def _rows(ids: list[int]) -> Iterator[tuple[list[tuple], dict[int, set]]]:
+    """The observations ``ids`` by the chunk, with their actors' parties (None: an actor that
+    is no registry party)."""
+    ids = sorted(set(ids))
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
+        low, high = chunk[0], chunk[-1]
+        if high - low + 1 <= 2 * len(chunk):  # nearly a run of ids (new rows): by their range
+            wanted = set(chunk)
+            rows = [
+                row
+                for row in Observation.objects.filter(pk__gte=low, pk__lte=high)
+                .order_by()
+                .values_list(*_COLUMNS)
+                if row[0] in wanted
+            ]
+            actors = [
+                pair
+                for pair in ObservationActor.objects.filter(
+                    observation_id__gte=low, observation_id__lte=high
+                )
+                .order_by()
+                .values_list("observation_id", "party_id")
+                if pair[0] in wanted
+            ]
+        else:
+            rows = list(Observation.objects.filter(pk__in=chunk).order_by().values_list(*_COLUMNS))
+            actors = list(
+                ObservationActor.objects.filter(observation_id__in=chunk)
+                .order_by()
+                .values_list("observation_id", "party_id")
+            )
+        parties: dict[int, set] = defaultdict(set)
+        for observation_id, party_id in actors:
+            parties[observation_id].add(party_id)
+        yield rows, parties
+
+
+def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+class _Touched:
+    """The days on which new observations bear on each commitment."""
+
+    def __init__(self, shapes: bool) -> None:
+        #: Whether some area has circles or a polygon (only then are points kept).
+        self.shapes = shapes
+        #: commitment -> days of the observations newly linked to it (their whole time).
+        self.linked: dict[int, set[dt.date]] = defaultdict(set)
+        #: place token -> days new observations began on there (coverage).
+        self.places: dict[str, set[dt.date]] = defaultdict(set)
+        #: (day, latitude, longitude) of new observations with a point, for shaped areas.
+        self.points: set[tuple[dt.date, float, float]] = set()
+
+    def observed(self, row: tuple) -> None:
+        _, _, _, start, _, country, admin1, admin2, latitude, longitude = row
+        day = start.date()
+        if country:
+            self.places[f"c:{country}"].add(day)
+        for name in (admin1, admin2):
+            if name:
+                self.places[f"a:{name}"].add(day)
+        if self.shapes and latitude is not None and longitude is not None:
+            self.points.add((day, latitude, longitude))
+
+    def linked_to(self, commitment_id: int, row: tuple) -> None:
+        self.linked[commitment_id].update(_days(row[3].date(), row[4].date()))
+
+    def days_of(self, pledge: _Pledge) -> list[dt.date]:
+        days = set(self.linked.get(pledge.pk, ()))
+        for token in _tokens(pledge.area):
+            days |= self.places.get(token, set())
+        if pledge.area.circles or pledge.area.polygon is not None:
+            days.update(
+                day
+                for day, latitude, longitude in self.points
+                if day not in days and pledge.area.contains_point(latitude, longitude)
+            )
+        return sorted(days)
+
+
+def catch_up(observation_ids: Iterable[int], *, actor: User) -> CatchUp:
+    """Propose the links of these (new or changed) observations to every confirmed commitment,
+    and assess again the stored assessments they bear on; see the module's docstring."""
+    if not can_assess(actor):
+        raise PermissionDenied(_("only analysts and the head of mission assess commitments"))
+    done = CatchUp()
+    commitments = {c.pk: c for c in linkable_commitments().select_related("category")}
+    index = _Index(commitments.values())
+    touched = _Touched(shapes=any(index.shapes.values()))
+    for rows, parties in _rows(list(observation_ids)):
+        done.observations += len(rows)
+        links = []
+        linked = set(
+            Link.objects.filter(observation_id__in=[row[0] for row in rows])
+            .order_by()
+            .values_list("commitment_id", "observation_id")
+        )
+        for row in rows:
+            touched.observed(row)
+            direction = row[2]
+            if direction not in (Direction.SUPPORTS, Direction.UNDERCUTS):
+                continue
+            named = parties.get(row[0], set())
+            unnamed = direction == Direction.SUPPORTS and not named
+            if not unnamed and not (named - {None}):
+                continue
+            for pledge in index.candidates(row):
+                if pledge.obligor in named:
+                    role = ObligorRole.INVOLVED
+                elif unnamed:
+                    role = ObligorRole.NOT_NAMED
+                else:
+                    continue
+                if not pledge.in_time(row[3], row[4]) or not _inside(pledge.area, row):
+                    continue
+                if (pledge.pk, row[0]) in linked:
+                    continue
+                links.append(
+                    Link(
+                        commitment_id=pledge.pk,
+                        observation_id=row[0],
+                        state=LinkState.CANDIDATE,
+                        bearing=direction,
+                        obligor_role=role,
+                    )
+                )
+                touched.linked_to(pledge.pk, row)
+        if links:
+            with transaction.atomic():
+                created = Link.objects.bulk_create(links, batch_size=2000)
+                record_batch(
+                    actor=actor,
+                    action="propose links",
+                    model=Link,
+                    ids=[link.pk for link in created],
+                    detail={
+                        "commitments": sorted({link.commitment_id for link in links}),
+                        "links": len(links),
+                    },
+                )
+            done.links += len(links)
+    done.assessments = _reassess(commitments, index, touched, actor, done)
+    return done
+
+
+def _reassess(
+    commitments: dict[int, Commitment],
+    index: _Index,
+    touched: _Touched,
+    actor: User,
+    done: CatchUp,
+) -> int:
+    """Assess again the stored assessments of the days ``touched``."""
+    days = {pledge.pk: touched.days_of(pledge) for pledge in index.pledges}
+    days = {pk: found for pk, found in days.items() if found}
+    if not days:
+        return 0
+    wanted: list[tuple[int, Period]] = []
+    for commitment_id, kind, start, end in (
+        Assessment.objects.filter(commitment_id__in=list(days))
+        .order_by()
+        .values_list("commitment_id", "period_kind", "period_start", "period_end")
+    ):
+        found = days[commitment_id]
+        at = bisect.bisect_left(found, start)
+        if at < len(found) and found[at] < end:
+            wanted.append((commitment_id, Period(kind, start, end)))
+    if not wanted:
+        return 0
+    full = {
+        c.pk: c
+        for c in Commitment.objects.filter(pk__in={pk for pk, _ in wanted}).select_related(
+            "category", "obligor_party", "scope", "lifecycle"
+        )
+    }
+    wanted.sort(key=lambda pair: (pair[1], pair[0]))
+    assessed = 0
+    for first in range(0, len(wanted), PAIRS_AT_ONCE):
+        pairs = [(full[pk], period) for pk, period in wanted[first : first + PAIRS_AT_ONCE]]
+        assessed += len(_assess_pairs(pairs, actor=actor))
+    done.commitments = {pk for pk, _ in wanted}
+    return assessed
+
+
+def observations_of_run(run: ImportRun) -> list[int]:
+    """The observations an import run created or changed, as its audit entries name them."""
+    ids: set[int] = set()
+    entries = AuditEntry.objects.filter(
+        action="import",
+        object_type=Observation._meta.label_lower,
+        created_at__gte=run.started_at,
+        detail__sha256=run.file_sha256,
+    ).values_list("touched", flat=True)
+    for touched in entries.iterator(chunk_size=50):
+        ids.update(int(item["id"]) for item in touched)
+    return sorted(ids)
+
+
+def catch_up_run(run: ImportRun, *, actor: User) -> CatchUp:
+    """``catch_up`` of the observations an import run created or changed."""
+    return catch_up(observations_of_run(run), actor=actor)
