@@ -41,6 +41,8 @@ def partition(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         if partitions.is_partitioned(schema_editor.connection):
             return
+        # Checks still deferred in this transaction are made now: the old table is dropped.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
         incoming = _fetch(
             cursor,
@@ -102,6 +104,7 @@ def partition(apps, schema_editor):
             cursor.execute(definition)
     partitions.create_months_ahead()
     with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's foreign keys are declared
         cursor.execute(f"ANALYZE {TABLE}")
 
 
@@ -114,6 +117,7 @@ def unpartition(apps, schema_editor):
     if not partitions.is_partitioned(connection):
         return
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         constraints = _fetch(
             cursor,
             "SELECT conname, contype, pg_get_constraintdef(oid), conindid FROM pg_constraint "
@@ -162,6 +166,7 @@ def unpartition(apps, schema_editor):
                     f'ALTER TABLE {table} ADD CONSTRAINT "{table[:40]}_{column}_fk_observation" '
                     f"FOREIGN KEY ({column}) REFERENCES {TABLE} (id) DEFERRABLE INITIALLY DEFERRED"
                 )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _references_to_observations() -> list[tuple[str, str]]:
@@ -182,6 +187,13 @@ def _references_to_observations() -> list[tuple[str, str]]:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("observations", "0011_import_run_failed_state")]
+    # After the migrations that made the other tables' foreign keys to observations: each
+    # needs a unique key on id alone, which a partitioned table cannot have. A foreign key to
+    # Observation added later must be declared with db_constraint=False.
+    dependencies = [
+        ("observations", "0011_import_run_failed_state"),
+        ("compliance", "0001_initial"),
+        ("reports", "0001_initial"),
+    ]
 
     operations = [migrations.RunPython(partition, unpartition, elidable=False)]
