@@ -175,6 +175,34 @@ def database(directory: Path) -> dict:
     return config
 
 
+def replica_database() -> dict | None:
+    """The read replica's settings from ``DATABASE_REPLICA_URL`` (a PostgreSQL streaming
+    replica of ``DATABASE_URL``), or None when there is none. In tests it is the primary's
+    test database (a mirror): a replica has no test database of its own."""
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not url:
+        return None
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL: unsupported scheme {scheme!r} (use postgres://)"
+        )
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL: cannot parse it: {exc}") from exc
+    config.setdefault("OPTIONS", {})
+    config["OPTIONS"].setdefault(
+        "connect_timeout", envint("ABIDE_DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
+    config["CONN_MAX_AGE"] = envint("ABIDE_DB_CONN_MAX_AGE", 60, minimum=0)
+    config["CONN_HEALTH_CHECKS"] = True
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 def package_static(package: str) -> Path:
     """The ``static`` folder of an installed package, found without importing the package."""
     spec = importlib.util.find_spec(package)

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # Last: it turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The public's reads from the read replica, when one is configured.
+    "abide.core.replica.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "abide.core.middleware.ApiHeadAsGet",
 ]
@@ -93,6 +95,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database(DATA_DIR)}
+#: A streaming replica of the primary (DATABASE_REPLICA_URL): the public's reads go to it
+#: (``abide.core.replica``); writes, the mission's users, commands and the worker use default.
+if (_replica := env.replica_database()) is not None:
+    DATABASES["replica"] = _replica
+ABIDE_PUBLIC_READS_FROM_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["abide.core.replica.ReplicaRouter"]
 
 #: Background work (extraction of uploaded sources, reassessment after imports) is queued in the
 #: database and run by `abide worker` (one worker; `abide demo` starts one beside the server).

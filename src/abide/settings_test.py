@@ -21,3 +21,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: threads and the browser's server share it like a real deployment.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+# A second alias on the same test database, as a read replica would be (a mirror): the tests
+# of ``abide.core.replica`` turn ABIDE_PUBLIC_READS_FROM_REPLICA on to send the public's reads
+# to it; every other test reads from default only.
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+ABIDE_PUBLIC_READS_FROM_REPLICA = False

@@ -17,7 +17,7 @@ from operator import itemgetter
 from django.db import connection
 from django.utils import timezone
 
-from abide.observations import mapcells
+from abide.observations import mapcells, partitions
 from abide.observations.models import Observation, ObservationActor
 from abide.observations.rows import Draft
 
@@ -214,6 +214,11 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
     new, changed, unchanged = plan(drafts, stored)
     result = BatchResult(unchanged=unchanged)
     now = timezone.now()
+    # PostgreSQL: each month its partition before its rows arrive (else the DEFAULT one).
+    partitions.ensure_months(
+        [draft.values["observed_start"] for draft in new]
+        + [draft.values["observed_start"] for _, draft, *_ in changed]
+    )
     if new:
         result.created = _new_ids(len(new))
         _insert_rows(_table(Observation), _ORDER, _rows(new, result.created, now))
