@@ -31,7 +31,6 @@ import math
 import os
 import sqlite3
 import sys
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -253,6 +252,8 @@ def _build(
     index = build_index(min_population, exclude=exclude)
     for leftover in path.parent.glob(f".{path.name}.*.part"):  # of a build cut short
         leftover.unlink(missing_ok=True)
+    import tempfile  # here: it imports much that a process only reading the files never needs
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(handle)
     try:
