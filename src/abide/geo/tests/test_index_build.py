@@ -15,13 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from abide.geo.index_file import (
-    IndexFileError,
-    PlaceFile,
-    ensure_index_file,
-    index_path,
-    is_valid,
-)
+from abide.geo.index_file import IndexFileError, ensure_index_file, index_path, is_valid
+from abide.geo.place_file import PlaceFile
 
 #: A process that makes sure the index of cities15000 is in the directory given, and prints
 #: the file's inode (the same inode: the same file, not rebuilt).
