@@ -123,7 +123,7 @@ def get_statement_for(user: AnyUser, pk: int) -> Statement:
 
 #: Computed statuses that rest on observations (the ones that decided them) or, for "upheld"
 #: without any, on the observations and patrols in scope.
-_RESTING_ON_OBSERVATIONS = (
+RESTING_ON_OBSERVATIONS = (
     AssessmentStatus.VIOLATED,
     AssessmentStatus.AT_RISK,
     AssessmentStatus.FULFILLED,
@@ -157,7 +157,7 @@ def as_seen_by(user: AnyUser, assessments: Iterable[Assessment]) -> None:
     assessments = list(assessments)
     for assessment in assessments:
         assessment.coverage_observations = assessment.coverage_public_observations
-    resting = [a for a in assessments if a.computed_status in _RESTING_ON_OBSERVATIONS]
+    resting = [a for a in assessments if a.computed_status in RESTING_ON_OBSERVATIONS]
     if not resting:
         return
     from abide.compliance.rules import current_rules

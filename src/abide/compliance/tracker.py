@@ -13,7 +13,12 @@ from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from abide.accounts.access import AnyUser, can_edit_registry, is_mission_reader
-from abide.compliance.access import as_seen_by, can_link, sees_assessments_as_computed
+from abide.compliance.access import (
+    RESTING_ON_OBSERVATIONS,
+    as_seen_by,
+    can_link,
+    sees_assessments_as_computed,
+)
 from abide.compliance.current import bring_due_up_to_date
 from abide.compliance.demands import OpenDemand, unanswered_demands
 from abide.compliance.models import (
@@ -162,19 +167,26 @@ def _in_period_is(
 ) -> Q:
     """Commitments whose status in ``period`` (as ``user`` is shown it) is ``status``."""
     of_period = Assessment.objects.filter(period_kind=period.kind, period_start=period.start)
+    as_set = Q(override_status=status) | Q(override_status="", computed_status=status)
+    if status == AssessmentStatus.NOT_YET:  # never withheld: the same for every reader
+        return ~Q(pk__in=of_period.exclude(as_set).values("commitment_id"))
     if sees_assessments_as_computed(user):
-        matching = of_period.filter(
-            Q(override_status=status) | Q(override_status="", computed_status=status)
-        )
-        if status == AssessmentStatus.NOT_YET:
-            return ~Q(pk__in=of_period.exclude(pk__in=matching).values("commitment_id"))
-        return Q(pk__in=matching.values("commitment_id"))
-    # Outside the mission a status may be withheld: worked out for the period's assessments.
-    found = list(of_period.filter(commitment__in=commitments.values("pk")))
+        return Q(pk__in=of_period.filter(as_set).values("commitment_id"))
+    # Outside the mission a computed status resting on observations may be withheld: the
+    # candidates are worked out as the reader is shown them, and those that differ left out.
+    resting = Q(override_status="", computed_status__in=RESTING_ON_OBSERVATIONS)
+    if status == AssessmentStatus.WITHHELD:
+        candidates, keep = of_period.filter(resting), True
+    elif status in RESTING_ON_OBSERVATIONS:
+        candidates, keep = of_period.filter(as_set & resting), False
+    else:
+        return Q(pk__in=of_period.filter(as_set).values("commitment_id"))
+    found = list(candidates.filter(commitment__in=commitments.values("pk")))
     as_seen_by(user, found)
-    if status == AssessmentStatus.NOT_YET:
-        return ~Q(pk__in=[a.commitment_id for a in found if a.status != status])
-    return Q(pk__in=[a.commitment_id for a in found if a.status == status])
+    withheld = [a.commitment_id for a in found if a.status == AssessmentStatus.WITHHELD]
+    if keep:
+        return Q(pk__in=withheld)
+    return Q(pk__in=of_period.filter(as_set).values("commitment_id")) & ~Q(pk__in=withheld)
 
 
 def tracker_commitments(

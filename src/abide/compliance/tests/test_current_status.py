@@ -63,6 +63,24 @@ def assert_stored_is_derived(*users) -> None:
             )
 
 
+def assert_period_filters_as_derived(periods, *users) -> None:
+    """Each status filter of a past period finds the commitments the tracker derives it for."""
+    for period in periods:
+        for user in users:
+            derived = {row.commitment.pk: row.status for row in tracker_rows(user, period=period)}
+            for status in AssessmentStatus.values:
+                found = set(
+                    tracker_commitments(user, status=status, period=period).values_list(
+                        "pk", flat=True
+                    )
+                )
+                assert found == {pk for pk, shown in derived.items() if shown == status}, (
+                    user,
+                    period,
+                    status,
+                )
+
+
 def test_the_stored_status_is_the_derived_one_for_the_demo(analyst, observer, head, partner):
     from abide.core.demo import assess_demo, load_demo, load_demo_observations
 
@@ -117,6 +135,7 @@ def test_the_stored_status_is_the_derived_one_through_a_randomised_history(analy
             justification="The head saw it otherwise.",
         )
     assert_stored_is_derived(analyst, AnonymousUser())
+    assert_period_filters_as_derived(weeks[:6:2], analyst, AnonymousUser())
 
     first, later = commitments[0], commitments[1]
     first.date_made = MONDAY - dt.timedelta(days=30)
