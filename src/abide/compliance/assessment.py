@@ -24,7 +24,7 @@ from abide.accounts.models import User
 from abide.audit.services import record_batch, record_change, snapshot
 from abide.compliance.access import can_override, can_sign_off
 from abide.compliance.areas import Area, area_of
-from abide.compliance.bulkupdate import update_columns
+from abide.compliance.bulk import update_columns
 from abide.compliance.current import keep_current
 from abide.compliance.incremental import LinkNow, changed_outcome
 from abide.compliance.linking import linkable_commitments

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
@@ -36,6 +37,7 @@ from abide.audit.services import record_batch
 from abide.compliance.access import can_assess
 from abide.compliance.areas import Area, area_of
 from abide.compliance.assessment import _assess_pairs
+from abide.compliance.bulk import insert_rows
 from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, Link, LinkState, ObligorRole
 from abide.compliance.periods import Period
@@ -293,32 +295,47 @@ def catch_up(observation_ids: Iterable[int], *, actor: User) -> CatchUp:
                     continue
                 if (pledge.pk, row[0]) in linked:
                     continue
-                links.append(
-                    Link(
-                        commitment_id=pledge.pk,
-                        observation_id=row[0],
-                        state=LinkState.CANDIDATE,
-                        bearing=direction,
-                        obligor_role=role,
-                    )
-                )
+                links.append((pledge.pk, row[0], direction, role))
                 touched.linked_to(pledge.pk, row)
         if links:
-            with transaction.atomic():
-                created = Link.objects.bulk_create(links, batch_size=2000)
-                record_batch(
-                    actor=actor,
-                    action="propose links",
-                    model=Link,
-                    ids=[link.pk for link in created],
-                    detail={
-                        "commitments": sorted({link.commitment_id for link in links}),
-                        "links": len(links),
-                    },
-                )
+            _store_links(links, [row[0] for row in rows], linked, actor)
             done.links += len(links)
     done.assessments = _reassess(commitments, index, touched, actor, done)
     return done
+
+
+#: The columns a proposed link is written with (the others are NULL, or blank: ``reason``).
+_LINK_COLUMNS = ("commitment", "observation", "state", "bearing", "obligor_role", "created_at")
+
+
+def _store_links(
+    links: list[tuple[int, int, str, str]], observations: list[int], linked: set, actor: User
+) -> None:
+    """Write candidate links (commitment, observation, bearing, role), with one audit entry."""
+    now = Link._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    with transaction.atomic():
+        insert_rows(
+            Link,
+            (*_LINK_COLUMNS, "reason"),
+            [
+                (c, o, str(LinkState.CANDIDATE), str(bearing), str(role), now, "")
+                for c, o, bearing, role in links
+            ],
+        )
+        created = [
+            pk
+            for pk, *pair in Link.objects.filter(observation_id__in=observations)
+            .order_by("pk")
+            .values_list("pk", "commitment_id", "observation_id")
+            if tuple(pair) not in linked
+        ]
+        record_batch(
+            actor=actor,
+            action="propose links",
+            model=Link,
+            ids=created,
+            detail={"commitments": sorted({link[0] for link in links}), "links": len(links)},
+        )
 
 
 def _reassess(
