@@ -336,9 +336,13 @@ class TrackerRows:
         return self._count
 
     def __getitem__(self, part: slice) -> list[TrackerRow]:
-        chosen = list(self.commitments[part])
-        if not chosen:
+        # The page's ids first, through the narrow index the order follows (a deep page skips
+        # ids, not joined rows), then those commitments with everything a row shows.
+        ids = list(self.commitments.values_list("pk", flat=True)[part])
+        if not ids:
             return []
+        found = self.commitments.order_by().filter(pk__in=ids).in_bulk()
+        chosen = [found[pk] for pk in ids]
         rows = _rows(self.user, chosen, self.periods)
         if self.period is not None:
             of_period = list(
