@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-reading bench-map bench-report clean
+.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-catchup bench-reading bench-gazetteer bench-serve bench-map bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,8 +72,22 @@ bench-import: $(VENV)/.installed
 bench-assessment: $(VENV)/.installed
 	$(BIN)/python bench/assessment
 
+bench-catchup: $(VENV)/.installed
+	$(BIN)/python bench/catchup
+
 bench-reading: $(VENV)/.installed
 	$(BIN)/python bench/reading
+
+bench-gazetteer: $(VENV)/.installed
+	$(BIN)/python bench/gazetteer
+
+# locust (the `bench` extra) drives the load; it is installed here, not with abide.
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet locust==2.47.0
+	touch $@
+
+bench-serve: $(VENV)/.bench-installed
+	$(BIN)/python bench/serve
 
 bench-map: $(VENV)/.installed
 	$(BIN)/python bench/map --databases sqlite,postgresql
