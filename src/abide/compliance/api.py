@@ -150,7 +150,7 @@ def list_commitments(
 ) -> _Shaped:
     """Confirmed commitments with their current (latest weekly) status, or with their status
     in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05); a page at a
-    time (``page``, ``page_size`` up to 500; a page beyond the last is 404), with the ``count``
+    time (``page``, ``page_size`` up to 500; a page beyond the last is empty), with the ``count``
     of all that match. Sorted by ``sort`` (date made, deadline, status, obligor, category or
     id) in ``order`` (``asc`` or ``desc``; by default the latest made first, else ascending)."""
     try:

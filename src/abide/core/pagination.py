@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
 
 #: The highest page number a list answers: beyond it the offset would overflow the databases'
@@ -23,17 +22,16 @@ class Pages(PageNumberPagination):
 
 
 class PagesWithin(Pages):
-    """Pages of a list counted first: a page beyond the last is 404 (the first page is there,
-    empty or not), and only the page's rows are fetched from what the handler returns (a
-    queryset, or anything with ``len`` and slices)."""
+    """Pages of a list counted first, and only the page's rows fetched from what the handler
+    returns (a queryset, or anything with ``len`` and slices). A page beyond the last is empty,
+    with the ``count``, as in every other list of the API."""
 
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         size = self._get_page_size(pagination.page_size)
         count = self._items_count(queryset)
-        last = max(1, -(-count // size))
-        if pagination.page > last:
-            raise HttpError(404, f"page: {pagination.page} is beyond the last page, {last}")
         offset = (pagination.page - 1) * size
+        if offset >= count:
+            return {self.items_attribute: [], "count": count}
         return {self.items_attribute: queryset[offset : offset + size], "count": count}
