@@ -281,6 +281,37 @@ def _cell(latitude: float, longitude: float) -> tuple[int, int]:
     return row, int((longitude + 180.0) // GRID_DEGREES) % _COLUMNS
 
 
+@dataclass(frozen=True, slots=True)
+class _SearchBox:
+    """The latitude-longitude box around a circle of ``radius_km`` (widened by a hair, so that
+    rounding never loses a city at exactly that distance): from ``south`` to ``north``, and
+    either every longitude or ``spread`` degrees either side of the centre, whose grid columns
+    run from ``west`` to ``east``."""
+
+    south: float
+    north: float
+    spread: float | None
+    west: int = 0
+    east: int = _COLUMNS - 1
+
+    @classmethod
+    def around(cls, latitude: float, longitude: float, radius_km: float) -> _SearchBox:
+        angle = (radius_km + _HAIR_KM) / EARTH_RADIUS_KM
+        south = max(latitude - math.degrees(angle), -90.0)
+        north = min(latitude + math.degrees(angle), 90.0)
+        if south <= -90.0 or north >= 90.0:
+            return cls(south, north, None)
+        ratio = math.sin(angle) / math.cos(math.radians(latitude))
+        if ratio >= 1.0:
+            return cls(south, north, None)
+        spread = math.degrees(math.asin(ratio))
+        west = int((longitude - spread + 180.0) // GRID_DEGREES)
+        east = int((longitude + spread + 180.0) // GRID_DEGREES)
+        if east - west + 1 >= _COLUMNS:
+            return cls(south, north, None)
+        return cls(south, north, spread, west, east)
+
+
 class _SortedKeys:
     """Keys in order for prefix searches, with the rank of each: the population of its most
     populous place, raised by :data:`_MAIN_NAME` where that is the place's own name."""
@@ -414,22 +445,12 @@ class PlaceIndex:
         """The cities of the cells that can hold a point within ``radius_km`` of the given
         one: the cells of the latitude-longitude box around that circle (widened by a hair,
         so that rounding never loses a city at exactly that distance)."""
-        angle = (radius_km + _HAIR_KM) / EARTH_RADIUS_KM
-        south = latitude - math.degrees(angle)
-        north = latitude + math.degrees(angle)
-        full_circle = south <= -90.0 or north >= 90.0
-        if not full_circle:
-            ratio = math.sin(angle) / math.cos(math.radians(latitude))
-            full_circle = ratio >= 1.0
-        first_row = _cell(max(south, -90.0), longitude)[0]
-        last_row = _cell(min(north, 90.0), longitude)[0]
+        box = _SearchBox.around(latitude, longitude, radius_km)
+        first_row = _cell(box.south, longitude)[0]
+        last_row = _cell(box.north, longitude)[0]
         columns: Iterable[int] = range(_COLUMNS)
-        if not full_circle:
-            spread = math.degrees(math.asin(ratio))
-            west = int((longitude - spread + 180.0) // GRID_DEGREES)
-            east = int((longitude + spread + 180.0) // GRID_DEGREES)
-            if east - west + 1 < _COLUMNS:
-                columns = [column % _COLUMNS for column in range(west, east + 1)]
+        if box.spread is not None:
+            columns = [column % _COLUMNS for column in range(box.west, box.east + 1)]
         for row in range(first_row, last_row + 1):
             for column in columns:
                 yield from self.grid.get((row, column), ())

@@ -15,10 +15,10 @@ from pathlib import Path
 from abide.geo.gazetteer import (
     _COLUMNS,
     _HAIR_KM,
-    EARTH_RADIUS_KM,
     GRID_DEGREES,
     Place,
     _cell,
+    _SearchBox,
     haversine_km,
     tables_known,
     use_tables,
@@ -219,27 +219,15 @@ class PlaceFile:
     ) -> tuple[Place, float] | None:
         """The nearest city within ``radius_km`` of the point and its distance, or None; of
         cities at the same distance, the one the in-memory grid would meet first."""
-        angle = (radius_km + _HAIR_KM) / EARTH_RADIUS_KM
-        south = latitude - math.degrees(angle)
-        north = latitude + math.degrees(angle)
-        full_circle = south <= -90.0 or north >= 90.0
-        if not full_circle:
-            ratio = math.sin(angle) / math.cos(math.radians(latitude))
-            full_circle = ratio >= 1.0
+        box = _SearchBox.around(latitude, longitude, radius_km)
         spans: _Spans = [(-180.0, 180.0)]
         first_column = 0
-        if not full_circle:
-            spread = math.degrees(math.asin(ratio))
-            west = int((longitude - spread + 180.0) // GRID_DEGREES)
-            east = int((longitude + spread + 180.0) // GRID_DEGREES)
-            if east - west + 1 < _COLUMNS:
-                spans = _spans(longitude, spread)
-                first_column = west
+        if box.spread is not None:
+            spans = _spans(longitude, box.spread)
+            first_column = box.west
         best: tuple[tuple[float, int, int, int], int] | None = None
         limit = radius_km + _HAIR_KM
-        for pos, city_latitude, city_longitude in self._cities_in(
-            max(south, -90.0), min(north, 90.0), spans
-        ):
+        for pos, city_latitude, city_longitude in self._cities_in(box.south, box.north, spans):
             distance = haversine_km(latitude, longitude, city_latitude, city_longitude)
             if distance > limit:
                 continue
