@@ -99,8 +99,11 @@ def select(root: Path, repo: Path) -> dict[str, list[str]]:
     chosen["whitehouse/archive (no topic)"] = sorted(
         sorted(other, key=by_key)[:ARCHIVE_OTHER], key=lambda p: p.encode()
     )
-    print(f"candidates: small folders {len(small)}, archive after exclusions {len(archive)}"
-          f" (topic {len(conflict)}, no topic {len(other)})", file=sys.stderr)
+    print(
+        f"candidates: small folders {len(small)}, archive after exclusions {len(archive)}"
+        f" (topic {len(conflict)}, no topic {len(other)})",
+        file=sys.stderr,
+    )
     chosen["_candidates"] = [str(len(small) + len(archive))]
     return chosen
 
