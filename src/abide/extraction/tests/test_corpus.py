@@ -114,3 +114,35 @@ def test_every_corpus_gold_file_is_valid_and_its_text_is_a_selected_document(gol
     relative = "shared/" + text.relative_to(shared).as_posix()
     assert relative in _lines(CORPUS / "selected.txt")
     assert gold_path.name == f"{text.stem}.gold.json"
+
+
+def test_annotator_agreement_is_perfect_for_identical_files_and_drops_with_a_missed_entry(
+    tmp_path,
+):
+    source = (
+        CORPUS
+        / "gold"
+        / (
+            "briefings-statements_2025-10_2025-10-26-joint-declaration-by-the-prime-minister-of-the-"
+            "kingdom-of-cambodia-and-the-prime-minister-of-the-kingdom-of-thailand-on-the-outcomes-"
+            "of-their-meeting-in-kuala-lampur-malaysia.gold.json"
+        )
+    )
+    gold = load_gold(source)
+    gold["text"] = gold.pop("text_path")  # absolute, so the copies resolve it
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / source.name).write_text(json.dumps(gold), encoding="utf-8")
+    (second / source.name).write_text(json.dumps(gold), encoding="utf-8")
+    agreement = runpy.run_path(str(CORPUS / "agreement.py"))["agreement"]
+
+    one, two = agreement(first, second)
+    assert one.commitments.f1 == two.commitments.f1 == 1.0
+
+    required = [c for c in gold["commitments"] if not c["optional"]]
+    gold["commitments"] = required[1:]
+    (second / source.name).write_text(json.dumps(gold), encoding="utf-8")
+    one, two = agreement(first, second)
+    assert one.commitments.fn == 1 and one.commitments.fp == 0
+    assert two.commitments.fp == 1 and two.commitments.fn == 0
