@@ -119,6 +119,7 @@ def test_every_corpus_gold_file_is_valid_and_its_text_is_a_selected_document(gol
 def test_annotator_agreement_is_perfect_for_identical_files_and_drops_with_a_missed_entry(
     tmp_path,
 ):
+    shared_path("data", "texts")
     source = (
         CORPUS
         / "gold"
