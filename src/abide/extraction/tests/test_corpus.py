@@ -103,7 +103,7 @@ def test_the_selection_rule_reproduces_the_committed_lists(tmp_path):
     sorted((CORPUS / "gold").glob("**/*.gold.json")) or [None],
     ids=lambda path: path.name if path else "none-yet",
 )
-def test_every_corpus_gold_file_is_valid_and_its_text_is_a_selected_document(gold_path):
+def test_every_corpus_gold_file_is_valid_its_text_selected_and_its_evidence_verbatim(gold_path):
     if gold_path is None:
         pytest.skip("no gold file in eval/corpus/gold yet")
     shared_path("data", "texts")
@@ -114,6 +114,13 @@ def test_every_corpus_gold_file_is_valid_and_its_text_is_a_selected_document(gol
     relative = "shared/" + text.relative_to(shared).as_posix()
     assert relative in _lines(CORPUS / "selected.txt")
     assert gold_path.name == f"{text.stem}.gold.json"
+    flat = " ".join(text.read_text(encoding="utf-8").split())
+    for commitment in gold["commitments"]:
+        assert isinstance(commitment.get("optional"), bool), "optional is written on every entry"
+        for evidence in commitment["evidence"]:
+            assert " ".join(evidence.split()) in flat, f"evidence not verbatim: {evidence!r}"
+    for quote in gold["quotes"]:
+        assert " ".join(quote["text"].split()) in flat, f"quote not verbatim: {quote['text']!r}"
 
 
 def test_annotator_agreement_is_perfect_for_identical_files_and_drops_with_a_missed_entry(
