@@ -49,11 +49,14 @@ def chars(root: Path, path: str) -> int:
 
 
 def dev_stems(repo: Path) -> set[str]:
-    return {
+    stems = {
         gold.name[: -len(".gold.json")]
         for folder in DEV_SETS
         for gold in (repo / folder).glob("*.gold.json")
     }
+    if len(stems) != 73:
+        raise SystemExit(f"{repo}: expected the 73 documents of eval/dev*, found {len(stems)}")
+    return stems
 
 
 def listing(root: Path, folder: str, suffix: str) -> list[str]:
