@@ -151,13 +151,34 @@ def main(argv: list[str]) -> None:
         (out / "splits" / f"{name}.txt").write_text("".join(f"{p}\n" for p in paths))
     digest = hashlib.sha256((out / "splits/test.txt").read_bytes()).hexdigest()
     (out / "splits/test.sha256").write_text(f"{digest}  test.txt\n")
+    # Amended before any modelling: the two small White House folders can hold one document
+    # twice (one of them went to train, its copy to test). A document is kept at its first
+    # rank only; its later copies leave the selection and the splits, and their ranks stay
+    # unused, so that every other document keeps its rank, its split and its annotators.
+    order = assignment_order(splits)
+    seen: set[str] = set()
+    copies: set[str] = set()
+    for _, path in order:
+        if stem(path) in seen:
+            copies.add(path)
+        seen.add(stem(path))
+    selected = [p for p in selected if p not in copies]
+    (out / "selected.txt").write_text("".join(f"{p}\n" for p in selected))
+    for name in splits:
+        splits[name] = [p for p in splits[name] if p not in copies]
+        (out / "splits" / f"{name}.txt").write_text("".join(f"{p}\n" for p in splits[name]))
+    digest = hashlib.sha256((out / "splits/test.txt").read_bytes()).hexdigest()
+    (out / "splits/test.sha256").write_text(f"{digest}  test.txt\n")
     lines = ["# rank\tsplit\tannotation\tpath\n"]
-    for rank, (name, path) in enumerate(assignment_order(splits), start=1):
+    for rank, (name, path) in enumerate(order, start=1):
+        if path in copies:
+            continue
         double = "double" if rank % DOUBLE_EVERY == 0 else "single"
         lines.append(f"{rank}\t{name}\t{double}\t{path}\n")
     (out / "assignments.txt").write_text("".join(lines))
     for source, paths in chosen.items():
         print(f"{source}\t{len(paths)}")
+    print(f"copies left out\t{len(copies)}")
     print(f"selected\t{len(selected)}")
     for name, paths in splits.items():
         print(f"{name}\t{len(paths)}")
