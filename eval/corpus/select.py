@@ -135,26 +135,19 @@ def assignment_order(splits: dict[str, list[str]]) -> list[tuple[str, str]]:
     return order
 
 
-def main(argv: list[str]) -> None:
-    repo = Path(argv[1] if len(argv) > 1 else "main")
-    root = Path(".")
+def build(root: Path, repo: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """The selected paths, the splits and the lines of ``assignments.txt``.
+
+    Amended before any modelling: the two small White House folders can hold one document
+    twice (one copy had gone to train, the other to test). A document is kept at its first
+    rank only; its later copies leave the selection and the splits, and their ranks stay
+    unused, so that every other document keeps its rank, its split and its annotators."""
     chosen = select(root, repo)
     chosen.pop("_candidates")
-    selected = sorted({p for paths in chosen.values() for p in paths}, key=lambda p: p.encode())
-    out = repo / "eval/corpus"
-    (out / "splits").mkdir(parents=True, exist_ok=True)
-    (out / "selected.txt").write_text("".join(f"{p}\n" for p in selected))
+    everything = sorted({p for paths in chosen.values() for p in paths}, key=lambda p: p.encode())
     splits: dict[str, list[str]] = {name: [] for name, _ in SPLITS}
-    for p in selected:
+    for p in everything:
         splits[split_of(p)].append(p)
-    for name, paths in splits.items():
-        (out / "splits" / f"{name}.txt").write_text("".join(f"{p}\n" for p in paths))
-    digest = hashlib.sha256((out / "splits/test.txt").read_bytes()).hexdigest()
-    (out / "splits/test.sha256").write_text(f"{digest}  test.txt\n")
-    # Amended before any modelling: the two small White House folders can hold one document
-    # twice (one of them went to train, its copy to test). A document is kept at its first
-    # rank only; its later copies leave the selection and the splits, and their ranks stay
-    # unused, so that every other document keeps its rank, its split and its annotators.
     order = assignment_order(splits)
     seen: set[str] = set()
     copies: set[str] = set()
@@ -162,23 +155,27 @@ def main(argv: list[str]) -> None:
         if stem(path) in seen:
             copies.add(path)
         seen.add(stem(path))
-    selected = [p for p in selected if p not in copies]
-    (out / "selected.txt").write_text("".join(f"{p}\n" for p in selected))
-    for name in splits:
-        splits[name] = [p for p in splits[name] if p not in copies]
-        (out / "splits" / f"{name}.txt").write_text("".join(f"{p}\n" for p in splits[name]))
-    digest = hashlib.sha256((out / "splits/test.txt").read_bytes()).hexdigest()
-    (out / "splits/test.sha256").write_text(f"{digest}  test.txt\n")
+    selected = [p for p in everything if p not in copies]
+    splits = {name: [p for p in paths if p not in copies] for name, paths in splits.items()}
     lines = ["# rank\tsplit\tannotation\tpath\n"]
     for rank, (name, path) in enumerate(order, start=1):
-        if path in copies:
-            continue
-        double = "double" if rank % DOUBLE_EVERY == 0 else "single"
-        lines.append(f"{rank}\t{name}\t{double}\t{path}\n")
+        if path not in copies:
+            double = "double" if rank % DOUBLE_EVERY == 0 else "single"
+            lines.append(f"{rank}\t{name}\t{double}\t{path}\n")
+    return selected, splits, lines
+
+
+def main(argv: list[str]) -> None:
+    repo = Path(argv[1] if len(argv) > 1 else "main")
+    selected, splits, lines = build(Path("."), repo)
+    out = repo / "eval/corpus"
+    (out / "splits").mkdir(parents=True, exist_ok=True)
+    (out / "selected.txt").write_text("".join(f"{p}\n" for p in selected))
+    for name, paths in splits.items():
+        (out / "splits" / f"{name}.txt").write_text("".join(f"{p}\n" for p in paths))
+    digest = hashlib.sha256((out / "splits/test.txt").read_bytes()).hexdigest()
+    (out / "splits/test.sha256").write_text(f"{digest}  test.txt\n")
     (out / "assignments.txt").write_text("".join(lines))
-    for source, paths in chosen.items():
-        print(f"{source}\t{len(paths)}")
-    print(f"copies left out\t{len(copies)}")
     print(f"selected\t{len(selected)}")
     for name, paths in splits.items():
         print(f"{name}\t{len(paths)}")

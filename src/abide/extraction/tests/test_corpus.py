@@ -90,18 +90,26 @@ def test_every_selected_text_exists_and_is_within_the_length_limit():
 def test_the_selection_rule_reproduces_the_committed_lists(tmp_path):
     root = _texts_root()
     rule = runpy.run_path(str(CORPUS / "select.py"))
-    chosen = rule["select"](root, REPO)
-    chosen.pop("_candidates")
-    selected = sorted({p for paths in chosen.values() for p in paths})
-    assert selected == sorted(_lines(CORPUS / "selected.txt"))
+    selected, splits, lines = rule["build"](root, REPO)
+    assert selected == _lines(CORPUS / "selected.txt")
+    assert splits == _splits()
+    assert lines == (CORPUS / "assignments.txt").read_text(encoding="utf-8").splitlines(True)
     for name, paths in _splits().items():
         assert all(rule["split_of"](path) == name for path in paths)
 
 
+def test_no_document_is_selected_twice_under_two_folders():
+    rule = runpy.run_path(str(CORPUS / "select.py"))
+    identities = [rule["stem"](path) for path in _lines(CORPUS / "selected.txt")]
+    assert len(identities) == len(set(identities))
+
+
 @pytest.mark.parametrize(
     "gold_path",
-    sorted((CORPUS / "gold").glob("**/*.gold.json")) or [None],
-    ids=lambda path: path.name if path else "none-yet",
+    sorted((CORPUS / "gold").glob("**/*.gold.json"))
+    + sorted((CORPUS / "gold-second").glob("*.gold.json"))
+    or [None],
+    ids=lambda path: f"{path.parent.name}/{path.name}" if path else "none-yet",
 )
 def test_every_corpus_gold_file_is_valid_its_text_selected_and_its_evidence_verbatim(gold_path):
     if gold_path is None:
@@ -121,6 +129,16 @@ def test_every_corpus_gold_file_is_valid_its_text_selected_and_its_evidence_verb
             assert " ".join(evidence.split()) in flat, f"evidence not verbatim: {evidence!r}"
     for quote in gold["quotes"]:
         assert " ".join(quote["text"].split()) in flat, f"quote not verbatim: {quote['text']!r}"
+
+
+def test_every_document_selected_is_annotated_and_every_double_one_twice():
+    assignments = [
+        line.split("\t") for line in _lines(CORPUS / "assignments.txt") if not line.startswith("#")
+    ]
+    for _rank, _split, annotation, path in assignments:
+        name = f"{Path(path).stem}.gold.json"
+        assert (CORPUS / "gold" / name).is_file(), path
+        assert (CORPUS / "gold-second" / name).is_file() == (annotation == "double"), path
 
 
 def test_annotator_agreement_is_perfect_for_identical_files_and_drops_with_a_missed_entry(
