@@ -31,16 +31,16 @@ class PublicReader(FastHttpUser):
     @task
     def read(self) -> None:
         path, query, language = random.choice(READS)
-        context: dict[str, str] = {}  # filled before the request's event fires (on leaving)
         with self.client.get(
             url(path, query),
             name=path,
             headers={"Accept-Language": language},
-            context=context,
+            context={"cache": ""},
             catch_response=True,
         ) as response:
             headers = response.headers or {}
-            context["cache"] = headers.get("X-Abide-Cache", "")
+            # the request's event fires on leaving, with this context
+            response.request_meta["context"]["cache"] = headers.get("X-Abide-Cache", "")
             if response.status_code == 200:
                 response.success()
             else:
