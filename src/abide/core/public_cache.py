@@ -1,6 +1,6 @@
 """A cache of the public's reads: whole answers, for readers without a session or a token.
 
-An answer is kept under its method-free request: host, path and query, the language the page
+An answer is kept under its request: host, path and query, the language the page
 is in (``request.LANGUAGE_CODE``, from the URL, the language cookie or Accept-Language), the
 htmx headers a page may answer a fragment for, and the **data version**:
 
@@ -20,8 +20,9 @@ is committed no reader gets an answer made before it. Entries also expire after
 Who is served from it: ``GET`` without ``Authorization`` and without a session cookie, under
 one of ``ABIDE_PUBLIC_CACHE_PATHS``. Everyone else (a signed-in user, an API token) passes by
 it both ways: their answers are neither read from it nor kept. Only ``200`` answers that set
-no cookie and vary on nothing the key leaves out are kept. The CSRF token of a page's forms
-(the language menu) is kept as a placeholder and each reader gets their own.
+no cookie (nor save a session or a message) and vary on nothing the key leaves out are kept.
+The CSRF token of a page's forms (the language menu) is kept as a placeholder and each reader
+gets their own.
 
 Each answer says ``X-Abide-Cache: hit``, ``miss`` or ``bypass`` (bench/serve counts them).
 """
@@ -140,6 +141,10 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     varies = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
     if not varies <= _VARY_KEYED:
+        return False
+    # what the middleware outside would do for this reader only: save a session, a message
+    session, messages = getattr(request, "session", None), getattr(request, "_messages", None)
+    if (session is not None and session.modified) or getattr(messages, "added_new", False):
         return False
     user = getattr(request, "user", None)
     return user is None or not user.is_authenticated
