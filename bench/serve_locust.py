@@ -1,19 +1,26 @@
-"""The users of bench/serve, run by locust (headless): public readers of the three pages.
+"""The users of bench/serve, run by locust (headless): public readers of the three lists.
 
-Each user asks for one of the three paths, chosen at random, at BENCH_SERVE_USER_RPS requests
-a second (constant_throughput); every answer's path, status and time is kept, and written as
-JSON to BENCH_SERVE_SAMPLES when locust stops, for bench/serve to count.
+Each user asks, at BENCH_SERVE_USER_RPS requests a second (constant_throughput), for one of
+the requests of ``serve_urls.READS`` (a page, filter or sort of /api/commitments,
+/api/observations or /tracker/, in a language), chosen at random; every answer's path, status,
+time and whether it came from abide's cache of the public's reads (``X-Abide-Cache``) is kept,
+and written as JSON to BENCH_SERVE_SAMPLES when locust stops, for bench/serve to count.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
+import sys
+from pathlib import Path
 
 from locust import FastHttpUser, constant_throughput, events, task
 
-PATHS = ("/api/commitments", "/api/observations", "/tracker/")
-samples: list[tuple[str, int, float]] = []
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve_urls import READS, url
+
+samples: list[tuple[str, int, float, str]] = []
 
 
 class PublicReader(FastHttpUser):
@@ -22,22 +29,34 @@ class PublicReader(FastHttpUser):
     connection_timeout = 30.0
 
     @task
-    def commitments(self) -> None:
-        self.client.get(PATHS[0], name=PATHS[0])
-
-    @task
-    def observations(self) -> None:
-        self.client.get(PATHS[1], name=PATHS[1])
-
-    @task
-    def tracker(self) -> None:
-        self.client.get(PATHS[2], name=PATHS[2])
+    def read(self) -> None:
+        path, query, language = random.choice(READS)
+        with self.client.get(
+            url(path, query),
+            name=path,
+            headers={"Accept-Language": language},
+            context={"cache": ""},
+            catch_response=True,
+        ) as response:
+            headers = response.headers or {}
+            # the request's event fires on leaving, with this context
+            response.request_meta["context"]["cache"] = headers.get("X-Abide-Cache", "")
+            if response.status_code == 200:
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}")
 
 
 @events.request.add_listener
-def keep(name: str, response_time: float, response: object = None, **_: object) -> None:
+def keep(
+    name: str,
+    response_time: float,
+    response: object = None,
+    context: dict | None = None,
+    **_: object,
+) -> None:
     status = getattr(response, "status_code", 0) or 0
-    samples.append((name, int(status), float(response_time)))
+    samples.append((name, int(status), float(response_time), (context or {}).get("cache", "")))
 
 
 @events.quitting.add_listener

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "abide.core.replica.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "abide.core.middleware.ApiHeadAsGet",
+    # Innermost: the public's reads answered from the cache (abide.core.public_cache), after
+    # the user, the language, the CSRF token and the database of the public's reads are known.
+    "abide.core.public_cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "abide.urls"
@@ -159,6 +162,37 @@ ABIDE_TRUSTED_PROXIES = env.envint("ABIDE_TRUSTED_PROXIES", 0, minimum=0)
 #: served, and the longest wait for a thread; beyond either, a quick 503 (abide.core.admission).
 ABIDE_MAX_QUEUE = env.envint("ABIDE_MAX_QUEUE", 32, minimum=0)
 ABIDE_MAX_QUEUE_MS = env.envint("ABIDE_MAX_QUEUE_MS", 500, minimum=0)
+
+#: The cache of the public's reads (abide.core.public_cache): on (ABIDE_PUBLIC_CACHE), for
+#: the paths under ABIDE_PUBLIC_CACHE_PATHS, each answer kept at most
+#: ABIDE_PUBLIC_CACHE_SECONDS (a change made by abide's services shows at once: it moves the
+#: data version in the key), at most ABIDE_PUBLIC_CACHE_ENTRIES answers per server process.
+ABIDE_PUBLIC_CACHE = env.envbool("ABIDE_PUBLIC_CACHE", True)
+ABIDE_PUBLIC_CACHE_SECONDS = env.envint("ABIDE_PUBLIC_CACHE_SECONDS", 300, minimum=1)
+ABIDE_PUBLIC_CACHE_PATHS = env.envlist(
+    "ABIDE_PUBLIC_CACHE_PATHS",
+    [
+        "/api/commitments",
+        "/api/observations",
+        "/api/demands",
+        "/tracker/",
+        "/commitments/",
+        "/observations/",
+        "/map/",
+        "/parties/",
+    ],
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "abide-public",
+        "OPTIONS": {
+            "MAX_ENTRIES": env.envint("ABIDE_PUBLIC_CACHE_ENTRIES", 1000, minimum=1),
+            "CULL_FREQUENCY": 4,
+        },
+    },
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
@@ -40,13 +40,15 @@ def queue_catch_up(run: ImportRun, *, actor: User) -> str:
     return str(catch_up_import.enqueue(run_id=run.pk, actor_id=actor.pk).id)
 
 
+def pending_catch_ups(now: dt.datetime | None = None) -> QuerySet[DBTaskResult]:
+    """The catch-ups queued or running at ``now`` (a running one not yet taken for dead)."""
+    now = now or timezone.now()
+    return DBTaskResult.objects.filter(task_path=catch_up_import.module_path).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - STALE)
+    )
+
+
 def catching_up() -> bool:
     """Whether statuses are being brought up to date: a catch-up queued or running."""
-    return (
-        DBTaskResult.objects.filter(task_path=catch_up_import.module_path)
-        .filter(
-            Q(status=TaskResultStatus.READY)
-            | Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - STALE)
-        )
-        .exists()
-    )
+    return pending_catch_ups().exists()
