@@ -395,6 +395,8 @@ class TrackerRows:
     def _walk(
         self, commitments: QuerySet[Commitment], cursor: Cursor, size: int, descending: bool
     ) -> list[tuple[Any, int]]:
+        # One index range after another (a second only for a page that reaches past the rows
+        # with a key into those without: dates or obligors unknown).
         keys: list[tuple[Any, int]] = []
         for part in _later(self.column, cursor.key, cursor.id, descending):
             keys += self._keys(commitments.filter(part))[: size - len(keys)]
