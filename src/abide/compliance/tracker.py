@@ -336,9 +336,7 @@ def _later(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
         return [ties] if nulls_last else [ties, Q(**{f"{column}__isnull": False})]
     if column == "pk":
         return [beyond]
-    ranges = [
-        Q(**{f"{column}__{on}e": key}) & (Q(**{f"{column}__{on}": key}) | beyond)
-    ]
+    ranges = [Q(**{f"{column}__{on}e": key}) & (Q(**{f"{column}__{on}": key}) | beyond)]
     if nulls_last:
         ranges.append(Q(**{f"{column}__isnull": True}))
     return ranges
@@ -359,8 +357,11 @@ class TrackerRows:
         period: Period | None = None,
         sort: str = "",
         order: str = "",
+        counted: QuerySet[Commitment] | None = None,
     ) -> None:
         self.user, self.commitments, self.periods, self.period = user, commitments, periods, period
+        #: What ``len`` counts: the same commitments without what only the order needs.
+        self.counted = counted if counted is not None else commitments
         self.sort, self.descending = sort_and_direction(sort if sort in SORTS else "", order)
         self.column = SORTS[self.sort]
         self._count: int | None = None
@@ -369,7 +370,7 @@ class TrackerRows:
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self.commitments.order_by().count()
+            self._count = self.counted.order_by().count()
         return self._count
 
     def _keys(self, commitments: QuerySet[Commitment]) -> QuerySet:
@@ -457,7 +458,20 @@ def tracker_query(
         since=now[0].start,
         period=period,
     )
-    return TrackerRows(user, commitments, weeks, period=period, sort=sort, order=order)
+    counted = commitments
+    if sort == "status":  # the count needs neither the status shown nor its rank
+        counted = tracker_commitments(
+            user,
+            party=party,
+            category=category,
+            kind=kind,
+            status=status,
+            since=now[0].start,
+            period=period,
+        )
+    return TrackerRows(
+        user, commitments, weeks, period=period, sort=sort, order=order, counted=counted
+    )
 
 
 @dataclass
