@@ -12,11 +12,10 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from abide.accounts.api_auth import READ
+from abide.compliance.cursor import Cursor
 from abide.compliance.models import AssessmentStatus
 from abide.compliance.periods import parse_period
 from abide.compliance.tracker import (
-    ORDERS,
-    SORTS,
     TrackerRow,
     TrackerRows,
     commitment_detail,
@@ -24,6 +23,7 @@ from abide.compliance.tracker import (
     tracker_row,
     unanswered_demands_for,
 )
+from abide.compliance.tracker_filters import ListFilters, parse_list_filters
 from abide.core.pagination import PagesWithin
 from abide.registry.access import get_commitment_for
 
@@ -124,16 +124,35 @@ def _row(row: TrackerRow) -> dict:
 
 
 class _Shaped:
-    """Tracker rows handed to the paginator: counted and sliced, each row shaped for output."""
+    """Tracker rows handed to the paginator: counted and sliced (or paged next to a cursor),
+    each row shaped for output, with the cursors around the page."""
 
-    def __init__(self, rows: TrackerRows) -> None:
-        self.rows = rows
+    def __init__(self, rows: TrackerRows, filters: ListFilters) -> None:
+        self.rows, self.filters = rows, filters
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, part: slice) -> list[dict]:
         return [_row(row) for row in self.rows[part]]
+
+    def _encoded(self, cursor: Cursor | None, wanted: bool) -> str | None:
+        return cursor.encode() if cursor is not None and wanted else None
+
+    def cursors(self, has_previous: bool, has_next: bool) -> dict[str, str | None]:
+        return {
+            "next": self._encoded(self.rows.last, has_next),
+            "previous": self._encoded(self.rows.first, has_previous),
+        }
+
+    def keyset(self, size: int) -> dict | None:
+        if self.filters.after is not None:
+            rows, more = self.rows.after(self.filters.after, size)
+            return {"items": [_row(row) for row in rows], **self.cursors(bool(rows), more)}
+        if self.filters.before is not None:
+            rows, more = self.rows.before(self.filters.before, size)
+            return {"items": [_row(row) for row in rows], **self.cursors(more, bool(rows))}
+        return None
 
 
 @router.get("/commitments", response=list[CommitmentOut])
@@ -147,31 +166,38 @@ def list_commitments(
     period: str = "",
     sort: str = "date_made",
     order: str = "",
+    after: str = "",
+    before: str = "",
 ) -> _Shaped:
     """Confirmed commitments with their current (latest weekly) status, or with their status
     in ``period`` (a day 2020-05-04, an ISO week 2020-W19 or a month 2020-05); a page at a
     time (``page``, ``page_size`` up to 500; a page beyond the last is empty), with the ``count``
     of all that match. Sorted by ``sort`` (date made, deadline, status, obligor, category or
-    id) in ``order`` (``asc`` or ``desc``; by default the latest made first, else ascending)."""
+    id) in ``order`` (``asc`` or ``desc``; by default the latest made first, else ascending).
+    The answer's ``next`` and ``previous`` are cursors: ``after=next`` is the page after this
+    one, ``before=previous`` the page before, each as fast at any depth (``page`` is ignored
+    with a cursor; a cursor is valid for the sort and order it came with)."""
     try:
         chosen = parse_period(period) if period else None
     except ValueError as exc:
         raise HttpError(422, f"period: {exc}") from None
-    if sort not in SORTS:
-        raise HttpError(422, f"sort: {sort!r} is not one of {', '.join(SORTS)}")
-    if order not in ("", *ORDERS):
-        raise HttpError(422, f"order: {order!r} is not one of {', '.join(ORDERS)}")
-    rows = tracker_query(
-        request.user,
-        party=party,
-        category=category,
-        kind=kind,
-        status=status,
-        sort=sort,
-        order=order,
-        period=chosen,
+    filters = parse_list_filters(
+        {
+            "party": party,
+            "category": category,
+            "kind": kind,
+            "status": status,
+            "sort": sort,
+            "order": order,
+            "after": after,
+            "before": before,
+        }
     )
-    return _Shaped(rows)
+    if filters.errors:
+        name, error = next(iter(filters.errors.items()))
+        raise HttpError(422, f"{name}: {error}")
+    rows = tracker_query(request.user, period=chosen, **filters.query())
+    return _Shaped(rows, filters)
 
 
 @router.get("/commitments/{commitment_id}", response=CommitmentDetailOut)

@@ -10,9 +10,10 @@ Blinken's call to "stop any further hostilities" on the day it was made.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from abide.accounts.models import User
 from abide.registry.models import Commitment, CommitmentKind, ReviewState
@@ -53,15 +54,15 @@ class OpenDemand:
     days_open: int | None
 
 
-def unanswered_demands(on: dt.date) -> list[OpenDemand]:
+def open_demands(on: dt.date) -> QuerySet[Commitment]:
     """Confirmed demands made by ``on`` that no pledge made by ``on`` answers (by the rule
-    above, recorded or not), the longest open first."""
+    above, recorded or not), the longest open first (those of an unknown day last), in SQL."""
     pledges = (
         _confirmed(CommitmentKind.PLEDGE)
         .filter(obligor_party_id=OuterRef("obligor_party_id"), category_id=OuterRef("category_id"))
         .exclude(date_made__gt=on)
     )
-    demands = (
+    return (
         _confirmed(CommitmentKind.DEMAND)
         .filter(answered_by__isnull=True)
         .exclude(date_made__gt=on)
@@ -74,9 +75,18 @@ def unanswered_demands(on: dt.date) -> list[OpenDemand]:
             | Q(date_made__isnull=False, answered_since=False)
         )
         .select_related("obligor_party", "demanded_by_party", "category")
+        .order_by(F("date_made").asc(nulls_last=True), "category__position", "pk")
     )
-    found = [
+
+
+def as_open(demands: Iterable[Commitment], on: dt.date) -> list[OpenDemand]:
+    return [
         OpenDemand(demand, (on - demand.date_made).days if demand.date_made else None)
         for demand in demands
     ]
-    return sorted(found, key=lambda item: (item.days_open is None, -(item.days_open or 0)))
+
+
+def unanswered_demands(on: dt.date) -> list[OpenDemand]:
+    """Confirmed demands made by ``on`` that no pledge made by ``on`` answers (by the rule
+    above, recorded or not), the longest open first."""
+    return as_open(open_demands(on), on)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -20,7 +22,8 @@ from abide.compliance.access import (
     sees_assessments_as_computed,
 )
 from abide.compliance.current import bring_due_up_to_date
-from abide.compliance.demands import OpenDemand, unanswered_demands
+from abide.compliance.cursor import Cursor, make_cursor, sort_and_direction
+from abide.compliance.demands import OpenDemand, as_open, open_demands
 from abide.compliance.models import (
     Assessment,
     AssessmentStatus,
@@ -225,8 +228,8 @@ def tracker_commitments(
         commitments = commitments.filter(_current_is(user, status, since))
     if sort == "status":
         commitments = with_current_status(commitments, user, since)
-    column = SORTS.get(sort, "date_made")
-    descending = order == "desc" or (not order and column == "date_made")
+    sort, descending = sort_and_direction(sort if sort in SORTS else "", order)
+    column = SORTS[sort]
     if descending:
         return commitments.order_by(F(column).desc(), "-pk")
     return commitments.order_by(F(column).asc(), "pk")
@@ -315,9 +318,35 @@ def tracker_rows(
 PER_PAGE = 100
 
 
+def _nulls_largest() -> bool:
+    """Whether the database sorts an empty key (NULL) after every other (PostgreSQL) or before
+    (SQLite): the cursors follow the order the database gives."""
+    return connection.vendor == "postgresql"
+
+
+def _later(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
+    """The rows after (``key``, ``pk``) in the order by ``column`` then the id, as ranges to
+    read one after the other (each one an index range: an ``OR`` with the empty keys would
+    make the database walk the whole order)."""
+    on = "lt" if descending else "gt"
+    beyond = Q(**{f"pk__{on}": pk})
+    nulls_last = _nulls_largest() != descending
+    if key is None:
+        ties = Q(**{f"{column}__isnull": True}) & beyond
+        return [ties] if nulls_last else [ties, Q(**{f"{column}__isnull": False})]
+    if column == "pk":
+        return [beyond]
+    ranges = [Q(**{f"{column}__{on}e": key}) & (Q(**{f"{column}__{on}": key}) | beyond)]
+    if nulls_last:
+        ranges.append(Q(**{f"{column}__isnull": True}))
+    return ranges
+
+
 class TrackerRows:
     """The tracker's rows of the commitments a query finds, built only for the part asked for
-    (a page): ``len`` counts them in the database, a slice fetches and builds those rows."""
+    (a page): ``len`` counts them in the database, a slice fetches and builds those rows, and
+    :meth:`after` / :meth:`before` a page next to a cursor (by an index range, at any depth).
+    ``first`` and ``last`` are the cursors of the rows last fetched."""
 
     def __init__(
         self,
@@ -326,21 +355,65 @@ class TrackerRows:
         periods: list[Period],
         *,
         period: Period | None = None,
+        sort: str = "",
+        order: str = "",
+        counted: QuerySet[Commitment] | None = None,
     ) -> None:
         self.user, self.commitments, self.periods, self.period = user, commitments, periods, period
+        #: What ``len`` counts: the same commitments without what only the order needs.
+        self.counted = counted if counted is not None else commitments
+        self.sort, self.descending = sort_and_direction(sort if sort in SORTS else "", order)
+        self.column = SORTS[self.sort]
         self._count: int | None = None
+        self.first: Cursor | None = None
+        self.last: Cursor | None = None
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self.commitments.count()
+            self._count = self.counted.order_by().count()
         return self._count
+
+    def _keys(self, commitments: QuerySet[Commitment]) -> QuerySet:
+        if self.column == "pk":
+            return commitments.values_list("pk", "pk")
+        return commitments.values_list(self.column, "pk")
 
     def __getitem__(self, part: slice) -> list[TrackerRow]:
         # The page's ids first, through the narrow index the order follows (a deep page skips
         # ids, not joined rows), then those commitments with everything a row shows.
-        ids = list(self.commitments.values_list("pk", flat=True)[part])
-        if not ids:
+        return self._build(list(self._keys(self.commitments)[part]))
+
+    def after(self, cursor: Cursor, size: int) -> tuple[list[TrackerRow], bool]:
+        """The ``size`` rows after ``cursor``, and whether more follow."""
+        keys = self._walk(self.commitments, cursor, size + 1, self.descending)
+        return self._build(keys[:size]), len(keys) > size
+
+    def before(self, cursor: Cursor, size: int) -> tuple[list[TrackerRow], bool]:
+        """The ``size`` rows before ``cursor``, and whether more come before them."""
+        keys = self._walk(self.commitments.reverse(), cursor, size + 1, not self.descending)
+        return self._build(keys[:size][::-1]), len(keys) > size
+
+    def _walk(
+        self, commitments: QuerySet[Commitment], cursor: Cursor, size: int, descending: bool
+    ) -> list[tuple[Any, int]]:
+        # One index range after another (a second only for a page that reaches past the rows
+        # with a key into those without: dates or obligors unknown).
+        keys: list[tuple[Any, int]] = []
+        for part in _later(self.column, cursor.key, cursor.id, descending):
+            keys += self._keys(commitments.filter(part))[: size - len(keys)]
+            if len(keys) >= size:
+                break
+        return keys
+
+    def cursor(self, key: Any, pk: int) -> Cursor:
+        return make_cursor(self.sort, "desc" if self.descending else "asc", key, pk)
+
+    def _build(self, keys: list[tuple[Any, int]]) -> list[TrackerRow]:
+        if not keys:
+            self.first = self.last = None
             return []
+        self.first, self.last = self.cursor(*keys[0]), self.cursor(*keys[-1])
+        ids = [pk for _key, pk in keys]
         found = self.commitments.order_by().filter(pk__in=ids).in_bulk()
         chosen = [found[pk] for pk in ids]
         rows = _rows(self.user, chosen, self.periods)
@@ -385,16 +458,33 @@ def tracker_query(
         since=now[0].start,
         period=period,
     )
-    return TrackerRows(user, commitments, weeks, period=period)
+    counted = commitments
+    if sort == "status":  # the count needs neither the status shown nor its rank
+        counted = tracker_commitments(
+            user,
+            party=party,
+            category=category,
+            kind=kind,
+            status=status,
+            since=now[0].start,
+            period=period,
+        )
+    return TrackerRows(
+        user, commitments, weeks, period=period, sort=sort, order=order, counted=counted
+    )
 
 
 @dataclass
 class TrackerPage:
     rows: list[TrackerRow]
-    number: int
+    #: The page's number (None for a page found by a cursor: its depth is not counted).
+    number: int | None
     pages: int
     #: How many commitments match, on every page.
     count: int = 0
+    #: The cursors of the pages after and before this one (None where there is none).
+    next: str | None = None
+    previous: str | None = None
 
 
 def tracker_page(
@@ -408,16 +498,45 @@ def tracker_page(
     status: str = "",
     sort: str = "",
     order: str = "",
+    after: Cursor | None = None,
+    before: Cursor | None = None,
 ) -> TrackerPage:
     """One page of the tracker (a page beyond the last is the last): only the page's
-    commitments are read, whatever the filters and the page."""
+    commitments are read, whatever the filters and the page. With a cursor (``after`` or
+    ``before``, of this sort and order) the page next to it, found by an index range; one
+    with nothing next to it is the first page."""
     rows = tracker_query(
         user, party=party, category=category, kind=kind, status=status, sort=sort, order=order
     )
     count = len(rows)
     pages = max(1, -(-count // per_page))
+    if after is not None or before is not None:
+        if after is not None:
+            found, more = rows.after(after, per_page)
+            has_previous, has_next = bool(found), more
+        else:
+            found, more = rows.before(before, per_page)
+            has_previous, has_next = more, bool(found)
+        if found:
+            return TrackerPage(
+                found,
+                None if has_previous else 1,
+                pages,
+                count,
+                rows.last.encode() if has_next and rows.last else None,
+                rows.first.encode() if has_previous and rows.first else None,
+            )
+        page = 1
     number = min(max(page, 1), pages)
-    return TrackerPage(rows[(number - 1) * per_page : number * per_page], number, pages, count)
+    found = rows[(number - 1) * per_page : number * per_page]
+    return TrackerPage(
+        found,
+        number,
+        pages,
+        count,
+        rows.last.encode() if number < pages and rows.last else None,
+        rows.first.encode() if number > 1 and rows.first else None,
+    )
 
 
 def tracker_row(
@@ -497,11 +616,22 @@ def proposed_retractions_for(user: AnyUser, commitment: Commitment) -> list[Retr
     return list(_retractions(commitment).filter(state=RetractionState.PROPOSED))
 
 
-def unanswered_demands_for(user: AnyUser, on: dt.date | None = None) -> list[OpenDemand]:
-    """The open demands ``user`` may see, the longest open first."""
-    visible = set(get_commitments_for(user).values_list("pk", flat=True))
-    return [
-        item
-        for item in unanswered_demands(on or timezone.now().date())
-        if item.demand.pk in visible
-    ]
+def unanswered_demands_for(
+    user: AnyUser, on: dt.date | None = None, *, limit: int | None = None
+) -> list[OpenDemand]:
+    """The open demands ``user`` may see, the longest open first (the first ``limit`` of
+    them), found in SQL: no commitment is read but those answered."""
+    on = on or timezone.now().date()
+    demands = open_demands(on).filter(pk__in=get_commitments_for(user).order_by().values("pk"))
+    return as_open(demands[:limit] if limit is not None else demands, on)
+
+
+def count_unanswered_demands_for(user: AnyUser, on: dt.date | None = None) -> int:
+    """How many open demands ``user`` may see (counted in SQL)."""
+    on = on or timezone.now().date()
+    return (
+        open_demands(on)
+        .filter(pk__in=get_commitments_for(user).order_by().values("pk"))
+        .order_by()
+        .count()
+    )

@@ -68,18 +68,18 @@ from abide.compliance.retractions import (
 )
 from abide.compliance.tasks import catching_up
 from abide.compliance.tracker import (
-    ORDERS,
-    SORTS,
     TrackerPage,
     commitment_detail,
+    count_unanswered_demands_for,
     tracker_page,
     unanswered_demands_for,
 )
+from abide.compliance.tracker_filters import parse_list_filters
 from abide.observations.access import get_observations_for
 from abide.registry.access import (
     get_commitment_for,
     get_commitments_for,
-    get_parties_for,
+    get_obligors_for,
 )
 from abide.registry.models import Category, Commitment, CommitmentKind, Statement
 
@@ -96,8 +96,13 @@ def _page_number(request: HttpRequest) -> int:
 
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return query.urlencode()
+
+
+#: Open demands the tracker shows (the longest open), with how many there are in all.
+OPEN_DEMANDS_SHOWN = 20
 
 
 @require_safe
@@ -112,14 +117,19 @@ def commitments(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(category__slug=category)
     if kind in CommitmentKind.values:
         rows = rows.filter(kind=kind)
-    count = rows.count()
+    count = rows.order_by().count()
     pages = max(1, -(-count // LIST_PER_PAGE))
     number = min(_page_number(request), pages)
+    # The page's ids first (a deep page skips ids, not joined rows), then those commitments.
+    ids = list(
+        rows.values_list("pk", flat=True)[(number - 1) * LIST_PER_PAGE : number * LIST_PER_PAGE]
+    )
+    found = rows.order_by().in_bulk(ids)
     context = {
-        "rows": rows[(number - 1) * LIST_PER_PAGE : number * LIST_PER_PAGE],
+        "rows": [found[pk] for pk in ids],
         "page": TrackerPage([], number, pages, count),
         "query": _query_without_page(request),
-        "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
+        "parties": get_obligors_for(request.user),
         "categories": Category.objects.all(),
         "kinds": CommitmentKind.choices,
         "selected": {"party": party, "category": category, "kind": kind},
@@ -134,28 +144,28 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def tracker(request: HttpRequest) -> HttpResponse:
-    keys = ("party", "category", "kind", "status", "sort", "order")
-    selected = {key: request.GET.get(key, "") for key in keys}
-    if selected["kind"] not in CommitmentKind.values:
-        selected["kind"] = ""
-    if selected["status"] not in AssessmentStatus.values:
-        selected["status"] = ""
-    if selected["sort"] not in SORTS:
-        selected["sort"] = ""
-    if selected["order"] not in ORDERS:
-        selected["order"] = ""
-    page = tracker_page(request.user, page=_page_number(request), **selected)
+    # What is wrong in the query is dropped (a cursor of another sort too): the first page.
+    filters = parse_list_filters(request.GET)
+    selected = filters.query()
+    page = tracker_page(
+        request.user,
+        page=_page_number(request),
+        after=filters.after,
+        before=filters.before,
+        **selected,
+    )
     context = {
         "rows": page.rows,
         "page": page,
         "query": _query_without_page(request),
-        "parties": get_parties_for(request.user).filter(commitments__isnull=False).distinct(),
+        "parties": get_obligors_for(request.user),
         "categories": Category.objects.all(),
         "kinds": CommitmentKind.choices,
         "statuses": AssessmentStatus.choices,
         "sorts": SORT_CHOICES,
         "selected": selected,
-        "open_demands": unanswered_demands_for(request.user),
+        "open_demands": unanswered_demands_for(request.user, limit=OPEN_DEMANDS_SHOWN),
+        "open_demands_count": count_unanswered_demands_for(request.user),
         "catching_up": catching_up(),
     }
     return render(request, "compliance/tracker.html", context)

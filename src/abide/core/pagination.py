@@ -1,4 +1,4 @@
-"""Page-number pagination of the API's lists."""
+"""Page-number pagination of the API's lists, and keyset cursors beside it."""
 
 from __future__ import annotations
 
@@ -24,14 +24,35 @@ class Pages(PageNumberPagination):
 class PagesWithin(Pages):
     """Pages of a list counted first, and only the page's rows fetched from what the handler
     returns (a queryset, or anything with ``len`` and slices). A page beyond the last is empty,
-    with the ``count``, as in every other list of the API."""
+    with the ``count``, as in every other list of the API.
+
+    Where what the handler returns also pages by cursor (``keyset(size)``: the page next to
+    the cursor it was given, None without one; ``cursors(has_previous, has_next)``: the cursors
+    around the page last sliced), the answer carries ``next`` and ``previous`` cursors: the
+    same list by ``after=`` / ``before=``, found by an index range at any depth."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next: str | None = None
+        previous: str | None = None
 
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         size = self._get_page_size(pagination.page_size)
         count = self._items_count(queryset)
+        keyset = getattr(queryset, "keyset", None)
+        if keyset is not None:
+            found = keyset(size)
+            if found is not None:
+                return {**found, "count": count}
         offset = (pagination.page - 1) * size
         if offset >= count:
             return {self.items_attribute: [], "count": count}
-        return {self.items_attribute: queryset[offset : offset + size], "count": count}
+        items = queryset[offset : offset + size]
+        answer = {self.items_attribute: items, "count": count}
+        cursors = getattr(queryset, "cursors", None)
+        if cursors is not None:
+            answer.update(cursors(offset > 0, offset + size < count))
+        return answer

@@ -541,6 +541,18 @@ class Commitment(models.Model):
                 condition=models.Q(review_state="confirmed"),
                 name="commitment_confirmed",
             ),
+            # The lists sorted by deadline: a page after a cursor is an index range.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=models.Q(review_state="confirmed"),
+                name="commitment_by_deadline",
+            ),
+            # Whether a pledge answers a demand: its obligor's pledges in its category by day.
+            models.Index(
+                fields=["obligor_party", "category", "date_made"],
+                condition=models.Q(review_state="confirmed", kind="pledge"),
+                name="commitment_answering_pledges",
+            ),
         ]
 
     def clean(self) -> None:

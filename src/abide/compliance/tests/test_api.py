@@ -24,7 +24,12 @@ def test_commitments_come_with_their_status_and_filters_apply(tracked, client):
         "cessation_of_hostilities",
     )
     assert item["status"] in ("not_yet", "not_assessable", "at_risk")
-    assert client.get("/api/commitments?party=armenia").json() == {"items": [], "count": 0}
+    assert client.get("/api/commitments?party=armenia").json() == {
+        "items": [],
+        "count": 0,
+        "next": None,
+        "previous": None,
+    }
 
 
 def test_a_commitment_has_its_history_and_the_evidence_the_reader_may_see(
