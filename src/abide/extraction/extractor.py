@@ -354,13 +354,35 @@ class Extractor:
             )
             return [actor for actor in actors if actor.party is not None]
 
+        context = doc.user_data.get("abide_context", {})
+        date = discourse.last_date or context.get("published")
+
+        def statement_for(sentence: SpacySpan, speaker: Actor | None) -> int:
+            span = Span(sentence.start_char, sentence.end_char, sentence.text)
+            for index, statement in enumerate(result.statements):
+                if statement.span == span:
+                    return index
+            result.statements.append(
+                Statement(
+                    span=span,
+                    mode="paraphrase",
+                    speaker=speaker,
+                    addressee=None,
+                    date_spoken=date,
+                    chain=discourse.chain(speaker, [], None),
+                )
+            )
+            return len(result.statements) - 1
+
         refine(
             result,
             doc,
             sentence_scores(doc, self.classifier),
             rule_sentences={raw.cue.sent.start_char for raw in analysis.raw},
-            narrator=doc.user_data.get("abide_context", {}).get("narrator"),
+            narrator=context.get("narrator"),
             resolve_subject=resolve_subject,
+            statement_for=statement_for,
+            date_made=date,
             policy=self.policy,
         )
 

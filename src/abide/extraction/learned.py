@@ -9,6 +9,7 @@ rules found none in a sentence it is confident about, with the rules' own obligo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -148,13 +149,16 @@ def refine(
     rule_sentences: set[int],
     narrator: Actor | None,
     resolve_subject: Callable[[SpacySpan], list[Actor]],
+    statement_for: Callable[[SpacySpan, Actor | None], int],
+    date_made: dt.date | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> None:
     """Apply the classifier's scores to the rules' commitments in ``result`` (in place).
 
     ``rule_sentences``: start characters of the sentences where the rules found a pledge, a
     demand or a walk-back; ``resolve_subject(sentence)`` the rules' obligor candidates for a
-    sentence (its subject resolved as the rules resolve it)."""
+    sentence (its subject resolved as the rules resolve it); ``statement_for(sentence,
+    speaker)`` the index of the statement a new commitment rests on."""
 
     def scores_at(char: int) -> dict | None:
         for sentence, cats in scored:
@@ -192,6 +196,7 @@ def refine(
                 continue
             seen.add(key)
             span = Span(sentence.start_char, sentence.end_char, sentence.text)
+            statement = statement_for(sentence, obligor)
             kept.append(
                 Commitment(
                     kind=kind,
@@ -200,8 +205,9 @@ def refine(
                     demanded_by=None,
                     text=sentence.text,
                     evidence=(span,),
-                    statements=(),
+                    statements=(statement,),
                     confidence=round(0.7 * cats["commitment"], 2),
+                    date_made=date_made,
                 )
             )
     result.commitments[:] = kept

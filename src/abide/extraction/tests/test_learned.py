@@ -174,6 +174,10 @@ def test_the_classifier_finds_a_pledge_the_rules_miss():
     assert triples(rules) == set()
     assert triples(both) == {("pledge", "United States", "humanitarian_access")}
     assert both["commitments"][0]["evidence"] == [text]
+    result = Extractor(registry, learned=True).extract(document)
+    (statement,) = result.commitments[0].statements
+    assert result.statements[statement].span.text == text
+    assert result.statements[statement].speaker.party_name == "United States"
 
 
 def test_the_learned_layer_is_on_by_default_and_can_be_turned_off():
