@@ -17,6 +17,7 @@ from abide.extraction.learned import MODEL_DIRECTORY, check_model, describe_mode
 from abide.extraction.prediction import to_prediction
 from abide.extraction.tests.conftest import triples
 from abide.extraction.training.corpus import locate, split_files
+from abide.extraction.training.train import main as train_main
 from abide.extraction.training.train import train
 from abide.registry.files import STARTER_REGISTRY
 
@@ -184,3 +185,12 @@ def test_the_learned_layer_is_on_by_default_and_can_be_turned_off():
     registry = RegistrySnapshot.from_file(STARTER_REGISTRY)
     assert Extractor(registry).classifier is not None
     assert Extractor(registry, learned=False).classifier is None
+
+
+def test_make_train_says_so_when_the_texts_are_absent(tmp_path, capsys):
+    root = tiny_repository(tmp_path / "repository")
+    shutil.rmtree(root / "texts")
+    output = tmp_path / "model"
+    assert train_main(["--repository", str(root), "--output", str(output)]) == 2
+    assert "the corpus's texts are absent" in capsys.readouterr().err
+    assert not output.exists()

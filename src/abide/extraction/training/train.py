@@ -174,12 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    manifest = train(
-        args.output,
-        train_files=split_files(args.repository, "train"),
-        dev_files=split_files(args.repository, "dev"),
-        work=args.work,
-    )
+    train_files = split_files(args.repository, "train")
+    dev_files = split_files(args.repository, "dev")
+    first = json.loads(train_files[0].read_text(encoding="utf-8"))["text"]
+    if not (train_files[0].parent / first).exists():
+        print(
+            f"make train: the corpus's texts are absent ({first} from {train_files[0].parent}); "
+            "they live in ../shared/data/texts",
+            file=sys.stderr,
+        )
+        return 2
+    manifest = train(args.output, train_files=train_files, dev_files=dev_files, work=args.work)
     print(json.dumps({k: manifest[k] for k in ("corpus", "scores", "model_sha256")}, indent=2))
     return 0
 
