@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-catchup bench-reading bench-gazetteer bench-serve bench-map bench-report clean
+.PHONY: train demo test hostile lock audit-dependencies messages bench bench-import bench-assessment bench-catchup bench-reading bench-gazetteer bench-serve bench-map bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ hostile: $(VENV)/.test-installed
 messages: $(VENV)/.installed
 	cd src/abide && ../../$(BIN)/abide makemessages --all --no-obsolete --no-location --ignore 'tests/*'
 	cd src/abide && ../../$(BIN)/abide compilemessages
+
+# The learned sentence classifier from eval/corpus (train split; dev chooses and is scored, test
+# is never read): seeded, one thread. Writes src/abide/extraction/data/model/ and its manifest.
+train: $(VENV)/.installed
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(BIN)/python -m abide.extraction.training.train
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/extraction

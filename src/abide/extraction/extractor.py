@@ -12,13 +12,29 @@ from urllib.parse import urlparse
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from abide.extraction import components  # noqa: F401  (registers the abide_* components)
 from abide.extraction.analysis import WALK_BACKS, Analysis, RawCommitment
 from abide.extraction.cues import Chunk
+from abide.extraction.errors import ModelError
+from abide.extraction.learned import (
+    DEFAULT_POLICY,
+    Policy,
+    SentenceClassifier,
+    refine,
+    sentence_scores,
+    shared_classifier,
+)
 from abide.extraction.lexicon import Lexicon, load_lexicon
 from abide.extraction.registry import RegistrySnapshot, normalise
-from abide.extraction.speech import Discourse, deadline_in, make_quote, to_text_span
+from abide.extraction.speech import (
+    Discourse,
+    deadline_in,
+    make_quote,
+    subject_of,
+    to_text_span,
+)
 from abide.extraction.types import (
     Actor,
     Commitment,
@@ -39,14 +55,12 @@ LANGUAGES = {"en"}
 AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
+#: whether an Extractor uses the trained sentence classifier unless told (chosen on dev).
+LEARNED_BY_DEFAULT = True
 
 
 class PlaceResolver(Protocol):
     def resolve(self, name: str) -> Any: ...
-
-
-class ModelError(RuntimeError):
-    """The English pipeline is missing or is not the pinned one."""
 
 
 _PIPELINE: Language | None = None
@@ -92,10 +106,17 @@ class Extractor:
         *,
         nlp: Language | None = None,
         gazetteer: PlaceResolver | None = None,
+        learned: bool | None = None,
+        policy: Policy | None = None,
     ) -> None:
         """``gazetteer`` (``abide.geo.gazetteer.Gazetteer``) resolves the areas commitments
-        cover to places; without it they stay words."""
+        cover to places; without it they stay words. ``learned`` turns the trained sentence
+        classifier on or off (default ``LEARNED_BY_DEFAULT``); ``policy`` sets how far it may
+        change the rules' answers."""
         self.registry = registry
+        use_learned = LEARNED_BY_DEFAULT if learned is None else learned
+        self.classifier: SentenceClassifier | None = shared_classifier() if use_learned else None
+        self.policy = policy or DEFAULT_POLICY
         self.gazetteer = gazetteer
         self._name_patterns: dict[str, re.Pattern] | None = None
         self.nlp = nlp or shared_pipeline()
@@ -312,11 +333,58 @@ class Extractor:
                     deadline=_deadline(entry["chunks"], raw.date, document.published),
                 )
             )
+        if self.classifier is not None:
+            self._refine(result, doc, analysis)
         result.proposals = [
             Proposal(kind, name, count)
             for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
         ]
         return result
+
+    def _refine(self, result: ExtractionResult, doc: Doc, analysis: Analysis) -> None:
+        """The learned sentence classifier on the rules' commitments (see ``learned.refine``)."""
+        discourse = analysis.discourse
+
+        def resolve_subject(sentence: SpacySpan) -> list[Actor]:
+            subject = subject_of(sentence.root)
+            if subject is None:
+                return []
+            actors = discourse.resolver.resolve(
+                subject, speaker=discourse.speaker_at(sentence.root)
+            )
+            return [actor for actor in actors if actor.party is not None]
+
+        context = doc.user_data.get("abide_context", {})
+        date = discourse.last_date or context.get("published")
+
+        def statement_for(sentence: SpacySpan, speaker: Actor | None) -> int:
+            span = Span(sentence.start_char, sentence.end_char, sentence.text)
+            for index, statement in enumerate(result.statements):
+                if statement.span == span:
+                    return index
+            result.statements.append(
+                Statement(
+                    span=span,
+                    mode="paraphrase",
+                    speaker=speaker,
+                    addressee=None,
+                    date_spoken=date,
+                    chain=discourse.chain(speaker, [], None),
+                )
+            )
+            return len(result.statements) - 1
+
+        refine(
+            result,
+            doc,
+            sentence_scores(doc, self.classifier),
+            rule_sentences={raw.cue.sent.start_char for raw in analysis.raw},
+            narrator=context.get("narrator"),
+            resolve_subject=resolve_subject,
+            statement_for=statement_for,
+            date_made=date,
+            policy=self.policy,
+        )
 
     def _walk_backs(
         self,

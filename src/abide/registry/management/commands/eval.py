@@ -33,6 +33,22 @@ class Command(BaseCommand):
             metavar="FILE",
             help="registry file for extraction and for matching names",
         )
+        learned = extraction.add_mutually_exclusive_group()
+        learned.add_argument(
+            "--learned",
+            dest="learned",
+            action="store_const",
+            const=True,
+            default=None,
+            help="use the trained sentence classifier with the rules",
+        )
+        learned.add_argument(
+            "--rules-only",
+            dest="learned",
+            action="store_const",
+            const=False,
+            help="the rules alone, without the trained sentence classifier",
+        )
         extraction.add_argument(
             "--errors",
             action="store_true",
@@ -58,7 +74,7 @@ class Command(BaseCommand):
         try:
             registry = RegistrySnapshot.from_file(str(options["registry"]))
             gazetteer = Gazetteer()
-            extractor = Extractor(registry, gazetteer=gazetteer)
+            extractor = Extractor(registry, gazetteer=gazetteer, learned=options["learned"])
         except ModelError as exc:
             raise CommandError(str(exc)) from exc
         pairs = []
