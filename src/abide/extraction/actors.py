@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from spacy.tokens import Span, Token
 
@@ -22,6 +23,12 @@ PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
 #: The entities an unknown actor may be proposed from: people and organisations, never places.
 PROPOSABLE_ENTS = {"PERSON", "ORG"}
+
+
+class Places(Protocol):
+    """A gazetteer (``abide.geo.gazetteer.Gazetteer``): the place a name denotes, or None."""
+
+    def resolve(self, name: str) -> Any: ...
 
 
 @dataclass
@@ -40,11 +47,15 @@ class ActorResolver:
         lexicon: Lexicon,
         on: dt.date | None,
         narrator: Actor | None = None,
+        places: Places | None = None,
     ) -> None:
+        """``places``, a gazetteer, keeps the names of towns and regions the tagger took
+        for people or organisations ("Khan Younis", "Port Sudan") from being proposed."""
         self.registry = registry
         self.lexicon = lexicon
         self.on = on
         self.narrator = narrator
+        self.places = places
         self.state = ResolverState()
         #: Every party the document names, in order (for "both sides" before they are named).
         self.document_parties: list[Actor] = []
@@ -89,9 +100,13 @@ class ActorResolver:
 
     def propose(self, name: str, label: str) -> Actor | None:
         """The unknown person or party named ``name``, noted as a proposal for the registry;
-        None for a lone word the tagger took for a person (too often a place: "Khankendi")."""
+        None for a lone word the tagger took for a person (too often a place: "Khankendi"),
+        and for the name of a town or region of the gazetteer (a country unknown to the
+        registry may still be proposed as a party)."""
         kind = "person" if label == "PERSON" else "party"
         name = name.removesuffix("’s").removesuffix("'s")
+        if self._is_a_place(name, person=kind == "person"):
+            return None
         if kind == "person":
             words = name.split()
             while (
@@ -107,6 +122,24 @@ class ActorResolver:
         if kind == "person":
             return Actor(name=name, person_name=name, proposed=True)
         return Actor(name=name, party_name=name, proposed=True)
+
+    def _is_a_place(self, name: str, *, person: bool) -> bool:
+        """``name`` is a town or region of the gazetteer: its own name ("Geneva", "Port
+        Sudan"), or, for a name of several words tagged a person, any of its names ("Khan
+        Younis" for Khān Yūnis). One word is not judged by the place's other names, which
+        hold too many words that are also names of groups ("Taliban", "Hamas")."""
+        if self.places is None:
+            return False
+        words = name.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        if not words:
+            return False
+        place = self.places.resolve(" ".join(words))
+        if place is None or getattr(place, "kind", "city") == "country":
+            return False
+        own_name = normalise(str(getattr(place, "name", ""))) == normalise(" ".join(words))
+        return own_name or (person and len(words) > 1)
 
     # -- resolving a phrase ----------------------------------------------------------------
 
