@@ -148,13 +148,13 @@ def _falsely_proposed(name: str | None, gold_names: list[str], names: NameMatche
         registry.party_for(name) is not None or registry.person_for(name) is not None
     ):
         return False
+    if any(names.same_party(name, known) or names.same_person(name, known) for known in gold_names):
+        return False
     # "X and Y" (a joint by_party) is false only if one of its parts is.
     parts = [p.strip() for p in name.replace(" and ", ",").split(",") if p.strip()]
     if len(parts) > 1:
         return any(_falsely_proposed(p, gold_names, names) for p in parts)
-    return not any(
-        names.same_party(name, known) or names.same_person(name, known) for known in gold_names
-    )
+    return True
 
 
 def commitment_errors(

@@ -245,3 +245,14 @@ def test_the_table_and_the_json_count_every_kind_by_side(names):
         "item": "commitment (demand, Azerbaijan, humanitarian_access)",
         "near": "commitment (demand, Armenia, humanitarian_access)",
     } in data["items"]
+
+
+def test_a_joint_demander_is_a_false_party_only_if_one_of_its_parties_is(names):
+    truth = gold(c("demand", "Russia", "cessation_of_hostilities", CEASEFIRE))
+    joint = c("demand", "Iran", "other", TALKS, by_party="Armenia and Azerbaijan")
+    place = c("demand", "Iran", "peace_process", TALKS, by_party="Armenia and Khankendi")
+    items = commitment_errors(truth, gold(joint, place), names=names)
+    assert [(i.kind, i.near) for i in items if i.side == "spurious"] == [
+        ("false_cue", None),
+        ("false_party", "Armenia and Khankendi"),
+    ]
