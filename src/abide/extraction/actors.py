@@ -23,6 +23,8 @@ PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
 #: The entities an unknown actor may be proposed from: people and organisations, never places.
 PROPOSABLE_ENTS = {"PERSON", "ORG"}
+#: The fewest inhabitants of a town whose name, a lone word, is never proposed as a party.
+LONE_WORD_TOWN = 15_000
 
 
 class Places(Protocol):
@@ -124,10 +126,12 @@ class ActorResolver:
         return Actor(name=name, party_name=name, proposed=True)
 
     def _is_a_place(self, name: str, *, person: bool) -> bool:
-        """``name`` is a town or region of the gazetteer: its own name ("Geneva", "Port
-        Sudan"), or, for a name of several words tagged a person, any of its names ("Khan
-        Younis" for Khān Yūnis). One word is not judged by the place's other names, which
-        hold too many words that are also names of groups ("Taliban", "Hamas")."""
+        """``name`` is a town or region of the gazetteer: for a name of several words, the
+        place's own name ("Port Sudan"), or any of its names when the name was tagged a
+        person ("Khan Younis" for Khān Yūnis); for one word, the own name of a town of at
+        least :data:`LONE_WORD_TOWN` inhabitants ("Geneva"). A lone word is not judged by a
+        place's other names, nor by small towns: too many of those are also names of groups
+        ("Taliban" and "Hamas" are other names of towns, "Wagner" and "Congress" towns)."""
         if self.places is None:
             return False
         words = name.split()
@@ -139,7 +143,9 @@ class ActorResolver:
         if place is None or getattr(place, "kind", "city") == "country":
             return False
         own_name = normalise(str(getattr(place, "name", ""))) == normalise(" ".join(words))
-        return own_name or (person and len(words) > 1)
+        if len(words) > 1:
+            return own_name or person
+        return own_name and int(getattr(place, "population", 0) or 0) >= LONE_WORD_TOWN
 
     # -- resolving a phrase ----------------------------------------------------------------
 

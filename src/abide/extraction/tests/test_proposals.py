@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from abide.extraction import Extractor, RegistrySnapshot, read_text
+from abide.extraction.actors import ActorResolver
+from abide.extraction.lexicon import load_lexicon
 from abide.extraction.prediction import to_prediction
 from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
@@ -88,3 +90,24 @@ def test_every_proposal_is_a_person_or_an_organisation_the_tagger_found(extracto
         label = next((lab for name, lab in entities.items() if proposal["name"] in name), None)
         assert label in {"PERSON", "ORG"}, proposal
     assert not {p["name"] for p in proposals} & (PLACES | {"Lachin", "Kalbajar"})
+
+
+@pytest.mark.parametrize(
+    ("name", "person", "place"),
+    [
+        ("Geneva", False, True),
+        ("Port Sudan", False, True),
+        ("Khan Younis", True, True),  # another name of Khān Yūnis, tagged a person
+        ("Khan Younis", False, False),  # not its own name: an organisation might be so named
+        ("the Sunrise Brigade", False, False),
+        ("Maria Exampleva", True, False),
+        ("Taliban", False, False),  # another name of a Turkish village
+        ("Wagner", False, False),  # a town of 9,500 in Brazil, and a group
+        ("Congress", False, False),  # a town of 2,000 in Arizona
+    ],
+)
+def test_a_name_is_a_town_by_its_own_name_or_a_persons_name_of_several_words(name, person, place):
+    resolver = ActorResolver(
+        RegistrySnapshot.from_file(STARTER_REGISTRY), load_lexicon(), None, places=Gazetteer()
+    )
+    assert resolver._is_a_place(name, person=person) is place
