@@ -142,7 +142,7 @@ class ActorResolver:
         place = self.places.resolve(" ".join(words))
         if place is None or getattr(place, "kind", "city") == "country":
             return False
-        own_name = normalise(str(getattr(place, "name", ""))) == normalise(" ".join(words))
+        own_name = _letters(str(getattr(place, "name", ""))) == _letters(" ".join(words))
         if len(words) > 1:
             return own_name or person
         return own_name and int(getattr(place, "population", 0) or 0) >= LONE_WORD_TOWN
@@ -386,6 +386,11 @@ class ActorResolver:
             return parties[-2:]
         ahead = [a for a in self.document_parties if a.party not in skip]
         return ahead[:2]
+
+
+def _letters(name: str) -> str:
+    """A name's letters and digits, folded: "Sana’a" and "Sanaa" are one name."""
+    return "".join(ch for ch in normalise(name) if ch.isalnum())
 
 
 def _looks_like_a_name(ent: Span) -> bool:

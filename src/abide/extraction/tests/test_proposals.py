@@ -97,6 +97,7 @@ def test_every_proposal_is_a_person_or_an_organisation_the_tagger_found(extracto
     [
         ("Geneva", False, True),
         ("Port Sudan", False, True),
+        ("Sana’a", False, True),  # Sanaa, its apostrophe aside
         ("Khan Younis", True, True),  # another name of Khān Yūnis, tagged a person
         ("Khan Younis", False, False),  # not its own name: an organisation might be so named
         ("the Sunrise Brigade", False, False),
