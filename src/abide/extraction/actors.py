@@ -23,8 +23,8 @@ PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
 #: The entities an unknown actor may be proposed from: people and organisations, never places.
 PROPOSABLE_ENTS = {"PERSON", "ORG"}
-#: The fewest inhabitants of a town whose name, a lone word, is never proposed as a party.
-LONE_WORD_TOWN = 15_000
+#: The fewest inhabitants of a town whose name is never proposed as a party or a person.
+TOWN_POPULATION = 15_000
 
 
 class Places(Protocol):
@@ -126,26 +126,27 @@ class ActorResolver:
         return Actor(name=name, party_name=name, proposed=True)
 
     def _is_a_place(self, name: str, *, person: bool) -> bool:
-        """``name`` is a town or region of the gazetteer: for a name of several words, the
-        place's own name ("Port Sudan"), or any of its names when the name was tagged a
-        person ("Khan Younis" for Khān Yūnis); for one word, the own name of a town of at
-        least :data:`LONE_WORD_TOWN` inhabitants ("Geneva"). A lone word is not judged by a
-        place's other names, nor by small towns: too many of those are also names of groups
-        ("Taliban" and "Hamas" are other names of towns, "Wagner" and "Congress" towns)."""
+        """``name`` is a town of the gazetteer of at least :data:`TOWN_POPULATION`
+        inhabitants: by the town's own name ("Geneva", "Port Sudan", "Sana’a"), or, for a
+        name of several words tagged a person, by any of its names ("Khan Younis" for Khān
+        Yūnis). A lone word is not judged by a town's other names, nor an acronym at all, nor
+        a small town: too many of those are also names of groups or people ("Taliban" and
+        "Hamas" are other names of towns, "GAO" is Gao, "Wagner", "Congress" and "Pedro
+        Sanchez" small towns)."""
         if self.places is None:
             return False
         words = name.split()
         if words and words[0].lower() == "the":
             words = words[1:]
-        if not words:
+        if not words or (len(words) == 1 and words[0].isupper()):
             return False
         place = self.places.resolve(" ".join(words))
         if place is None or getattr(place, "kind", "city") == "country":
             return False
+        if int(getattr(place, "population", 0) or 0) < TOWN_POPULATION:
+            return False
         own_name = _letters(str(getattr(place, "name", ""))) == _letters(" ".join(words))
-        if len(words) > 1:
-            return own_name or person
-        return own_name and int(getattr(place, "population", 0) or 0) >= LONE_WORD_TOWN
+        return own_name or (person and len(words) > 1)
 
     # -- resolving a phrase ----------------------------------------------------------------
 

@@ -105,9 +105,13 @@ def test_every_proposal_is_a_person_or_an_organisation_the_tagger_found(extracto
         ("Taliban", False, False),  # another name of a Turkish village
         ("Wagner", False, False),  # a town of 9,500 in Brazil, and a group
         ("Congress", False, False),  # a town of 2,000 in Arizona
+        ("Pedro Sanchez", True, False),  # a town of 1,600, and a prime minister
+        ("GAO", False, False),  # an acronym, not Gao in Mali
     ],
 )
-def test_a_name_is_a_town_by_its_own_name_or_a_persons_name_of_several_words(name, person, place):
+def test_a_name_is_a_sizeable_town_by_its_own_name_or_a_persons_name_of_several_words(
+    name, person, place
+):
     resolver = ActorResolver(
         RegistrySnapshot.from_file(STARTER_REGISTRY), load_lexicon(), None, places=Gazetteer()
     )
