@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from spacy.tokens import Span, Token
 
@@ -22,6 +23,14 @@ PRONOUNS_I = {"i", "me", "my", "mine", "myself"}
 PRONOUNS_IT = {"it", "its", "they", "them", "their"}
 #: The entities an unknown actor may be proposed from: people and organisations, never places.
 PROPOSABLE_ENTS = {"PERSON", "ORG"}
+#: The fewest inhabitants of a town whose name is never proposed as a party or a person.
+TOWN_POPULATION = 15_000
+
+
+class Places(Protocol):
+    """A gazetteer (``abide.geo.gazetteer.Gazetteer``): the place a name denotes, or None."""
+
+    def resolve(self, name: str) -> Any: ...
 
 
 @dataclass
@@ -40,11 +49,15 @@ class ActorResolver:
         lexicon: Lexicon,
         on: dt.date | None,
         narrator: Actor | None = None,
+        places: Places | None = None,
     ) -> None:
+        """``places``, a gazetteer, keeps the names of towns and regions the tagger took
+        for people or organisations ("Khan Younis", "Port Sudan") from being proposed."""
         self.registry = registry
         self.lexicon = lexicon
         self.on = on
         self.narrator = narrator
+        self.places = places
         self.state = ResolverState()
         #: Every party the document names, in order (for "both sides" before they are named).
         self.document_parties: list[Actor] = []
@@ -89,9 +102,13 @@ class ActorResolver:
 
     def propose(self, name: str, label: str) -> Actor | None:
         """The unknown person or party named ``name``, noted as a proposal for the registry;
-        None for a lone word the tagger took for a person (too often a place: "Khankendi")."""
+        None for a lone word the tagger took for a person (too often a place: "Khankendi"),
+        and for the name of a town or region of the gazetteer (a country unknown to the
+        registry may still be proposed as a party)."""
         kind = "person" if label == "PERSON" else "party"
         name = name.removesuffix("’s").removesuffix("'s")
+        if self._is_a_place(name, person=kind == "person"):
+            return None
         if kind == "person":
             words = name.split()
             while (
@@ -107,6 +124,29 @@ class ActorResolver:
         if kind == "person":
             return Actor(name=name, person_name=name, proposed=True)
         return Actor(name=name, party_name=name, proposed=True)
+
+    def _is_a_place(self, name: str, *, person: bool) -> bool:
+        """``name`` is a town of the gazetteer of at least :data:`TOWN_POPULATION`
+        inhabitants: by the town's own name ("Geneva", "Port Sudan", "Sana’a"), or, for a
+        name of several words tagged a person, by any of its names ("Khan Younis" for Khān
+        Yūnis). A lone word is not judged by a town's other names, nor an acronym at all, nor
+        a small town: too many of those are also names of groups or people ("Taliban" and
+        "Hamas" are other names of towns, "GAO" is Gao, "Wagner", "Congress" and "Pedro
+        Sanchez" small towns)."""
+        if self.places is None:
+            return False
+        words = name.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        if not words or (len(words) == 1 and words[0].isupper()):
+            return False
+        place = self.places.resolve(" ".join(words))
+        if place is None or getattr(place, "kind", "city") == "country":
+            return False
+        if int(getattr(place, "population", 0) or 0) < TOWN_POPULATION:
+            return False
+        own_name = _letters(str(getattr(place, "name", ""))) == _letters(" ".join(words))
+        return own_name or (person and len(words) > 1)
 
     # -- resolving a phrase ----------------------------------------------------------------
 
@@ -347,6 +387,11 @@ class ActorResolver:
             return parties[-2:]
         ahead = [a for a in self.document_parties if a.party not in skip]
         return ahead[:2]
+
+
+def _letters(name: str) -> str:
+    """A name's letters and digits, folded: "Sana’a" and "Sanaa" are one name."""
+    return "".join(ch for ch in normalise(name) if ch.isalnum())
 
 
 def _looks_like_a_name(ent: Span) -> bool:

@@ -55,7 +55,11 @@ class DiscourseReader:
     def __call__(self, doc: Doc) -> Doc:
         context = doc.user_data.get("abide_context") or {}
         resolver = ActorResolver(
-            self.registry, self.lexicon, context.get("published"), narrator=context.get("narrator")
+            self.registry,
+            self.lexicon,
+            context.get("published"),
+            narrator=context.get("narrator"),
+            places=context.get("places"),
         )
         discourse = Discourse(
             doc, resolver, self.lexicon, context.get("published"), context.get("publisher")

@@ -186,7 +186,12 @@ class Extractor:
         agency = document.dateline.agency if document.dateline else ""
         if agency or document.publisher:
             publisher = Actor(name=agency or document.publisher)
-        return {"published": document.published, "narrator": narrator, "publisher": publisher}
+        return {
+            "published": document.published,
+            "narrator": narrator,
+            "publisher": publisher,
+            "places": self.gazetteer,
+        }
 
     def _state_name_patterns(self) -> dict[str, re.Pattern]:
         """One pattern per state or de facto authority: its name and first aliases as words

@@ -301,20 +301,20 @@ def load_predictions(path: str | Path) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class _Triple:
+class Triple:
     kind: str
     obligor: str
     category: str
 
     @classmethod
-    def of(cls, commitment: dict[str, Any]) -> _Triple:
+    def of(cls, commitment: dict[str, Any]) -> Triple:
         return cls(
             normalise(str(commitment.get("kind") or "")),
             str(commitment.get("obligor") or UNSPECIFIED),
             normalise(str(commitment.get("category") or "")),
         )
 
-    def same(self, other: _Triple, names: NameMatcher) -> bool:
+    def same(self, other: Triple, names: NameMatcher) -> bool:
         return (
             self.kind == other.kind
             and self.category == other.category
@@ -325,41 +325,72 @@ class _Triple:
         return f"commitment ({self.kind}, {self.obligor}, {self.category})"
 
 
-def _distinct(triples: Iterable[_Triple], names: NameMatcher) -> list[_Triple]:
-    kept: list[_Triple] = []
-    for triple in triples:
-        if not any(triple.same(k, names) for k in kept):
-            kept.append(triple)
-    return kept
+@dataclass
+class CommitmentMatch:
+    """How one document's predicted triples met its gold entries: the pairs found, the
+    predictions in no gold entry, the required gold entries no prediction found.
+
+    Indices point into ``predicted`` (distinct triples, with every duplicate's evidence) and
+    ``gold`` (the gold file's entries, in order)."""
+
+    predicted: list[tuple[Triple, list[str]]]
+    gold: list[dict[str, Any]]
+    matched: dict[int, int]  # predicted index → gold index
+    spurious: list[int]
+    missed: list[int]
+
+
+def evidence_of(commitment: dict[str, Any]) -> list[str]:
+    evidence = commitment.get("evidence") or []
+    if isinstance(evidence, str):
+        return [evidence]
+    return [str(e) for e in evidence if e]
+
+
+def match_commitments(
+    gold: dict[str, Any], prediction: dict[str, Any], names: NameMatcher
+) -> CommitmentMatch:
+    """Match predicted triples to gold triples by the scoring rules (see the module)."""
+    gold_entries = [c for c in gold.get("commitments") or [] if isinstance(c, dict)]
+    required: list[tuple[int, Triple]] = []
+    for index, entry in enumerate(gold_entries):
+        triple = Triple.of(entry)
+        if not entry.get("optional", False) and not any(triple.same(t, names) for _, t in required):
+            required.append((index, triple))
+    optional = [Triple.of(c) for c in gold_entries if c.get("optional", False)]
+    predicted: list[tuple[Triple, list[str]]] = []
+    for entry in prediction.get("commitments") or []:
+        triple = Triple.of(entry)
+        same = next((p for p in predicted if triple.same(p[0], names)), None)
+        if same is None:
+            predicted.append((triple, evidence_of(entry)))
+        else:
+            same[1].extend(evidence_of(entry))
+
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    spurious: list[int] = []
+    for p, (triple, _) in enumerate(predicted):
+        index = next(
+            (g for g, t in required if g not in taken and triple.same(t, names)),
+            None,
+        )
+        if index is not None:
+            taken.add(index)
+            matched[p] = index
+        elif not any(triple.same(o, names) for o in optional):
+            spurious.append(p)
+    missed = [g for g, _ in required if g not in taken]
+    return CommitmentMatch(predicted, gold_entries, matched, spurious, missed)
 
 
 def _score_commitments(
     gold: dict[str, Any], prediction: dict[str, Any], names: NameMatcher
 ) -> tuple[PRF, list[str], list[str]]:
-    gold_entries = gold.get("commitments") or []
-    required = _distinct(
-        (_Triple.of(c) for c in gold_entries if not c.get("optional", False)), names
-    )
-    optional = [_Triple.of(c) for c in gold_entries if c.get("optional", False)]
-    predicted = _distinct((_Triple.of(c) for c in prediction.get("commitments") or []), names)
-
-    matched: set[int] = set()
-    prf = PRF()
-    spurious: list[str] = []
-    for triple in predicted:
-        index = next(
-            (i for i, g in enumerate(required) if i not in matched and triple.same(g, names)),
-            None,
-        )
-        if index is not None:
-            matched.add(index)
-            prf.tp += 1
-        elif not any(triple.same(o, names) for o in optional):
-            prf.fp += 1
-            spurious.append(str(triple))
-    missed = [str(g) for i, g in enumerate(required) if i not in matched]
-    prf.fn = len(missed)
-    return prf, missed, spurious
+    match = match_commitments(gold, prediction, names)
+    spurious = [str(match.predicted[p][0]) for p in match.spurious]
+    missed = [str(Triple.of(match.gold[g])) for g in match.missed]
+    return PRF(len(match.matched), len(spurious), len(missed)), missed, spurious
 
 
 def quote_tokens(text: str) -> list[str]:
@@ -375,8 +406,39 @@ def quote_tokens(text: str) -> list[str]:
     return "".join(chars).split()
 
 
-def _quote_label(quote: dict[str, Any]) -> str:
+def quote_label(quote: dict[str, Any]) -> str:
     return f"quote {quote.get('speaker') or '(no speaker)'}: “{quote.get('text') or ''}”"
+
+
+def quote_overlap(gold_text: str, predicted_text: str) -> tuple[Fraction, Fraction]:
+    """(share of the gold quote's words the prediction holds, share of the prediction's words
+    that are the gold's); zero for an empty text."""
+    wanted, found = Counter(quote_tokens(gold_text)), Counter(quote_tokens(predicted_text))
+    if not wanted.total() or not found.total():
+        return Fraction(0), Fraction(0)
+    shared = (wanted & found).total()
+    return Fraction(shared, wanted.total()), Fraction(shared, found.total())
+
+
+def match_quotes(
+    gold: dict[str, Any], prediction: dict[str, Any], names: NameMatcher
+) -> dict[int, int]:
+    """Gold quote index → predicted quote index, matched one to one by the scoring rules."""
+    gold_quotes = gold.get("quotes") or []
+    predicted = prediction.get("quotes") or []
+    candidates = []
+    for g, quote in enumerate(gold_quotes):
+        for p, guess in enumerate(predicted):
+            if not names.same_person(guess.get("speaker"), quote.get("speaker")):
+                continue
+            overlap, tightness = quote_overlap(quote.get("text") or "", guess.get("text") or "")
+            if overlap and overlap >= QUOTE_THRESHOLD:
+                candidates.append((-overlap, -tightness, g, p))
+    pairs: dict[int, int] = {}
+    for _, _, g, p in sorted(candidates):
+        if g not in pairs and p not in pairs.values():
+            pairs[g] = p
+    return pairs
 
 
 def _score_quotes(
@@ -384,32 +446,11 @@ def _score_quotes(
 ) -> tuple[PRF, list[str], list[str]]:
     gold_quotes = gold.get("quotes") or []
     predicted = prediction.get("quotes") or []
-    gold_tokens = [Counter(quote_tokens(q.get("text") or "")) for q in gold_quotes]
-    predicted_tokens = [Counter(quote_tokens(q.get("text") or "")) for q in predicted]
-
-    candidates = []
-    for g, (quote, wanted) in enumerate(zip(gold_quotes, gold_tokens, strict=True)):
-        for p, (guess, found) in enumerate(zip(predicted, predicted_tokens, strict=True)):
-            if not names.same_person(guess.get("speaker"), quote.get("speaker")):
-                continue
-            if not wanted.total() or not found.total():
-                continue
-            shared = (wanted & found).total()
-            overlap = Fraction(shared, wanted.total())
-            if overlap >= QUOTE_THRESHOLD:
-                tightness = Fraction(shared, found.total())
-                candidates.append((-overlap, -tightness, g, p))
-
-    gold_matched: set[int] = set()
-    predicted_matched: set[int] = set()
-    for _, _, g, p in sorted(candidates):
-        if g not in gold_matched and p not in predicted_matched:
-            gold_matched.add(g)
-            predicted_matched.add(p)
-
-    missed = [_quote_label(q) for g, q in enumerate(gold_quotes) if g not in gold_matched]
-    spurious = [_quote_label(q) for p, q in enumerate(predicted) if p not in predicted_matched]
-    return PRF(len(gold_matched), len(spurious), len(missed)), missed, spurious
+    pairs = match_quotes(gold, prediction, names)
+    found = set(pairs.values())
+    missed = [quote_label(q) for g, q in enumerate(gold_quotes) if g not in pairs]
+    spurious = [quote_label(q) for p, q in enumerate(predicted) if p not in found]
+    return PRF(len(pairs), len(spurious), len(missed)), missed, spurious
 
 
 def _present(dateline: object) -> bool:

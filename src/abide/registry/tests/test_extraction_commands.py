@@ -84,6 +84,56 @@ def test_eval_scores_a_tiny_gold_set(capsys):
     assert report["total"]["dateline_accuracy"] == 1.0
 
 
+def _gold_with_two_errors(tmp_path: Path) -> Path:
+    """The tiny readout's gold with the convoys demand laid on Armenia and the quote given
+    to another speaker: a wrong party and a wrong speaker for the extractor."""
+    gold = json.loads((TESTS_DATA / "tiny-readout.gold.json").read_text(encoding="utf-8"))
+    gold["text"] = str(TESTS_DATA / "tiny-readout.txt")
+    gold["commitments"][1]["obligor"] = "Armenia"
+    gold["quotes"][0]["speaker"] = "Ilham Aliyev"
+    path = tmp_path / "tiny-readout.gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    return path
+
+
+def test_eval_errors_lists_each_error_and_counts_them_by_kind(tmp_path, capsys):
+    gold = _gold_with_two_errors(tmp_path)
+    assert main(["eval", "extraction", str(gold), "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert "tiny-readout: missed   commitment (demand, Armenia, humanitarian_access)" in out
+    assert "tiny-readout: spurious commitment (demand, Azerbaijan, humanitarian_access)" in out
+    rows = {
+        row.rsplit(maxsplit=2)[0].strip(): row.split()[-2:]
+        for row in out.split("errors by kind")[1].splitlines()
+        if row.startswith("  ")
+    }
+    assert rows["wrong party"] == ["1", "1"]
+    assert rows["wrong speaker"] == ["1", "1"]
+    assert rows["missed cue"] == ["-", "0"]
+
+
+def test_eval_json_errors_holds_the_counts_and_the_classified_items(tmp_path, capsys):
+    gold = _gold_with_two_errors(tmp_path)
+    assert main(["eval", "extraction", str(gold), "--errors", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)  # the whole output is one JSON object
+    counts = report["errors"]["counts"]
+    assert counts["commitments"]["wrong_party"] == {"spurious": 1, "missed": 1}
+    assert counts["quotes"]["wrong_speaker"] == {"spurious": 1, "missed": 1}
+    assert {
+        "document": "tiny-readout",
+        "what": "commitment",
+        "side": "missed",
+        "kind": "wrong_party",
+        "item": "commitment (demand, Armenia, humanitarian_access)",
+        "near": "commitment (demand, Azerbaijan, humanitarian_access)",
+    } in report["errors"]["items"]
+
+
+def test_eval_json_without_errors_has_no_errors_object(capsys):
+    assert main(["eval", "extraction", str(TESTS_DATA / "tiny-readout.gold.json"), "--json"]) == 0
+    assert "errors" not in json.loads(capsys.readouterr().out)
+
+
 def test_eval_names_a_bad_gold_file(tmp_path, capsys):
     gold = tmp_path / "x.gold.json"
     gold.write_text('{"text": "missing.txt", "commitments": []}', encoding="utf-8")

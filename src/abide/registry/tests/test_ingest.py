@@ -100,6 +100,34 @@ def test_a_folder_goes_on_past_bad_files_and_the_exit_code_says_some_failed(
     assert Source.objects.count() == 1
 
 
+def test_a_folder_shows_its_progress_on_stderr_and_each_result_on_stdout(
+    starter_registry, tmp_path, capsys
+):
+    text = TINY.read_text(encoding="utf-8")
+    (tmp_path / "a-readout.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b-readout.md").write_text(text + "\nThe call ended at noon.\n", encoding="utf-8")
+    (tmp_path / "c-empty.txt").write_text("", encoding="utf-8")
+    assert main(["ingest", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    progress = [line for line in captured.err.splitlines() if line.startswith("[")]
+    assert progress == [
+        f"[1/3] {tmp_path / 'a-readout.txt'}",
+        f"[2/3] {tmp_path / 'b-readout.md'}",
+        f"[3/3] {tmp_path / 'c-empty.txt'}",
+    ]
+    assert "[" not in captured.out.split(":")[0]
+    assert f"{tmp_path / 'a-readout.txt'}: ingested (" in captured.out
+    assert f"{tmp_path / 'b-readout.md'}: ingested (" in captured.out
+    assert "2 ingested" in captured.out and "1 failed" in captured.out
+
+
+def test_a_single_file_shows_no_progress(starter_registry, capsys):
+    assert main(["ingest", str(TINY)]) == 0
+    captured = capsys.readouterr()
+    assert "[1/1]" not in captured.err
+    assert f"{TINY}: ingested (" in captured.out
+
+
 def test_a_text_in_a_language_not_read_yet_is_stored_and_marked_not_extracted(
     starter_registry, tmp_path, capsys
 ):

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from abide.extraction import DocumentError, Extractor, ModelError, RegistrySnapshot, read_file
+from abide.extraction.error_kinds import classify, error_table, errors_as_dict
 from abide.extraction.prediction import to_prediction
 from abide.extraction.scoring import GoldError, NameMatcher, load_gold, score
 from abide.geo.gazetteer import Gazetteer
@@ -52,7 +53,9 @@ class Command(BaseCommand):
         extraction.add_argument(
             "--errors",
             action="store_true",
-            help="list every missed and spurious commitment and quote",
+            help="list every missed and spurious commitment and quote, and count the errors "
+            "by kind (wrong party, wrong category, split/merged, missed cue, false party...); "
+            "with --json, an `errors` object holds the counts and the classified items",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -86,17 +89,23 @@ class Command(BaseCommand):
                 raise CommandError(f"{gold['text_path']}: {exc}") from exc
             prediction = to_prediction(extractor.extract(document))
             pairs.append((path.name.removesuffix(".gold.json"), gold, prediction))
-        report = score(pairs, names=NameMatcher(registry), places=gazetteer)
+        names = NameMatcher(registry)
+        report = score(pairs, names=names, places=gazetteer)
+        items = classify(pairs, names=names) if options["errors"] else []
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            data = report.as_dict()
+            if options["errors"]:
+                data["errors"] = errors_as_dict(items)
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(report.table())
-        if options["errors"]:
-            for document in report.documents:
-                for item in document.missed:
-                    self.stdout.write(f"{document.name}: missed   {item}")
-                for item in document.spurious:
-                    self.stdout.write(f"{document.name}: spurious {item}")
+            if options["errors"]:
+                for document in report.documents:
+                    for item in document.missed:
+                        self.stdout.write(f"{document.name}: missed   {item}")
+                    for item in document.spurious:
+                        self.stdout.write(f"{document.name}: spurious {item}")
+                self.stdout.write(error_table(items))
         sys.stdout.flush()
 
 

@@ -71,6 +71,10 @@ class Command(ActorCommand):
         def progress(outcome: Outcome) -> None:
             nonlocal done
             done += 1
+            if total > 1:
+                # Progress goes to stderr, as `abide extract` does: stdout stays the results.
+                self.stderr.write(f"[{done}/{total}] {outcome.path}")
+                self.stderr.flush()
             if outcome.error:
                 counts["failed"] += 1
                 self.stderr.write(f"{outcome.path}: {outcome.error}")
@@ -87,18 +91,11 @@ class Command(ActorCommand):
             else:
                 counts["already"] += 1
                 state = "already ingested"
-            if total == 1 or not self.stdout.isatty():
-                self.stdout.write(
-                    f"{outcome.path}: {state} ({result.statements} statements, "
-                    f"{result.commitments} proposed commitments, {result.walk_backs} walk-backs)"
-                )
-            else:
-                bar = "#" * int(30 * done / total)
-                self.stdout.write(
-                    f"\r[{bar:<30}] {done}/{total} {state}: {outcome.path}"[:160],
-                    ending="\n" if done == total else "",
-                )
-                self.stdout.flush()
+            self.stdout.write(
+                f"{outcome.path}: {state} ({result.statements} statements, "
+                f"{result.commitments} proposed commitments, {result.walk_backs} walk-backs)"
+            )
+            self.stdout.flush()
 
         for _outcome in ingest_files(
             paths,
