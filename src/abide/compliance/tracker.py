@@ -346,7 +346,7 @@ def _nulls_largest() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _later(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
+def later_ranges(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
     """The rows after (``key``, ``pk``) in the order by ``column`` then the id, as ranges to
     read one after the other (each one an index range: an ``OR`` with the empty keys would
     make the database walk the whole order)."""
@@ -437,7 +437,9 @@ class TrackerRows:
         """The ranges to read after ``cursor``, each with the order to read it in (empty: the
         list's). By status, each range is read in the stored rank's order: its index's."""
         if self.sort != "status" or self.since is None:
-            return [(part, []) for part in _later(self.column, cursor.key, cursor.id, descending)]
+            return [
+                (part, []) for part in later_ranges(self.column, cursor.key, cursor.id, descending)
+            ]
         # In the list's direction: a walk backwards reads a reversed query, which turns these.
         rank = F(f"current_status__{_rank_column(self.user)}")
         in_rank = [rank.desc(), "-pk"] if self.descending else [rank.asc(), "pk"]
