@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from abide.compliance.access import as_seen_by
 from abide.compliance.models import Assessment, AssessmentStatus, CurrentStatus, PeriodKind
+from abide.compliance.status_order import rank_of
 
-_FIELDS = ["assessment", "week", "status", "public_status", "next_week"]
+_FIELDS = ["assessment", "week", "status", "public_status", "rank", "public_rank", "next_week"]
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -46,17 +47,22 @@ def _save_chunk(current: dict[int, Assessment | None], ahead: dict[int, dt.date 
     shown = [copy.copy(assessment) for assessment in assessments]
     as_seen_by(AnonymousUser(), shown)
     public = {assessment.pk: assessment.status for assessment in shown}
-    rows = [
-        CurrentStatus(
-            commitment_id=commitment_id,
-            assessment=assessment,
-            week=assessment.period_start if assessment else None,
-            status=assessment.status if assessment else AssessmentStatus.NOT_YET,
-            public_status=public[assessment.pk] if assessment else AssessmentStatus.NOT_YET,
-            next_week=ahead.get(commitment_id),
+    rows = []
+    for commitment_id, assessment in current.items():
+        status = assessment.status if assessment else AssessmentStatus.NOT_YET
+        public_status = public[assessment.pk] if assessment else AssessmentStatus.NOT_YET
+        rows.append(
+            CurrentStatus(
+                commitment_id=commitment_id,
+                assessment=assessment,
+                week=assessment.period_start if assessment else None,
+                status=status,
+                public_status=public_status,
+                rank=rank_of(status),
+                public_rank=rank_of(public_status),
+                next_week=ahead.get(commitment_id),
+            )
         )
-        for commitment_id, assessment in current.items()
-    ]
     CurrentStatus.objects.bulk_create(
         rows,
         batch_size=500,

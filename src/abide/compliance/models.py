@@ -254,6 +254,12 @@ class CurrentStatus(models.Model):
     public_status = models.CharField(
         _("status shown outside the mission"), max_length=15, choices=AssessmentStatus.choices
     )
+    #: Where ``status`` and ``public_status`` come in the order the lists sort statuses by
+    #: (``abide.compliance.status_order``), kept with them: the sort by status reads these.
+    rank = models.PositiveSmallIntegerField(_("rank of the status"), default=9)
+    public_rank = models.PositiveSmallIntegerField(
+        _("rank of the status shown outside the mission"), default=9
+    )
     #: The first week assessed ahead of that day, if any: once it comes, the row is kept again.
     next_week = models.DateField(_("next week assessed ahead"), null=True, blank=True)
 
@@ -268,6 +274,10 @@ class CurrentStatus(models.Model):
                 condition=models.Q(next_week__isnull=False),
                 name="current_status_ahead",
             ),
+            # The sort by status, as the mission and as everyone else sees it: a page after a
+            # cursor is an index range (the rank, then the commitment).
+            models.Index(fields=["rank", "commitment"], name="current_status_rank"),
+            models.Index(fields=["public_rank", "commitment"], name="current_public_rank"),
         ]
 
     def __str__(self) -> str:

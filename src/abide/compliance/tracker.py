@@ -33,6 +33,8 @@ from abide.compliance.models import (
     RetractionState,
 )
 from abide.compliance.periods import Period, period_of
+from abide.compliance.status_order import NOT_YET_RANK
+from abide.compliance.status_order import STATUS_ORDER as STATUS_ORDER  # where it was defined
 from abide.observations.access import get_observations_for
 from abide.registry.access import get_commitments_for
 from abide.registry.models import Commitment, ReviewState, Statement
@@ -97,19 +99,6 @@ def _weeks(today: dt.date, count: int) -> list[Period]:
     return [period_of("week", last.start - dt.timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
 
 
-#: Statuses in the order the tracker sorts them by: the most pressing first.
-STATUS_ORDER = (
-    AssessmentStatus.VIOLATED,
-    AssessmentStatus.AT_RISK,
-    AssessmentStatus.OVERDUE,
-    AssessmentStatus.NOT_ASSESSABLE,
-    AssessmentStatus.WITHHELD,
-    AssessmentStatus.UPHELD,
-    AssessmentStatus.FULFILLED,
-    AssessmentStatus.SUPERSEDED,
-    AssessmentStatus.EXPIRED,
-    AssessmentStatus.NOT_YET,
-)
 #: What the tracker sorts by (``sort``), and the column each stands for.
 SORTS = {
     "date_made": "date_made",
@@ -133,11 +122,16 @@ def _status_column(user: AnyUser) -> str:
     return "status" if sees_assessments_as_computed(user) else "public_status"
 
 
+def _rank_column(user: AnyUser) -> str:
+    return "rank" if sees_assessments_as_computed(user) else "public_rank"
+
+
 def with_current_status(
     commitments: QuerySet[Commitment], user: AnyUser, since: dt.date
 ) -> QuerySet[Commitment]:
     """``commitments`` with ``current`` (the status ``user`` is shown: the stored current
-    status where its week is not before ``since``, else "not yet assessed") and its rank."""
+    status where its week is not before ``since``, else "not yet assessed") and its rank
+    (``status_rank``: the stored rank of that status, that of "not yet assessed" otherwise)."""
     shown = Case(
         When(
             current_status__week__gte=since,
@@ -146,10 +140,38 @@ def with_current_status(
         default=Value(AssessmentStatus.NOT_YET),
     )
     rank = Case(
-        *(When(current=status, then=Value(n)) for n, status in enumerate(STATUS_ORDER)),
-        default=Value(len(STATUS_ORDER)),
+        When(current_status__week__gte=since, then=F(f"current_status__{_rank_column(user)}")),
+        default=Value(NOT_YET_RANK),
     )
     return commitments.annotate(current=shown).annotate(status_rank=rank)
+
+
+def _status_later(
+    user: AnyUser, since: dt.date, key: int, pk: int, descending: bool
+) -> list[tuple[Q, bool]]:
+    """The rows after (rank ``key``, ``pk``) in the order by the status shown then the id, as
+    ranges to read one after the other, each with whether it is read in the stored rank's order
+    (its index's) or by the id alone: the current statuses ranked before "not yet assessed",
+    and those shown "not yet assessed" (none stored, not current since ``since``, or not yet
+    assessed)."""
+    column = f"current_status__{_rank_column(user)}"
+    fresh = Q(current_status__week__gte=since)
+    not_yet = (
+        Q(current_status__isnull=True)
+        | Q(current_status__week__lt=since)
+        | Q(**{column: NOT_YET_RANK})
+    )
+    beyond = Q(**{f"pk__{'lt' if descending else 'gt'}": pk})
+    if key >= NOT_YET_RANK:
+        ranges = [(not_yet & beyond, False)]
+        if descending:
+            ranges.append((fresh & Q(**{f"{column}__lt": NOT_YET_RANK}), True))
+        return ranges
+    on = "lt" if descending else "gt"
+    ranked = fresh & Q(**{f"{column}__{on}e": key}) & (Q(**{f"{column}__{on}": key}) | beyond)
+    if descending:
+        return [(ranked, True)]
+    return [(ranked & Q(**{f"{column}__lt": NOT_YET_RANK}), True), (not_yet, False)]
 
 
 def _current_is(user: AnyUser, status: str, since: dt.date) -> Q:
@@ -324,7 +346,7 @@ def _nulls_largest() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _later(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
+def later_ranges(column: str, key: Any, pk: int, descending: bool) -> list[Q]:
     """The rows after (``key``, ``pk``) in the order by ``column`` then the id, as ranges to
     read one after the other (each one an index range: an ``OR`` with the empty keys would
     make the database walk the whole order)."""
@@ -358,8 +380,11 @@ class TrackerRows:
         sort: str = "",
         order: str = "",
         counted: QuerySet[Commitment] | None = None,
+        since: dt.date | None = None,
     ) -> None:
         self.user, self.commitments, self.periods, self.period = user, commitments, periods, period
+        #: The first week whose assessment is current (what the sort by status shows).
+        self.since = since
         #: What ``len`` counts: the same commitments without what only the order needs.
         self.counted = counted if counted is not None else commitments
         self.sort, self.descending = sort_and_direction(sort if sort in SORTS else "", order)
@@ -399,11 +424,28 @@ class TrackerRows:
         # One index range after another (a second only for a page that reaches past the rows
         # with a key into those without: dates or obligors unknown).
         keys: list[tuple[Any, int]] = []
-        for part in _later(self.column, cursor.key, cursor.id, descending):
-            keys += self._keys(commitments.filter(part))[: size - len(keys)]
+        for part, order in self._ranges(cursor, descending):
+            found = commitments.filter(part)
+            if order:
+                found = found.order_by(*order)
+            keys += self._keys(found)[: size - len(keys)]
             if len(keys) >= size:
                 break
         return keys
+
+    def _ranges(self, cursor: Cursor, descending: bool) -> list[tuple[Q, list[Any]]]:
+        """The ranges to read after ``cursor``, each with the order to read it in (empty: the
+        list's). By status, each range is read in the stored rank's order: its index's."""
+        if self.sort != "status" or self.since is None:
+            return [
+                (part, []) for part in later_ranges(self.column, cursor.key, cursor.id, descending)
+            ]
+        # In the list's direction: a walk backwards reads a reversed query, which turns these.
+        rank = F(f"current_status__{_rank_column(self.user)}")
+        in_rank = [rank.desc(), "-pk"] if self.descending else [rank.asc(), "pk"]
+        by_id = ["-pk"] if self.descending else ["pk"]
+        ranges = _status_later(self.user, self.since, cursor.key, cursor.id, descending)
+        return [(part, in_rank if by_rank else by_id) for part, by_rank in ranges]
 
     def cursor(self, key: Any, pk: int) -> Cursor:
         return make_cursor(self.sort, "desc" if self.descending else "asc", key, pk)
@@ -470,7 +512,14 @@ def tracker_query(
             period=period,
         )
     return TrackerRows(
-        user, commitments, weeks, period=period, sort=sort, order=order, counted=counted
+        user,
+        commitments,
+        weeks,
+        period=period,
+        sort=sort,
+        order=order,
+        counted=counted,
+        since=now[0].start,
     )
 
 

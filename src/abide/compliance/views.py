@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from abide.accounts.access import AnyUser, can_edit_registry
+from abide.compliance import commitment_list
 from abide.compliance.access import (
     can_link,
     can_override,
@@ -33,6 +34,8 @@ from abide.compliance.access import (
     get_statements_for,
 )
 from abide.compliance.assessment import override, sign_off
+from abide.compliance.commitment_list import commitment_list_page
+from abide.compliance.cursor import Cursor, CursorError, read_cursor
 from abide.compliance.forms import (
     AddLinkForm,
     ConfirmLinkForm,
@@ -68,7 +71,6 @@ from abide.compliance.retractions import (
 )
 from abide.compliance.tasks import catching_up
 from abide.compliance.tracker import (
-    TrackerPage,
     commitment_detail,
     count_unanswered_demands_for,
     tracker_page,
@@ -84,7 +86,7 @@ from abide.registry.access import (
 from abide.registry.models import Category, Commitment, CommitmentKind, Statement
 
 #: Rows on one page of the commitments list.
-LIST_PER_PAGE = 100
+LIST_PER_PAGE = commitment_list.LIST_PER_PAGE
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -92,6 +94,16 @@ def _page_number(request: HttpRequest) -> int:
         return max(int(request.GET.get("page", "1")), 1)
     except ValueError:
         return 1
+
+
+def _list_cursor(raw: str) -> Cursor | None:
+    """The commitments list's cursor ``raw`` stands for (None: none, or not one of its)."""
+    if not raw:
+        return None
+    try:
+        return read_cursor(raw, sort="", order="")
+    except CursorError:
+        return None
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -107,27 +119,23 @@ OPEN_DEMANDS_SHOWN = 20
 
 @require_safe
 def commitments(request: HttpRequest) -> HttpResponse:
-    rows = get_commitments_for(request.user).order_by("-date_made", "category__position", "pk")
     party = request.GET.get("party", "")
     category = request.GET.get("category", "")
     kind = request.GET.get("kind", "")
-    if party:
-        rows = rows.filter(obligor_party__slug=party)
-    if category:
-        rows = rows.filter(category__slug=category)
-    if kind in CommitmentKind.values:
-        rows = rows.filter(kind=kind)
-    count = rows.order_by().count()
-    pages = max(1, -(-count // LIST_PER_PAGE))
-    number = min(_page_number(request), pages)
-    # The page's ids first (a deep page skips ids, not joined rows), then those commitments.
-    ids = list(
-        rows.values_list("pk", flat=True)[(number - 1) * LIST_PER_PAGE : number * LIST_PER_PAGE]
+    # A cursor that cannot be read (or of another order) is dropped: the page by number.
+    after, before = (_list_cursor(request.GET.get(name, "")) for name in ("after", "before"))
+    page = commitment_list_page(
+        request.user,
+        party=party,
+        category=category,
+        kind=kind,
+        page=_page_number(request),
+        after=after,
+        before=before if after is None else None,
     )
-    found = rows.order_by().in_bulk(ids)
     context = {
-        "rows": [found[pk] for pk in ids],
-        "page": TrackerPage([], number, pages, count),
+        "rows": page.rows,
+        "page": page,
         "query": _query_without_page(request),
         "parties": get_obligors_for(request.user),
         "categories": Category.objects.all(),

@@ -541,6 +541,9 @@ class Commitment(models.Model):
                 condition=models.Q(review_state="confirmed"),
                 name="commitment_confirmed",
             ),
+            # The commitments list as the mission reads it (every commitment, latest first):
+            # a page after a cursor is an index range.
+            models.Index(fields=["date_made", "id"], name="commitment_by_day"),
             # The lists sorted by deadline: a page after a cursor is an index range.
             models.Index(
                 fields=["deadline", "id"],

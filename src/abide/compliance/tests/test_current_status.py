@@ -6,6 +6,7 @@ filter, sort and page by it in the database, without a cap."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 
 import pytest
@@ -47,12 +48,19 @@ def assert_stored_is_derived(*users) -> None:
     """For each user, every commitment's status as stored (read in SQL, and as each status
     filter finds it) is the status the tracker derives from the assessments."""
     since = current_weeks()[0].start
+    assert_ranks_are_the_statuses()
     for user in users:
         derived = {row.commitment.pk: row.status for row in tracker_rows(user)}
         stored = dict(
             with_current_status(tracker_commitments(user), user, since).values_list("pk", "current")
         )
         assert stored == derived, user
+        ranks = dict(
+            with_current_status(tracker_commitments(user), user, since).values_list(
+                "pk", "status_rank"
+            )
+        )
+        assert ranks == {pk: STATUS_ORDER.index(shown) for pk, shown in derived.items()}, user
         for status in AssessmentStatus.values:
             found = set(
                 tracker_commitments(user, status=status, since=since).values_list("pk", flat=True)
@@ -61,6 +69,13 @@ def assert_stored_is_derived(*users) -> None:
                 user,
                 status,
             )
+
+
+def assert_ranks_are_the_statuses():
+    """Every stored rank is that of the status stored beside it, the mission's and the public's."""
+    for row in CurrentStatus.objects.all():
+        assert row.rank == STATUS_ORDER.index(row.status), row
+        assert row.public_rank == STATUS_ORDER.index(row.public_status), row
 
 
 def assert_period_filters_as_derived(periods, *users) -> None:
@@ -260,3 +275,16 @@ def test_a_page_costs_the_same_queries_whatever_its_number(client, analyst):
     first = queries(reverse("compliance:tracker") + "?page=1")
     deep = queries(reverse("compliance:tracker") + "?page=5")
     assert first == deep
+
+
+def test_the_migration_fills_each_rank_from_the_status_beside_it():
+    from django.apps import apps
+
+    from abide.compliance.tests.test_cursors import _spread
+
+    fill = importlib.import_module("abide.compliance.migrations.0007_current_status_rank").fill
+    _spread(60)
+    CurrentStatus.objects.update(rank=0, public_rank=0)
+    fill(apps, None)
+    assert_ranks_are_the_statuses()
+    assert len(set(CurrentStatus.objects.values_list("rank", flat=True))) > 3

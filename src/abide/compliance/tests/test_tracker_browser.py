@@ -1,4 +1,5 @@
-"""The tracker's next and previous links in a real browser at a phone's width: by cursor."""
+"""The tracker's and the commitments list's next and previous links in a real browser at a
+phone's width: by cursor."""
 
 from __future__ import annotations
 
@@ -65,5 +66,45 @@ def test_a_reader_on_a_phone_pages_the_tracker_forward_and_back_by_its_links(
         page.get_by_role("navigation", name="Pages").locator("a[rel=prev]").click()
         page.wait_for_load_state()
         assert "before=" in page.url and _shown(page) == expected
+    assert "Page 1 of 3" in page.get_by_role("navigation", name="Pages").inner_text()
+    assert page.get_by_role("navigation", name="Pages").locator("a[rel=prev]").count() == 0
+
+
+def _listed(page) -> list[str]:  # noqa: F811
+    return page.locator("table.commitments tbody tr td:nth-child(4)").all_inner_texts()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_on_a_phone_pages_the_commitments_list_forward_and_back_by_its_links(
+    live_server,
+    many,
+    page,  # noqa: F811
+):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/commitments/")
+    first = _listed(page)
+    assert len(first) == 100 and first[0] == "promise number 249"
+    navigation = page.get_by_role("navigation", name="Pages")
+    assert "Page 1 of 3" in navigation.inner_text()
+
+    following = navigation.locator("a[rel=next]")
+    box = following.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+    following.click()
+    page.wait_for_load_state()
+    assert "after=" in page.url
+    second = _listed(page)
+    assert len(second) == 100 and second[0] == "promise number 149"
+
+    page.get_by_role("navigation", name="Pages").locator("a[rel=next]").click()
+    page.wait_for_load_state()
+    third = _listed(page)
+    assert len(third) == 50 and third[-1] == "promise number 0"
+    assert page.get_by_role("navigation", name="Pages").locator("a[rel=next]").count() == 0
+
+    for expected in (second, first):
+        page.get_by_role("navigation", name="Pages").locator("a[rel=prev]").click()
+        page.wait_for_load_state()
+        assert "before=" in page.url and _listed(page) == expected
     assert "Page 1 of 3" in page.get_by_role("navigation", name="Pages").inner_text()
     assert page.get_by_role("navigation", name="Pages").locator("a[rel=prev]").count() == 0
