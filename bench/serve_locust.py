@@ -1,10 +1,16 @@
 """The users of bench/serve, run by locust (headless): public readers of the three lists.
 
-Each user asks, at BENCH_SERVE_USER_RPS requests a second (constant_throughput), for one of
-the requests of ``serve_urls.READS`` (a page, filter or sort of /api/commitments,
+Each user asks, at BENCH_SERVE_USER_RPS requests a second on average, for one of the
+requests of ``serve_urls.READS`` (a page, filter or sort of /api/commitments,
 /api/observations or /tracker/, in a language), chosen at random; every answer's path, status,
 time and whether it came from abide's cache of the public's reads (``X-Abide-Cache``) is kept,
 and written as JSON to BENCH_SERVE_SAMPLES when locust stops, for bench/serve to count.
+
+A user's requests arrive as a Poisson process of that rate, on a schedule of its own: the
+moments are drawn ahead (exponential gaps), so a slow answer does not slow the user down, and
+the users, started together, do not ask in step. (With ``constant_throughput`` every user
+would ask once a second from the same start: the load would come as one burst of all the users
+each second, not as 200 independent readers a second.)
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
-from locust import FastHttpUser, constant_throughput, events, task
+from locust import FastHttpUser, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_urls import READS, url
@@ -23,10 +30,20 @@ from serve_urls import READS, url
 samples: list[tuple[str, int, float, str]] = []
 
 
+RATE = float(os.environ.get("BENCH_SERVE_USER_RPS", "1"))
+
+
 class PublicReader(FastHttpUser):
-    wait_time = constant_throughput(float(os.environ.get("BENCH_SERVE_USER_RPS", "1")))
     network_timeout = 30.0
     connection_timeout = 30.0
+
+    def on_start(self) -> None:
+        self.next_at = time.monotonic() + random.expovariate(RATE)
+
+    def wait_time(self) -> float:
+        """Until this user's next moment; the moments a Poisson process of RATE a second."""
+        self.next_at += random.expovariate(RATE)
+        return max(0.0, self.next_at - time.monotonic())
 
     @task
     def read(self) -> None:
