@@ -38,7 +38,10 @@ class PublicReader(FastHttpUser):
     connection_timeout = 30.0
 
     def on_start(self) -> None:
+        # the first request too at the user's first moment: started together, the users would
+        # otherwise all ask at once
         self.next_at = time.monotonic() + random.expovariate(RATE)
+        time.sleep(self.next_at - time.monotonic())  # gevent's sleep, under locust
 
     def wait_time(self) -> float:
         """Until this user's next moment; the moments a Poisson process of RATE a second."""
