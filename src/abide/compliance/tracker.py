@@ -489,28 +489,17 @@ def tracker_query(
     its current status (or its status in ``period``) and its weekly trend up to then."""
     now = current_weeks()
     weeks = _weeks(period.start, TREND_WEEKS) if period is not None else now
-    commitments = tracker_commitments(
-        user,
-        party=party,
-        category=category,
-        kind=kind,
-        status=status,
-        sort=sort,
-        order=order,
-        since=now[0].start,
-        period=period,
-    )
-    counted = commitments
-    if sort == "status":  # the count needs neither the status shown nor its rank
-        counted = tracker_commitments(
-            user,
-            party=party,
-            category=category,
-            kind=kind,
-            status=status,
-            since=now[0].start,
-            period=period,
-        )
+    filters = {
+        "party": party,
+        "category": category,
+        "kind": kind,
+        "status": status,
+        "since": now[0].start,
+        "period": period,
+    }
+    commitments = tracker_commitments(user, sort=sort, order=order, **filters)
+    # the count needs neither the status shown nor its rank
+    counted = tracker_commitments(user, **filters) if sort == "status" else commitments
     return TrackerRows(
         user,
         commitments,

@@ -363,21 +363,7 @@ class Extractor:
         date = discourse.last_date or context.get("published")
 
         def statement_for(sentence: SpacySpan, speaker: Actor | None) -> int:
-            span = Span(sentence.start_char, sentence.end_char, sentence.text)
-            for index, statement in enumerate(result.statements):
-                if statement.span == span:
-                    return index
-            result.statements.append(
-                Statement(
-                    span=span,
-                    mode="paraphrase",
-                    speaker=speaker,
-                    addressee=None,
-                    date_spoken=date,
-                    chain=discourse.chain(speaker, [], None),
-                )
-            )
-            return len(result.statements) - 1
+            return _paraphrase(result, discourse, sentence, speaker, date)
 
         refine(
             result,
@@ -471,23 +457,8 @@ class Extractor:
         for event in discourse.events:
             if event.verb.i == raw.cue.i and event.verb.i in by_event:
                 return by_event[event.verb.i]
-        sent = raw.cue.sent
         speaker = raw.agent if raw.kind == "demand" else (raw.obligors[0] if raw.obligors else None)
-        span = Span(sent.start_char, sent.end_char, sent.text)
-        for index, statement in enumerate(result.statements):
-            if statement.span == span:
-                return index
-        result.statements.append(
-            Statement(
-                span=span,
-                mode="paraphrase",
-                speaker=speaker,
-                addressee=None,
-                date_spoken=raw.date,
-                chain=discourse.chain(speaker, [], None),
-            )
-        )
-        return len(result.statements) - 1
+        return _paraphrase(result, discourse, raw.cue.sent, speaker, raw.date)
 
 
 def _covers(outer: Span, inner: Span) -> bool:
@@ -539,3 +510,29 @@ def _population(chunks: list[Chunk], lexicon: Lexicon) -> str:
 
 
 __all__ = ["Extractor", "Link", "ModelError", "dt", "load_pipeline"]
+
+
+def _paraphrase(
+    result: ExtractionResult,
+    discourse: Discourse,
+    sentence: SpacySpan,
+    speaker: Actor | None,
+    date: dt.date | None,
+) -> int:
+    """The index of the statement ``sentence`` makes as a paraphrase by ``speaker``: the one
+    already in ``result`` for the same span, else a new one."""
+    span = Span(sentence.start_char, sentence.end_char, sentence.text)
+    for index, statement in enumerate(result.statements):
+        if statement.span == span:
+            return index
+    result.statements.append(
+        Statement(
+            span=span,
+            mode="paraphrase",
+            speaker=speaker,
+            addressee=None,
+            date_spoken=date,
+            chain=discourse.chain(speaker, [], None),
+        )
+    )
+    return len(result.statements) - 1
