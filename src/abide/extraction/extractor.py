@@ -20,6 +20,7 @@ from abide.extraction.cues import Chunk
 from abide.extraction.errors import ModelError
 from abide.extraction.learned import (
     DEFAULT_POLICY,
+    MODEL_DIRECTORY,
     Policy,
     SentenceClassifier,
     refine,
@@ -55,8 +56,9 @@ LANGUAGES = {"en"}
 AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
-#: whether an Extractor uses the trained sentence classifier unless told (chosen on dev).
-LEARNED_BY_DEFAULT = True
+#: whether an Extractor uses the trained sentence classifier unless told: where `make train`
+#: has built it (the model is not kept in the repository: it is trained from ../shared's texts).
+LEARNED_BY_DEFAULT = (MODEL_DIRECTORY / "manifest.json").is_file()
 
 
 class PlaceResolver(Protocol):
