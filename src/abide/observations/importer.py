@@ -4,24 +4,27 @@ A file is read record by record; every ``batch_size`` records are converted and 
 one transaction together with the run's progress and one audit entry. A run that was killed
 is resumed, after its last whole batch, when the same file (by SHA-256) is imported again.
 Rows are keyed by (data set, original id): importing a row again updates it where it
-changed and leaves it alone where it did not.
+changed and leaves it alone where it did not. The next batch is read, checked and converted
+in a thread of its own while the database writes the last one (:mod:`abide.core.ahead`); the
+writes, their transactions and resume points stay in the caller's thread, in order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.accounts.models import User
 from abide.audit.services import record_batch
+from abide.core.ahead import read_ahead
 from abide.observations import mapcells
 from abide.observations.access import can_import_observations
 from abide.observations.custom import read_mapping
@@ -45,6 +48,7 @@ from abide.observations.writing import (
     Statistics,
     existing_rows,
     plan,
+    prepare,
     write_batch,
 )
 from abide.registry.languages import normalise_alias
@@ -224,30 +228,23 @@ def import_file(
         batch = _Batch(dataset, summary, run, actor, dry_run)
         skip = run.rows_done if run is not None else 0
         summary.resumed_after = skip
-        try:
-            for record in source.records():
-                summary.rows += 1
-                if summary.rows <= skip:
-                    continue
-                batch.records += 1
-                error = record.error
-                if error is None:
-                    try:
-                        batch.add(convert(record.values))
-                    except RowError as exc:
-                        error = exc
-                if error is not None:
-                    batch.rejected += 1
-                    on_problem(f"{path}:{record.where}: {error}")
-                if batch.records >= batch_size:
-                    batch.flush()
-                    on_progress(source.counter.bytes_read, size)
-        except LayoutError as exc:
-            # The file breaks off (a truncated GeoJSON): the whole records before the break
-            # are stored, and the run ends as failed rather than waiting to be resumed.
-            summary.broken = str(exc)
-        batch.flush(last=True, failed=bool(summary.broken))
-        on_progress(size, size)
+        # The next batch is read and checked while the database writes the last one.
+        postgres = connection.vendor == "postgresql"
+        chunks = _chunks(source, convert, path, skip, batch_size, postgres)
+        for chunk in read_ahead(chunks):
+            for problem in chunk.problems:
+                on_problem(problem)
+            summary.rows = chunk.rows
+            batch.take(chunk)
+            if chunk.last:
+                # A file that breaks off (a truncated GeoJSON): the whole records before the
+                # break are stored, and the run ends as failed rather than waiting to be resumed.
+                summary.broken = chunk.broken
+                batch.flush(last=True, failed=bool(chunk.broken))
+                on_progress(size, size)
+            else:
+                batch.flush()
+                on_progress(chunk.bytes_read, size)
     except LayoutError as exc:
         raise ImportFailed(str(exc)) from None
     finally:
@@ -259,6 +256,60 @@ def import_file(
         summary.unchanged, summary.rejected = run.unchanged, run.rejected
     summary.unmatched_actors = dict(found.actors.unmatched)
     return summary
+
+
+@dataclass
+class _Chunk:
+    """The records of one batch, read and converted: their drafts (one per original id, the
+    last one standing), how many were read and rejected, and why."""
+
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    records: int = 0
+    rejected: int = 0
+    problems: list[str] = field(default_factory=list)
+    #: Records read from the file's start to this batch's end (skipped ones included).
+    rows: int = 0
+    bytes_read: int = 0
+    #: The file's last batch; ``broken`` says why it ends before its end, if it does.
+    last: bool = False
+    broken: str = ""
+
+
+def _chunks(
+    source: Source, convert: Converter, path: Path, skip: int, batch_size: int, postgres: bool
+) -> Iterator[_Chunk]:
+    """The file's batches after the first ``skip`` records, read, converted and made ready to
+    be written as new rows (no database here: this runs ahead of the writes, in a thread of
+    its own)."""
+    rows = 0
+    chunk = _Chunk()
+    try:
+        for record in source.records():
+            rows += 1
+            if rows <= skip:
+                continue
+            chunk.records += 1
+            error = record.error
+            if error is None:
+                try:
+                    draft = prepare(convert(record.values), postgres)
+                except RowError as exc:
+                    error = exc
+                else:
+                    # The same id twice in one batch: the last one stands.
+                    chunk.drafts.pop(draft.key, None)
+                    chunk.drafts[draft.key] = draft
+            if error is not None:
+                chunk.rejected += 1
+                chunk.problems.append(f"{path}:{record.where}: {error}")
+            if chunk.records >= batch_size:
+                chunk.rows, chunk.bytes_read = rows, source.counter.bytes_read
+                yield chunk
+                chunk = _Chunk()
+    except LayoutError as exc:
+        chunk.broken = str(exc)
+    chunk.rows, chunk.bytes_read, chunk.last = rows, source.counter.bytes_read, True
+    yield chunk
 
 
 def _check(source: Source, convert: Converter, path: Path, on_problem: Problem) -> int:
@@ -318,10 +369,10 @@ class _Batch:
         self.rejected = 0
         self.first_row = summary.rows + 1
 
-    def add(self, draft: Draft) -> None:
-        if draft.key in self.drafts:  # the same id twice in one batch: the last one stands
-            del self.drafts[draft.key]
-        self.drafts[draft.key] = draft
+    def take(self, chunk: _Chunk) -> None:
+        self.drafts = chunk.drafts
+        self.records = chunk.records
+        self.rejected = chunk.rejected
 
     def flush(self, *, last: bool = False, failed: bool = False) -> None:
         drafts = list(self.drafts.values())

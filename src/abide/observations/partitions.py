@@ -101,13 +101,25 @@ def create_month(cursor: CursorWrapper, month: dt.date) -> None:
         cursor.execute("DROP TABLE abide_moving")
 
 
+#: Months with a partition, by database, as this process saw them in committed
+#: transactions: partitions are never dropped, so a batch whose months are all here asks the
+#: catalogue nothing. (Noted once the transaction that saw them commits: a partition made in
+#: a transaction rolled back is not noted.)
+_seen_months: dict[str, set[dt.date]] = {}
+
+
 def ensure_months(moments: Iterable[dt.datetime | dt.date]) -> list[dt.date]:
     """Give each month of ``moments`` its partition where it has none; the months created.
     Nothing on SQLite or an unpartitioned table. Runs in the caller's transaction if any."""
     if connection.vendor != "postgresql":
         return []
     wanted = {month_of(moment) for moment in moments}
-    if not wanted or wanted <= existing_months() or not is_partitioned():
+    seen = _seen_months.setdefault(connection.settings_dict["NAME"], set())
+    if wanted <= seen:
+        return []
+    existing = existing_months()
+    transaction.on_commit(lambda: seen.update(existing))
+    if wanted <= existing or not is_partitioned():
         return []
     created = []
     with transaction.atomic(), connection.cursor() as cursor:
@@ -115,6 +127,7 @@ def ensure_months(moments: Iterable[dt.datetime | dt.date]) -> list[dt.date]:
         for month in sorted(wanted - existing_months()):
             create_month(cursor, month)
             created.append(month)
+    transaction.on_commit(lambda: seen.update(created))
     return created
 
 

@@ -36,6 +36,8 @@ class Draft:
     values: dict
     #: (party id or None, name as reported, attribution)
     actors: list[tuple[int | None, str, str]] = field(default_factory=list)
+    #: Its values as written in a new row, once worked out (abide.observations.writing.prepare).
+    row: list | None = None
 
     @property
     def key(self) -> str:

@@ -544,6 +544,13 @@ class Commitment(models.Model):
             # The commitments list as the mission reads it (every commitment, latest first):
             # a page after a cursor is an index range.
             models.Index(fields=["date_made", "id"], name="commitment_by_day"),
+            # The tracker and the API in their default order (confirmed ones, latest first): a
+            # page by number steps over entries of this index alone, not over rows read one by
+            # one (the state leads: a partial index would still have the state checked in the
+            # row, the query's state being a parameter).
+            models.Index(
+                fields=["review_state", "date_made", "id"], name="commitment_state_by_day"
+            ),
             # The lists sorted by deadline: a page after a cursor is an index range.
             models.Index(
                 fields=["deadline", "id"],

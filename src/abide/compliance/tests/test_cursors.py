@@ -291,3 +291,22 @@ def test_the_open_demands_and_the_obligors_are_those_of_the_old_derivation_at_ra
         _same_demands(unanswered_demands_for(user, on, limit=5), old[:5])
         old_obligors = get_parties_for(user).filter(commitments__isnull=False).distinct()
         assert list(get_obligors_for(user)) == list(old_obligors)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite only: PostgreSQL's planner reads these few rows from the table itself",
+)
+@pytest.mark.parametrize("user", ["public", "mission"])
+def test_a_page_by_number_in_the_default_order_steps_over_one_covering_index(user, analyst):
+    """``page=1000`` steps over 99,900 entries: of a covering index (state, day, id), not
+    rows of the table read one by one."""
+    from abide.compliance.tracker import tracker_commitments
+
+    reader = AnonymousUser() if user == "public" else analyst
+    keys = tracker_commitments(reader).values_list("date_made", "pk")[99_900:100_000]
+    sql, params = keys.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING COVERING INDEX commitment_state_by_day" in plan, plan

@@ -1,6 +1,5 @@
-"""The lookup of a batch's stored rows: on PostgreSQL a batch whose keys' range holds no
-stored row of the data set skips the lookup key by key; whatever the path, every stored key
-is found, and only those."""
+"""The lookup of a batch's stored rows (PostgreSQL: in the table of keys; SQLite: in the
+observations' unique index): every stored key of the data set is found, and only those."""
 
 from __future__ import annotations
 
@@ -16,13 +15,13 @@ from abide.observations.writing import _stored_keys
 pytestmark = pytest.mark.usefixtures("starter_registry")
 
 
-def test_only_the_stored_keys_are_found_whether_the_range_holds_stored_rows_or_not(db):
+def test_only_the_stored_keys_of_the_data_set_are_found(db):
     stored(dataset="ucdp-ged", original_id="5")
     stored(dataset="ucdp-ged", original_id="Ärzte-7")
     stored(dataset="acled", original_id="2")  # another data set's row, in every range
 
-    assert _stored_keys("ucdp-ged", ["1", "9"]) == []  # "5" lies between: looked up, not there
-    assert _stored_keys("ucdp-ged", ["2", "3"]) == []  # nothing of the data set in the range
+    assert _stored_keys("ucdp-ged", ["1", "9"]) == []
+    assert _stored_keys("ucdp-ged", ["2", "3"]) == []  # acled's "2" is another key
     assert sorted(_stored_keys("ucdp-ged", ["1", "5", "9"])) == ["5"]
     assert sorted(_stored_keys("ucdp-ged", ["a", "Z", "Ärzte-7"])) == ["Ärzte-7"]
     assert _stored_keys("ucdp-ged", []) == []
@@ -33,8 +32,8 @@ def test_batches_mixing_stored_and_new_keys_update_nothing_twice_and_create_the_
 ):
     first = [ucdp_row(n) for n in (1, 2, 3, 10, 11, 12)]
     run(write_ucdp(tmp_path / "first.csv", first), "ucdp", analyst)
-    # Batches of three: [1 2 3] all stored, [4 5 6] and [7 8 9] whose range ("4".."6",
-    # "7".."9") holds no stored key, [10 11 12] all stored again.
+    # Batches of three: [1 2 3] all stored, [4 5 6] and [7 8 9] all new, [10 11 12] all
+    # stored again.
     again = [ucdp_row(n) for n in range(1, 13)]
 
     summary, problems = run(
