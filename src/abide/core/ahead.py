@@ -27,7 +27,7 @@ _END = object()
 #: (Python's default: 5 ms). The caller waits for the database in many short waits (each
 #: 32 kB of a COPY is one); coming back from each, it waits for the reader to hand the lock
 #: over, up to this long.
-SWITCH_INTERVAL = 0.0005
+SWITCH_INTERVAL = 0.0001
 
 
 class _Raised:

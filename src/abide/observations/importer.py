@@ -368,6 +368,8 @@ class _Batch:
         self.records = 0
         self.rejected = 0
         self.first_row = summary.rows + 1
+        #: The last batch found none of its keys stored: write the next one as new at once.
+        self.expect_new = False
 
     def take(self, chunk: _Chunk) -> None:
         self.drafts = chunk.drafts
@@ -384,8 +386,14 @@ class _Batch:
             self.summary.rejected += self.rejected
         elif self.records or last:
             with transaction.atomic():
-                result = write_batch(self.dataset, drafts) if drafts else BatchResult()
+                result = (
+                    write_batch(self.dataset, drafts, expect_new=self.expect_new)
+                    if drafts
+                    else BatchResult()
+                )
                 self._commit(result, last, failed)
+            if drafts:
+                self.expect_new = not result.updated and not result.unchanged
             self.statistics.wrote(len(result.created))
             if last:  # the map's days this import changed, counted again once
                 mapcells.catch_up()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from abide.observations import mapcells, original_keys, partitions
@@ -120,7 +120,7 @@ def plan(drafts: Sequence[Draft], stored: dict[str, dict]) -> tuple[list, list, 
 def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({_columns(columns)}) FROM STDIN") as copy:
                 for row in rows:
@@ -199,11 +199,13 @@ def _new_ids(count: int) -> list[int]:
     table = Observation._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One row holding every id: 5,000 rows of one id each cost more to fetch.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
+                "FROM generate_series(1, %s)",
                 [connection.ops.quote_name(table), count],
             )
-            return sorted(row[0] for row in cursor.fetchall())
+            return sorted(cursor.fetchone()[0])
         # SQLite: the transaction holds the write lock from its start (IMMEDIATE), so the ids
         # after the largest ever given (AUTOINCREMENT never gives one again) are free.
         cursor.execute(
@@ -219,23 +221,44 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
+def write_batch(dataset: str, drafts: Sequence[Draft], *, expect_new: bool = False) -> BatchResult:
     """Store ``drafts`` (distinct original ids) of ``dataset``, and note the days of the map's
-    summary they change (counted again at the end of the import); the caller's transaction."""
-    if connection.vendor == "postgresql":
+    summary they change (counted again at the end of the import); the caller's transaction.
+
+    With ``expect_new`` (PostgreSQL; the importer asks for it after a batch that found none of
+    its keys stored), the rows are first written as new without looking their keys up, under a
+    savepoint: should one of them be stored already, the database refuses it (the table of
+    keys is unique), the savepoint is rolled back and the batch is written as usual."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         # A batch lost to a server crash is lost with its resume point (the same
         # transaction), and the next run writes it again: no need to wait for the disk.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if expect_new:
+            try:
+                with transaction.atomic():
+                    return _write(list(drafts), [], 0)
+            except IntegrityError as exc:
+                if not _already_stored(exc):
+                    raise
     stored = existing_rows(dataset, [draft.key for draft in drafts])
-    new, changed, unchanged = plan(drafts, stored)
+    return _write(*plan(drafts, stored))
+
+
+def _already_stored(error: IntegrityError) -> bool:
+    """Whether ``error`` is a key already stored (a unique violation), not a broken rule."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "23505"
+
+
+def _write(new: list[Draft], changed: list, unchanged: int) -> BatchResult:
     result = BatchResult(unchanged=unchanged)
     now = timezone.now()
+    starts = _starts(new)
+    changed_starts = _starts(draft for _, draft, *_ in changed)
     # PostgreSQL: each month its partition before its rows arrive (else the DEFAULT one).
-    partitions.ensure_months(
-        [draft.values["observed_start"] for draft in new]
-        + [draft.values["observed_start"] for _, draft, *_ in changed]
-    )
+    partitions.ensure_months(starts | changed_starts)
     if new:
         result.created = _new_ids(len(new))
         _insert_rows(_table(Observation), _ORDER, _rows(new, result.created, now))
@@ -248,7 +271,7 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
                 for position, (party, name, attribution) in enumerate(draft.actors)
             ],
         )
-    days = {timezone.localtime(start).date() for start in _starts(new)}
+    days = {timezone.localtime(start).date() for start in starts}
     if changed:
         days.update(
             timezone.localtime(start).date()
@@ -256,9 +279,7 @@ def write_batch(dataset: str, drafts: Sequence[Draft]) -> BatchResult:
             .order_by()
             .values_list("observed_start", flat=True)
         )
-        days.update(
-            timezone.localtime(start).date() for start in _starts(draft for _, draft, *_ in changed)
-        )
+        days.update(timezone.localtime(start).date() for start in changed_starts)
         _update(changed, now)
         result.updated = [pk for pk, *_ in changed]
     if days:  # the map counts these days again at the end of the import

@@ -6,11 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from abide.observations import original_keys
+from abide.observations.importer import lookups
 from abide.observations.models import Observation
+from abide.observations.rows import Draft, ucdp_converter
+from abide.observations.sources import open_source
 from abide.observations.tests.helpers import stored
 from abide.observations.tests.test_import import run, ucdp_row, write_ucdp
-from abide.observations.writing import _stored_keys
+from abide.observations.writing import _stored_keys, write_batch
 
 pytestmark = pytest.mark.usefixtures("starter_registry")
 
@@ -46,3 +52,81 @@ def test_batches_mixing_stored_and_new_keys_update_nothing_twice_and_create_the_
         Observation.objects.filter(dataset="ucdp-ged").values_list("original_id", flat=True)
     )
     assert sorted(keys, key=int) == [str(n) for n in range(1, 13)]
+
+
+def test_a_batch_after_new_ones_that_holds_stored_keys_updates_them_and_creates_the_rest(
+    tmp_path: Path, analyst
+):
+    # Stored first: 1, 2, 3 and 7. Then batches of three: [4 5 6] all new, so [7 8 9] is
+    # written as new at once (PostgreSQL); 7 is refused as stored, and that batch is written
+    # again as usual: 7 compared and updated, 8 and 9 created.
+    run(write_ucdp(tmp_path / "first.csv", [ucdp_row(n) for n in (1, 2, 3, 7)]), "ucdp", analyst)
+    again = [ucdp_row(n) for n in (4, 5, 6)] + [
+        ucdp_row(7, latitude="39.9"),
+        ucdp_row(8),
+        ucdp_row(9),
+    ]
+
+    summary, problems = run(
+        write_ucdp(tmp_path / "again.csv", again), "ucdp", analyst, batch_size=3
+    )
+
+    assert problems == []
+    assert (summary.created, summary.updated, summary.unchanged) == (5, 1, 0)
+    rows = Observation.objects.filter(dataset="ucdp-ged")
+    assert sorted(rows.values_list("original_id", flat=True), key=int) == [
+        str(n) for n in range(1, 10)
+    ]
+    assert rows.get(original_id="7").latitude == pytest.approx(39.9)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the table of keys is PostgreSQL's (SQLite: index)"
+)
+def test_after_a_batch_with_no_stored_key_the_next_is_written_without_a_lookup(
+    tmp_path: Path, analyst
+):
+    path = write_ucdp(tmp_path / "new.csv", [ucdp_row(n) for n in range(1, 10)])
+
+    with CaptureQueriesContext(connection) as queries:
+        summary, problems = run(path, "ucdp", analyst, batch_size=3)
+
+    assert problems == []
+    assert summary.created == 9
+    lookups = [q for q in queries.captured_queries if f"FROM {original_keys.TABLE}" in q["sql"]]
+    assert len(lookups) == 1  # the first batch's; the two after it found nothing to look up
+    assert original_keys_of("ucdp-ged") == [str(n) for n in range(1, 10)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="batches are written as new on PostgreSQL only"
+)
+def test_a_batch_written_as_new_that_breaks_a_rule_fails_and_stores_nothing(tmp_path: Path):
+    draft = _draft(tmp_path, 41, casualties_best=-1)  # the database's check refuses it
+
+    with CaptureQueriesContext(connection) as queries:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            write_batch("ucdp-ged", [draft], expect_new=True)
+
+    # Not taken for a stored key: not written again after a lookup.
+    assert not [q for q in queries.captured_queries if original_keys.TABLE in q["sql"]]
+    assert not Observation.objects.filter(dataset="ucdp-ged").exists()
+
+
+def original_keys_of(dataset: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT original_id FROM {original_keys.TABLE} WHERE dataset = %s", [dataset]
+        )
+        return sorted((row[0] for row in cursor.fetchall()), key=int)
+
+
+def _draft(tmp_path: Path, event_id: int, **changes: object) -> Draft:
+    """A draft of a UCDP row as the importer's converter makes it."""
+    source = open_source(write_ucdp(tmp_path / "one.csv", [ucdp_row(event_id)]))
+    try:
+        draft = ucdp_converter(lookups(), "23.1")(next(source.records()).values)
+    finally:
+        source.close()
+    draft.values.update(changes)
+    return draft
