@@ -10,7 +10,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from abide.observations import original_keys
-from abide.observations.importer import lookups
+from abide.observations.importer import (
+    BATCH_SIZE,
+    SQLITE_BATCH_SIZE,
+    default_batch_size,
+    lookups,
+)
 from abide.observations.models import Observation
 from abide.observations.rows import Draft, ucdp_converter
 from abide.observations.sources import open_source
@@ -130,3 +135,10 @@ def _draft(tmp_path: Path, event_id: int, **changes: object) -> Draft:
         source.close()
     draft.values.update(changes)
     return draft
+
+
+def test_sqlite_commits_five_times_the_rows_of_postgresql_unless_told(db):
+    # SQLite's commits write each touched page to its log: fewer, larger commits touch fewer.
+    expected = SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
+    assert (BATCH_SIZE, SQLITE_BATCH_SIZE) == (5000, 25000)
+    assert default_batch_size() == expected

@@ -10,6 +10,7 @@ from abide.core.errors import describe
 from abide.observations.importer import (
     BATCH_SIZE,
     KINDS,
+    SQLITE_BATCH_SIZE,
     ImportFailed,
     ImportSummary,
     import_file,
@@ -58,8 +59,9 @@ class Command(ActorCommand):
         parser.add_argument(
             "--batch-size",
             type=_positive,
-            default=BATCH_SIZE,
-            help=f"rows per transaction ({BATCH_SIZE})",
+            default=None,
+            help=f"rows per transaction ({BATCH_SIZE} on PostgreSQL, "
+            f"{SQLITE_BATCH_SIZE} on SQLite)",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="read and check everything, store nothing"
@@ -158,7 +160,7 @@ class Command(ActorCommand):
                 path,
                 actor=actor,
                 mapping=options["mapping"],
-                batch_size=options["batch_size"],
+                batch_size=options["batch_size"] or BATCH_SIZE,
                 dry_run=options["dry_run"],
                 strict=options["strict"],
                 on_problem=progress.problem,
