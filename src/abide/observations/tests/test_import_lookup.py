@@ -21,6 +21,7 @@ from abide.observations.rows import Draft, ucdp_converter
 from abide.observations.sources import open_source
 from abide.observations.tests.helpers import stored
 from abide.observations.tests.test_import import run, ucdp_row, write_ucdp
+from abide.observations.tests.test_original_keys import keys
 from abide.observations.writing import _stored_keys, write_batch
 
 pytestmark = pytest.mark.usefixtures("starter_registry")
@@ -100,7 +101,8 @@ def test_after_a_batch_with_no_stored_key_the_next_is_written_without_a_lookup(
     assert summary.created == 9
     lookups = [q for q in queries.captured_queries if f"FROM {original_keys.TABLE}" in q["sql"]]
     assert len(lookups) == 1  # the first batch's; the two after it found nothing to look up
-    assert original_keys_of("ucdp-ged") == [str(n) for n in range(1, 10)]
+    stored_keys = sorted((key for dataset, key, _ in keys() if dataset == "ucdp-ged"), key=int)
+    assert stored_keys == [str(n) for n in range(1, 10)]
 
 
 @pytest.mark.skipif(
@@ -116,14 +118,6 @@ def test_a_batch_written_as_new_that_breaks_a_rule_fails_and_stores_nothing(tmp_
     # Not taken for a stored key: not written again after a lookup.
     assert not [q for q in queries.captured_queries if original_keys.TABLE in q["sql"]]
     assert not Observation.objects.filter(dataset="ucdp-ged").exists()
-
-
-def original_keys_of(dataset: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT original_id FROM {original_keys.TABLE} WHERE dataset = %s", [dataset]
-        )
-        return sorted((row[0] for row in cursor.fetchall()), key=int)
 
 
 def _draft(tmp_path: Path, event_id: int, **changes: object) -> Draft:
