@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
@@ -67,6 +68,19 @@ def _points(viewer: str, queryset: QuerySet[Observation]) -> tuple[QuerySet[Obse
     return queryset, "latitude", "longitude"
 
 
+class _Day(TruncDate):
+    """The day an observation starts, in the current time zone. On SQLite, where a datetime is
+    stored as text in the connection's zone (``YYYY-MM-DD HH:MM:SS``), a day in that zone is
+    the text's first ten characters: read by SQLite itself instead of a Python function called
+    for each row (a million rows: seconds)."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        if settings.USE_TZ and self.get_tzname() != connection.timezone_name:
+            return self.as_sql(compiler, connection, **extra)
+        sql, params = compiler.compile(self.lhs)
+        return f"substr({sql}, 1, 10)", list(params)
+
+
 def _aggregate(viewer: str, queryset: QuerySet[Observation]) -> Iterable[dict[str, Any]]:
     """Per base cell, category and day: count and sums of the points ``viewer`` sees."""
     rows, latitude, longitude = _points(viewer, queryset.order_by())
@@ -74,7 +88,7 @@ def _aggregate(viewer: str, queryset: QuerySet[Observation]) -> Iterable[dict[st
         rows.annotate(
             cell_y=Floor(F(latitude) / BASE),
             cell_x=Floor(F(longitude) / BASE),
-            day=TruncDate("observed_start"),
+            day=_Day("observed_start"),
         )
         .values("cell_y", "cell_x", "category_id", "day")
         .annotate(n=Count("pk"), sum_latitude=Sum(latitude), sum_longitude=Sum(longitude))

@@ -1,15 +1,17 @@
 """The lookup of a batch's stored rows (PostgreSQL: in the table of keys; SQLite: in the
-observations' unique index): every stored key of the data set is found, and only those."""
+observations' unique index): every stored key of the data set is found, and only those; and
+how a prepared row is compared with its stored one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from abide.observations import original_keys
+from abide.observations import original_keys, writing
 from abide.observations.importer import (
     BATCH_SIZE,
     SQLITE_BATCH_SIZE,
@@ -20,7 +22,7 @@ from abide.observations.models import Observation
 from abide.observations.rows import Draft, ucdp_converter
 from abide.observations.sources import open_source
 from abide.observations.tests.helpers import stored
-from abide.observations.tests.test_import import run, ucdp_row, write_ucdp
+from abide.observations.tests.test_import import UCDP_HEADER, run, ucdp_row, write_ucdp
 from abide.observations.tests.test_original_keys import keys
 from abide.observations.writing import _stored_keys, write_batch
 
@@ -136,3 +138,57 @@ def test_sqlite_commits_five_times_the_rows_of_postgresql_unless_told(db):
     expected = SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
     assert (BATCH_SIZE, SQLITE_BATCH_SIZE) == (5000, 25000)
     assert default_batch_size() == expected
+
+
+def test_a_prepared_row_keeps_its_original_row_as_json_only_and_compares_it_as_before(db):
+    convert = ucdp_converter(lookups(), "23.1")
+    header = UCDP_HEADER.split(",")
+    record = dict(zip(header, ucdp_row(5).split(","), strict=True))
+    draft = convert(record)
+    original = draft.values["original_row"]
+
+    prepared = writing.prepare(draft, connection.vendor == "postgresql")
+
+    assert "original_row" not in prepared.values  # no dictionary of the columns kept beside
+    assert writing.value(prepared, "original_row") == original
+    stored = {
+        "5": {"id": 1, **prepared.values, "original_row": original, "actors": prepared.actors}
+    }
+    assert writing.plan([prepared], stored) == ([], [], 1)
+    stored["5"]["original_row"] = {**original, "source_article": "another"}
+    new, changed, unchanged = writing.plan([prepared], stored)
+    assert (new, unchanged) == ([], 0)
+    assert [(pk, columns) for pk, _, columns, _ in changed] == [(1, ["original_row"])]
+
+
+def test_a_row_read_again_with_only_its_original_row_changed_is_updated(tmp_path: Path, analyst):
+    run(write_ucdp(tmp_path / "first.csv", [ucdp_row(1), ucdp_row(2)]), "ucdp", analyst)
+    header = UCDP_HEADER.split(",")
+    changed = dict(zip(header, ucdp_row(2).split(","), strict=True))
+    changed["source_article"] = "Second source"  # a column kept in the original row only
+
+    summary, problems = run(
+        write_ucdp(tmp_path / "again.csv", [ucdp_row(1), ",".join(changed.values())]),
+        "ucdp",
+        analyst,
+    )
+
+    assert problems == []
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
+    row = Observation.objects.get(dataset="ucdp-ged", original_id="2")
+    assert row.original_row["source_article"] == "Second source"
+    assert row.original_row["side_a"] == "Government of Azerbaijan"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL keeps the original row as jsonb"
+)
+def test_sqlite_stores_the_original_row_as_compact_json(tmp_path: Path, analyst):
+    run(write_ucdp(tmp_path / "rows.csv", [ucdp_row(1)]), "ucdp", analyst)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT original_row FROM observations_observation WHERE original_id = '1'")
+        text = cursor.fetchone()[0]
+
+    assert text.startswith('{"id":"1","relid":"","year":"2020",')
+    assert json.loads(text) == Observation.objects.get(original_id="1").original_row

@@ -4,6 +4,7 @@ equal to a full recount after every kind of change."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 
 import pytest
@@ -345,3 +346,26 @@ def test_an_import_notes_its_days_and_the_map_counts_until_they_are_counted_agai
     sql, summed = read_tables(client, analyst)
     assert '"observations_mapcell"' in sql
     assert summed == counted
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Yerevan", "America/New_York"])
+def test_the_summary_counts_each_observation_on_its_day_in_the_current_time_zone(varied, zone):
+    """The day of a row of the summary is the day its observations start where the map is
+    read (SQLite reads it from the stored text when that zone is the connection's)."""
+    with timezone.override(zone):
+        found = {
+            (int(row["cell_y"]), int(row["cell_x"]), row["category_id"], str(row["day"])): row["n"]
+            for row in mapcells._aggregate(mapcells.EVERY, Observation.objects.all())
+        }
+        expected: dict[tuple, int] = {}
+        for row in Observation.objects.all():
+            key = (
+                math.floor(row.latitude / mapcells.BASE),
+                math.floor(row.longitude / mapcells.BASE),
+                row.category_id,
+                str(timezone.localtime(row.observed_start).date()),
+            )
+            expected[key] = expected.get(key, 0) + 1
+
+    assert found == expected
+    assert len({key[3] for key in found}) > 30  # the rows span the fixture's forty days
