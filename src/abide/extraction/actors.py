@@ -8,6 +8,7 @@ document's narrator (whose "we" it is).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,14 +51,18 @@ class ActorResolver:
         on: dt.date | None,
         narrator: Actor | None = None,
         places: Places | None = None,
+        signatories: Sequence[Actor] = (),
     ) -> None:
         """``places``, a gazetteer, keeps the names of towns and regions the tagger took
-        for people or organisations ("Khan Younis", "Port Sudan") from being proposed."""
+        for people or organisations ("Khan Younis", "Port Sudan") from being proposed.
+        ``signatories`` are the parties of a joint statement (named by its title): its "we",
+        "the leaders" and "both leaders", where no one else is speaking."""
         self.registry = registry
         self.lexicon = lexicon
         self.on = on
         self.narrator = narrator
         self.places = places
+        self.signatories = list(signatories) if len(signatories) >= 2 else []
         self.state = ResolverState()
         #: Every party the document names, in order (for "both sides" before they are named).
         self.document_parties: list[Actor] = []
@@ -190,6 +195,8 @@ class ActorResolver:
         for group in self.lexicon.both_sides:
             if group in key:
                 return self.both_sides(exclude)
+        if self.signatories and key in self.lexicon.signatory_groups:
+            return list(self.signatories)
         # "my Administration", "the Biden-Harris Administration": the government speaking.
         if head.lemma_.lower() in self.lexicon.government_nouns:
             owner = self._government_of(phrase, speaker)
@@ -346,6 +353,8 @@ class ActorResolver:
 
     def _pronoun(self, lower: str, *, speaker: Actor | None, exclude: Actor | None) -> list[Actor]:
         if lower in PRONOUNS_WE:
+            if self.signatories and (speaker is None or speaker == self.narrator):
+                return list(self.signatories)  # a joint statement's "we": its signatories
             who = speaker or self.narrator
             if who is None:
                 return []
@@ -374,10 +383,13 @@ class ActorResolver:
         return []
 
     def both_sides(self, exclude: Actor | None = None) -> list[Actor]:
-        """The two parties a text means by "both sides": those of the conversation, else the
-        last two named, else the first two the document names."""
+        """The two parties a text means by "both sides": those of the conversation, else a
+        joint statement's signatories, else the last two named, else the first two the
+        document names."""
         if len(self.state.counterpart) >= 2:
             return list(self.state.counterpart)
+        if self.signatories:
+            return list(self.signatories)
         if len(self.state.counterpart) == 1 and self.narrator is not None and self.narrator.party:
             # "Both leaders" in a readout: the narrator's leader and the one called.
             return [self.narrator, *self.state.counterpart]

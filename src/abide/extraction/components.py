@@ -60,6 +60,7 @@ class DiscourseReader:
             context.get("published"),
             narrator=context.get("narrator"),
             places=context.get("places"),
+            signatories=context.get("signatories") or (),
         )
         discourse = Discourse(
             doc, resolver, self.lexicon, context.get("published"), context.get("publisher")

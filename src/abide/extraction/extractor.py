@@ -56,6 +56,8 @@ LANGUAGES = {"en"}
 AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "inside"}
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
+#: The title of a statement its signatories make together.
+JOINT_TITLE = re.compile(r"\bjoint\s+(statement|declaration|communiqu[eé]|readout)", re.IGNORECASE)
 #: whether an Extractor uses the trained sentence classifier unless told: where `make train`
 #: has built it (the model is not kept in the repository: it is trained from ../shared's texts).
 LEARNED_BY_DEFAULT = (MODEL_DIRECTORY / "manifest.json").is_file()
@@ -193,7 +195,26 @@ class Extractor:
             "narrator": narrator,
             "publisher": publisher,
             "places": self.gazetteer,
+            "signatories": self._signatories(document.title),
         }
+
+    def _signatories(self, title: str) -> list[Actor]:
+        """The states a joint statement's title names, in its order ("Joint Statement from the
+        Leaders of the United States and the Republic of Indonesia"): whom its "we", "the
+        leaders" and "both leaders" mean. None for any other title, or one naming fewer than
+        two."""
+        if not JOINT_TITLE.search(title):
+            return []
+        text = normalise(title)
+        found = []
+        for party_id, pattern in self._state_name_patterns().items():
+            match = pattern.search(text)
+            if match is not None:
+                found.append((match.start(), party_id))
+        if len(found) < 2:
+            return []
+        parties = [self.registry.parties[party_id] for _, party_id in sorted(found)]
+        return [Actor(name=party.name, party=party.id, party_name=party.name) for party in parties]
 
     def _state_name_patterns(self) -> dict[str, re.Pattern]:
         """One pattern per state or de facto authority: its name and first aliases as words

@@ -181,3 +181,38 @@ def test_the_area_is_resolved_to_a_place_of_the_gazetteer(extractor):
     )
     place = result["commitments"][0]["scope"]["place"]
     assert place["country"] == "AZ" and abs(place["latitude"] - 39.82) < 0.2
+
+
+JOINT = (
+    "Joint Statement of the United States and Armenia\n\n"
+    "The leaders committed to continue the peace talks. We commit to deliver humanitarian "
+    "aid to the displaced. Both leaders called for a ceasefire."
+)
+
+
+def test_a_joint_statement_binds_each_party_its_title_names(extract):
+    result = extract(JOINT)
+
+    assert result["title"] == "Joint Statement of the United States and Armenia"
+    assert triples(result) == {
+        ("pledge", "United States", "peace_process"),
+        ("pledge", "Armenia", "peace_process"),
+        ("pledge", "United States", "humanitarian_access"),
+        ("pledge", "Armenia", "humanitarian_access"),
+        ("demand", "unspecified", "cessation_of_hostilities"),
+    }
+
+
+def test_only_a_joint_statement_makes_its_leaders_and_its_we_the_parties_it_names(extract):
+    result = extract(JOINT.replace("Joint Statement of", "Statement on"))
+
+    assert triples(result) == {("demand", "unspecified", "cessation_of_hostilities")}
+
+
+def test_a_quoted_speaker_in_a_joint_statement_speaks_for_their_own_party(extract):
+    result = extract(
+        "Joint Statement of the United States and Armenia\n\n"
+        "“We will release the detainees,” said Ilham Aliyev."
+    )
+
+    assert triples(result) == {("pledge", "Azerbaijan", "amnesty_and_detention")}
