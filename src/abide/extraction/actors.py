@@ -124,11 +124,23 @@ class ActorResolver:
             name = " ".join(words)
             if len(words) < 2:  # a lone word is too often a place the tagger took for a name
                 return None
+        if kind == "party":
+            name = self._legislature(name)
         key = (kind, name)
         self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
         if kind == "person":
             return Actor(name=name, person_name=name, proposed=True)
         return Actor(name=name, party_name=name, proposed=True)
+
+    def _legislature(self, name: str) -> str:
+        """A legislature named by its bare name ("Congress", "the Senate") in a text a state
+        narrates, by its state's name ("United States Congress"), as the guideline names
+        domestic actors; any other name as it is."""
+        bare = name.removeprefix("the ").removeprefix("The ")
+        narrator = self.narrator
+        if bare.lower() in self.lexicon.legislatures and narrator is not None and narrator.party:
+            return f"{narrator.party_name or narrator.name} {bare}"
+        return name
 
     def _is_a_place(self, name: str, *, person: bool) -> bool:
         """``name`` is a town of the gazetteer of at least :data:`TOWN_POPULATION`

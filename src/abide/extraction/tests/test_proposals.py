@@ -11,6 +11,7 @@ from abide.extraction import Extractor, RegistrySnapshot, read_text
 from abide.extraction.actors import ActorResolver
 from abide.extraction.lexicon import load_lexicon
 from abide.extraction.prediction import to_prediction
+from abide.extraction.tests.conftest import triples
 from abide.geo.gazetteer import Gazetteer
 from abide.registry.files import STARTER_REGISTRY
 
@@ -116,3 +117,30 @@ def test_a_name_is_a_sizeable_town_by_its_own_name_or_a_persons_name_of_several_
         RegistrySnapshot.from_file(STARTER_REGISTRY), load_lexicon(), None, places=Gazetteer()
     )
     assert resolver._is_a_place(name, person=person) is place
+
+
+WHITE_HOUSE_STATEMENT = (
+    "---\ntitle: Statement on aid\n"
+    "source_url: https://www.whitehouse.gov/briefing-room/statements/aid/\n---\n\n"
+    "I call on Congress to pass the humanitarian aid package. The Senate will vote on it."
+)
+
+
+def test_a_legislature_named_alone_takes_the_name_of_the_state_that_narrates(extractor):
+    result = extractor.extract(read_text(WHITE_HOUSE_STATEMENT, published=dt.date(2024, 2, 1)))
+    prediction = to_prediction(result, threshold=0)
+
+    assert triples(prediction) == {("demand", "United States Congress", "humanitarian_access")}
+    assert {(p.kind, p.name) for p in result.proposals} == {
+        ("party", "United States Congress"),
+        ("party", "United States Senate"),
+    }
+
+
+def test_a_legislature_in_a_text_no_state_narrates_keeps_its_own_name(extractor):
+    text = WHITE_HOUSE_STATEMENT.replace("www.whitehouse.gov", "news.example.org")
+    result = extractor.extract(read_text(text, published=dt.date(2024, 2, 1)))
+
+    assert triples(to_prediction(result, threshold=0)) == {
+        ("demand", "Congress", "humanitarian_access")
+    }
