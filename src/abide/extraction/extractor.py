@@ -28,7 +28,7 @@ from abide.extraction.learned import (
     shared_classifier,
 )
 from abide.extraction.lexicon import Lexicon, load_lexicon
-from abide.extraction.registry import RegistrySnapshot, normalise
+from abide.extraction.registry import PartyData, RegistrySnapshot, normalise
 from abide.extraction.speech import (
     Discourse,
     deadline_in,
@@ -183,7 +183,7 @@ class Extractor:
             if domain == suffix or domain.endswith("." + suffix):
                 party = self.registry.parties.get(party_id)
                 if party is not None:
-                    narrator = Actor(name=party.name, party=party.id, party_name=party.name)
+                    narrator = _party_actor(party)
         if narrator is None:
             narrator = self._first_person_narrator(document)
         publisher = None
@@ -214,7 +214,7 @@ class Extractor:
         if len(found) < 2:
             return []
         parties = [self.registry.parties[party_id] for _, party_id in sorted(found)]
-        return [Actor(name=party.name, party=party.id, party_name=party.name) for party in parties]
+        return [_party_actor(party) for party in parties]
 
     def _state_name_patterns(self) -> dict[str, re.Pattern]:
         """One pattern per state or de facto authority: its name and first aliases as words
@@ -246,7 +246,7 @@ class Extractor:
             return None
         best = max(counts, key=counts.get)
         party = self.registry.parties[best]
-        return Actor(name=party.name, party=party.id, party_name=party.name)
+        return _party_actor(party)
 
     def _result(self, document: Document, doc: Doc) -> ExtractionResult:
         analysis: Analysis = doc._.abide_analysis
@@ -482,6 +482,11 @@ class Extractor:
                 return by_event[event.verb.i]
         speaker = raw.agent if raw.kind == "demand" else (raw.obligors[0] if raw.obligors else None)
         return _paraphrase(result, discourse, raw.cue.sent, speaker, raw.date)
+
+
+def _party_actor(party: PartyData) -> Actor:
+    """The registry party ``party`` as an actor, under its own name."""
+    return Actor(name=party.name, party=party.id, party_name=party.name)
 
 
 def _covers(outer: Span, inner: Span) -> bool:

@@ -60,8 +60,8 @@ class Command(ActorCommand):
             "--batch-size",
             type=_positive,
             default=None,
-            help=f"rows per transaction ({BATCH_SIZE} on PostgreSQL, "
-            f"{SQLITE_BATCH_SIZE} on SQLite)",
+            help=f"rows per transaction (event files: {BATCH_SIZE} on PostgreSQL, "
+            f"{SQLITE_BATCH_SIZE} on SQLite; PA-X files: {BATCH_SIZE})",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="read and check everything, store nothing"
