@@ -31,6 +31,7 @@ from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, AssessmentStatus, Link, LinkState
 from abide.compliance.periods import KINDS, Period, period_of, periods_between
 from abide.compliance.rules import Rule, Rules, current_rules
+from abide.core.bulk import insert_rows, table
 from abide.observations.access import PUBLISHED, is_published
 from abide.observations.models import Observation, Patrol
 from abide.observations.patrols import patrol_footprint
@@ -255,7 +256,8 @@ def _store(
     period: Period, outcomes: list[tuple[Commitment, Outcome]], rules: Rules
 ) -> list[Assessment]:
     """Write the period's assessments in bulk: new rows inserted, existing ones updated (a
-    sign-off is of the status it saw: a new status clears it), their observations replaced."""
+    sign-off is of the status it saw: a new status clears it), their observations replaced.
+    The caller keeps the commitments' current statuses (``keep_current``)."""
     now = timezone.now()
     existing = {commitment.pk: outcome.stored for commitment, outcome in outcomes if outcome.stored}
     unknown = [commitment.pk for commitment, _ in outcomes if commitment.pk not in existing]
@@ -292,9 +294,7 @@ def _store(
     Assessment.objects.bulk_create(new)
     update_columns(Assessment, changed, _COMPUTED)
     _store_observations(stored, changed)
-    kept = [assessment for assessment, _ in stored]
-    keep_current(kept)
-    return kept
+    return [assessment for assessment, _ in stored]
 
 
 def _store_observations(stored: list[tuple[Assessment, Outcome]], changed: list) -> None:
@@ -322,10 +322,7 @@ def _store_observations(stored: list[tuple[Assessment, Outcome]], changed: list)
             assessment_id=assessment_id,
             observation_id__in=[o for a, o in removed if a == assessment_id],
         ).delete()
-    through.objects.bulk_create(
-        through(assessment_id=assessment_id, observation_id=observation_id)
-        for assessment_id, observation_id in added
-    )
+    insert_rows(table(through), ("assessment_id", "observation_id"), added)
 
 
 def assess(
@@ -380,6 +377,7 @@ def _assess_pairs(
                 for commitment in commitments
             ]
             stored += _store(period, outcomes, rules)
+        keep_current(stored)  # once for every period: a commitment's row written once
         if stored:
             record_batch(
                 actor=actor,

@@ -1,7 +1,6 @@
-"""Writing many rows at once without building a model instance and its SQL for each: updates
-without the CASE expressions of Django's ``bulk_update`` (whose building costs milliseconds a
-row), inserts without ``bulk_create``'s instances; one parameterised statement run for every
-row (``executemany``)."""
+"""Updating many rows at once without the CASE expressions of Django's ``bulk_update`` (whose
+building costs milliseconds a row): one parameterised statement run for every row
+(``executemany``). New rows: :mod:`abide.core.bulk`."""
 
 from __future__ import annotations
 
@@ -41,19 +40,3 @@ def update_columns(
                     for obj in objects[first : first + BATCH]
                 ],
             )
-
-
-def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]]
-) -> None:
-    """Insert ``rows`` (values of ``fields``, in that order, as the database takes them) into
-    ``model``'s table; the other columns take their database defaults (or NULL)."""
-    connection = connections[model.objects.db]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    rows = list(rows)
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[first : first + BATCH])

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,24 +38,29 @@ from abide.audit.services import record_batch
 from abide.compliance.access import can_assess
 from abide.compliance.areas import Area, area_of
 from abide.compliance.assessment import _assess_pairs
-from abide.compliance.bulk import insert_rows
 from abide.compliance.linking import linkable_commitments
 from abide.compliance.models import Assessment, Link, LinkState, ObligorRole
 from abide.compliance.periods import Period
+from abide.core.bulk import insert_rows, new_ids, table
+from abide.observations.days import Day
 from abide.observations.models import Direction, ImportRun, Observation, ObservationActor
 from abide.registry.models import Commitment
 
 #: Observations read at once.
 CHUNK = 5000
+#: Places and months whose candidate commitments are kept at once.
+KNOWN_PLACES = 100_000
 #: (commitment, period) pairs assessed in one transaction.
 PAIRS_AT_ONCE = 5000
 
+#: An observation as matching reads it: its time by its days in UTC (as the commitments' days
+#: are read), which cost less to read than times.
 _COLUMNS = (
     "id",
     "category_id",
     "direction",
-    "observed_start",
-    "observed_end",
+    "start_day",
+    "end_day",
     "country",
     "admin1",
     "admin2",
@@ -88,26 +94,20 @@ class _Pledge:
     pk: int
     obligor: int
     category: int
-    start: dt.datetime | None
-    end: dt.datetime | None
+    #: The day the commitment was made and its deadline (None: open at that end).
+    start: dt.date | None
+    end: dt.date | None
     area: Area
 
-    def in_time(self, start: dt.datetime, end: dt.datetime) -> bool:
+    def in_time(self, start: dt.date, end: dt.date) -> bool:
+        """Whether an observation from the UTC day ``start`` to the UTC day ``end`` overlaps
+        the commitment's time as ``propose_links`` reads it: from the start of the day it was
+        made to the end of its deadline, in UTC."""
         return (self.start is None or end >= self.start) and (self.end is None or start <= self.end)
 
 
-def _bounds(commitment: Commitment) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The commitment's time as ``propose_links`` reads it: the day made to the deadline."""
-    start = end = None
-    if commitment.date_made:
-        start = dt.datetime.combine(commitment.date_made, dt.time.min, tzinfo=dt.UTC)
-    if commitment.deadline:
-        end = dt.datetime.combine(commitment.deadline, dt.time.max, tzinfo=dt.UTC)
-    return start, end
-
-
-def _month(moment: dt.datetime | dt.date) -> int:
-    return moment.year * 12 + moment.month - 1
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _tokens(area: Area) -> list[str]:
@@ -127,11 +127,13 @@ class _Index:
         self.open: dict[tuple[int, str], list[_Pledge]] = defaultdict(list)
         #: category -> pledges with circles or a polygon (tested one by one).
         self.shapes: dict[int, list[_Pledge]] = defaultdict(list)
+        #: (category, country, admin1, admin2, first month, last month) -> candidates.
+        self.known: dict[tuple, frozenset[_Pledge]] = {}
         for commitment in commitments:
             area = area_of(commitment)
             if area.empty:
                 continue
-            start, end = _bounds(commitment)
+            start, end = commitment.date_made, commitment.deadline
             pledge = _Pledge(
                 commitment.pk, commitment.obligor_party_id, commitment.category_id, start, end, area
             )
@@ -147,14 +149,26 @@ class _Index:
                 for month in range(_month(start), _month(end) + 1):
                     self.months[key][month].append(pledge)
 
-    def candidates(self, row: tuple) -> set[_Pledge]:
+    def candidates(self, row: tuple) -> frozenset[_Pledge]:
         """The commitments of the observation's category whose place and month it shares,
-        or whose area has a shape; to be tested exactly."""
+        or whose area has a shape; to be tested exactly. Many observations share a place and
+        months: each such set is worked out once (up to :data:`KNOWN_PLACES` at a time)."""
         _, category, _, start, end, country, admin1, admin2, _, _ = row
+        key = (category, country, admin1, admin2, _month(start), _month(end))
+        found = self.known.get(key)
+        if found is None:
+            if len(self.known) >= KNOWN_PLACES:
+                self.known.clear()
+            found = self.known[key] = frozenset(self._candidates(*key))
+        return found
+
+    def _candidates(
+        self, category: int, country: str, admin1: str, admin2: str, first: int, last: int
+    ) -> set[_Pledge]:
         found: set[_Pledge] = set(self.shapes.get(category, ()))
         tokens = [f"c:{country}"] if country else []
         tokens += [f"a:{name}" for name in (admin1, admin2) if name]
-        months = range(_month(start), _month(end) + 1)
+        months = range(first, last + 1)
         for token in tokens:
             key = (category, token)
             found.update(self.open.get(key, ()))
@@ -173,42 +187,50 @@ def _inside(area: Area, row: tuple) -> bool:
     return area.contains_point(latitude, longitude, country)
 
 
-def _rows(ids: list[int]) -> Iterator[tuple[list[tuple], dict[int, set]]]:
+def _of_chunk(queryset: QuerySet, column: str, chunk: list[int], *fields: str) -> list[tuple]:
+    """``fields`` of the rows of ``queryset`` whose ``column`` is one of ``chunk`` (ascending
+    ids). Nearly a run of ids (new rows) is read by its range, which needs no parameter per
+    id, and sifted here."""
+    low, high = chunk[0], chunk[-1]
+    if high - low + 1 > 2 * len(chunk):
+        return list(queryset.filter(**{f"{column}__in": chunk}).order_by().values_list(*fields))
+    wanted = set(chunk)
+    at = fields.index(column)
+    return [
+        row
+        for row in queryset.filter(**{f"{column}__gte": low, f"{column}__lte": high})
+        .order_by()
+        .values_list(*fields)
+        if row[at] in wanted
+    ]
+
+
+def _rows(ids: list[int]) -> Iterator[tuple[list[tuple], dict[int, set], set[tuple[int, int]]]]:
     """The observations ``ids`` by the chunk, with their actors' parties (None: an actor that
-    is no registry party)."""
+    is no registry party) and their links (commitment, observation)."""
     ids = sorted(set(ids))
     for first in range(0, len(ids), CHUNK):
         chunk = ids[first : first + CHUNK]
-        low, high = chunk[0], chunk[-1]
-        if high - low + 1 <= 2 * len(chunk):  # nearly a run of ids (new rows): by their range
-            wanted = set(chunk)
-            rows = [
-                row
-                for row in Observation.objects.filter(pk__gte=low, pk__lte=high)
-                .order_by()
-                .values_list(*_COLUMNS)
-                if row[0] in wanted
-            ]
-            actors = [
-                pair
-                for pair in ObservationActor.objects.filter(
-                    observation_id__gte=low, observation_id__lte=high
-                )
-                .order_by()
-                .values_list("observation_id", "party_id")
-                if pair[0] in wanted
-            ]
-        else:
-            rows = list(Observation.objects.filter(pk__in=chunk).order_by().values_list(*_COLUMNS))
-            actors = list(
-                ObservationActor.objects.filter(observation_id__in=chunk)
-                .order_by()
-                .values_list("observation_id", "party_id")
-            )
+        rows = _of_chunk(
+            Observation.objects.annotate(
+                start_day=Day("observed_start", tzinfo=dt.UTC),
+                end_day=Day("observed_end", tzinfo=dt.UTC),
+            ),
+            "id",
+            chunk,
+            *_COLUMNS,
+        )
         parties: dict[int, set] = defaultdict(set)
-        for observation_id, party_id in actors:
+        for observation_id, party_id in _of_chunk(
+            ObservationActor.objects.all(), "observation_id", chunk, "observation_id", "party_id"
+        ):
             parties[observation_id].add(party_id)
-        yield rows, parties
+        linked = set(
+            _of_chunk(
+                Link.objects.all(), "observation_id", chunk, "commitment_id", "observation_id"
+            )
+        )
+        yield rows, parties, linked
 
 
 def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -232,8 +254,7 @@ class _Touched:
         self.points: set[tuple[dt.date, float, float]] = set()
 
     def observed(self, row: tuple) -> None:
-        _, _, _, start, _, country, admin1, admin2, latitude, longitude = row
-        day = start.date()
+        _, _, _, day, _, country, admin1, admin2, latitude, longitude = row
         if country:
             self.places[f"c:{country}"].add(day)
         for name in (admin1, admin2):
@@ -243,7 +264,7 @@ class _Touched:
             self.points.add((day, latitude, longitude))
 
     def linked_to(self, commitment_id: int, row: tuple) -> None:
-        self.linked[commitment_id].update(_days(row[3].date(), row[4].date()))
+        self.linked[commitment_id].update(_days(row[3], row[4]))
 
     def days_of(self, pledge: _Pledge) -> list[dt.date]:
         days = set(self.linked.get(pledge.pk, ()))
@@ -267,14 +288,9 @@ def catch_up(observation_ids: Iterable[int], *, actor: User) -> CatchUp:
     commitments = {c.pk: c for c in linkable_commitments().select_related("category")}
     index = _Index(commitments.values())
     touched = _Touched(shapes=any(index.shapes.values()))
-    for rows, parties in _rows(list(observation_ids)):
+    for rows, parties, linked in _rows(list(observation_ids)):
         done.observations += len(rows)
         links = []
-        linked = set(
-            Link.objects.filter(observation_id__in=[row[0] for row in rows])
-            .order_by()
-            .values_list("commitment_id", "observation_id")
-        )
         for row in rows:
             touched.observed(row)
             direction = row[2]
@@ -298,42 +314,37 @@ def catch_up(observation_ids: Iterable[int], *, actor: User) -> CatchUp:
                 links.append((pledge.pk, row[0], direction, role))
                 touched.linked_to(pledge.pk, row)
         if links:
-            _store_links(links, [row[0] for row in rows], linked, actor)
+            _store_links(links, actor)
             done.links += len(links)
     done.assessments = _reassess(commitments, index, touched, actor, done)
     return done
 
 
-#: The columns a proposed link is written with (the others are NULL, or blank: ``reason``).
-_LINK_COLUMNS = ("commitment", "observation", "state", "bearing", "obligor_role", "created_at")
+#: The columns a proposed link is written with (the others are NULL).
+_LINK_COLUMNS = ("id", "commitment_id", "observation_id", "state", "bearing", "obligor_role")
+_LINK_TAIL = ("created_at", "reason")
 
 
-def _store_links(
-    links: list[tuple[int, int, str, str]], observations: list[int], linked: set, actor: User
-) -> None:
+def _store_links(links: list[tuple[int, int, str, str]], actor: User) -> None:
     """Write candidate links (commitment, observation, bearing, role), with one audit entry."""
-    now = Link._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    now = timezone.now()
+    stamp = Link._meta.get_field("created_at").get_db_prep_save(now, connection)
+    state = str(LinkState.CANDIDATE)
     with transaction.atomic():
+        ids = new_ids(Link, len(links))
         insert_rows(
-            Link,
-            (*_LINK_COLUMNS, "reason"),
+            table(Link),
+            (*_LINK_COLUMNS, *_LINK_TAIL),
             [
-                (c, o, str(LinkState.CANDIDATE), str(bearing), str(role), now, "")
-                for c, o, bearing, role in links
+                (pk, c, o, state, str(bearing), str(role), stamp, "")
+                for pk, (c, o, bearing, role) in zip(ids, links, strict=True)
             ],
         )
-        created = [
-            pk
-            for pk, *pair in Link.objects.filter(observation_id__in=observations)
-            .order_by("pk")
-            .values_list("pk", "commitment_id", "observation_id")
-            if tuple(pair) not in linked
-        ]
         record_batch(
             actor=actor,
             action="propose links",
             model=Link,
-            ids=created,
+            ids=ids,
             detail={"commitments": sorted({link[0] for link in links}), "links": len(links)},
         )
 

@@ -30,15 +30,15 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Floor, TruncDate
+from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abide.observations.access import PUBLISHED_STATUSES, can_import_observations
+from abide.observations.days import Day
 from abide.observations.models import MapCell, MapCellDay, Observation, Sensitivity
 from abide.observations.public_place import with_public_point
 
@@ -68,19 +68,6 @@ def _points(viewer: str, queryset: QuerySet[Observation]) -> tuple[QuerySet[Obse
     return queryset, "latitude", "longitude"
 
 
-class _Day(TruncDate):
-    """The day an observation starts, in the current time zone. On SQLite, where a datetime is
-    stored as text in the connection's zone (``YYYY-MM-DD HH:MM:SS``), a day in that zone is
-    the text's first ten characters: read by SQLite itself instead of a Python function called
-    for each row (a million rows: seconds)."""
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        if settings.USE_TZ and self.get_tzname() != connection.timezone_name:
-            return self.as_sql(compiler, connection, **extra)
-        sql, params = compiler.compile(self.lhs)
-        return f"substr({sql}, 1, 10)", list(params)
-
-
 def _aggregate(viewer: str, queryset: QuerySet[Observation]) -> Iterable[dict[str, Any]]:
     """Per base cell, category and day: count and sums of the points ``viewer`` sees."""
     rows, latitude, longitude = _points(viewer, queryset.order_by())
@@ -88,7 +75,7 @@ def _aggregate(viewer: str, queryset: QuerySet[Observation]) -> Iterable[dict[st
         rows.annotate(
             cell_y=Floor(F(latitude) / BASE),
             cell_x=Floor(F(longitude) / BASE),
-            day=_Day("observed_start"),
+            day=Day("observed_start"),
         )
         .values("cell_y", "cell_x", "category_id", "day")
         .annotate(n=Count("pk"), sum_latitude=Sum(latitude), sum_longitude=Sum(longitude))

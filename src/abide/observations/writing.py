@@ -17,6 +17,7 @@ from operator import itemgetter
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from abide.core import bulk
 from abide.observations import mapcells, original_keys, partitions
 from abide.observations.models import Observation, ObservationActor
 from abide.observations.rows import Draft
@@ -46,14 +47,6 @@ class BatchResult:
     unchanged: int = 0
 
 
-def _table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(names: Sequence[str]) -> str:
-    return ", ".join(connection.ops.quote_name(name) for name in names)
-
-
 def _stored_keys(dataset: str, keys: Sequence[str]) -> list[str]:
     """Those of ``keys`` stored for ``dataset``: one query with one parameter for the keys
     (a new file's batches find none). On PostgreSQL it reads the table of keys beside the
@@ -65,7 +58,7 @@ def _stored_keys(dataset: str, keys: Sequence[str]) -> list[str]:
         if connection.vendor == "postgresql":
             return original_keys.stored(cursor, dataset, keys)
         cursor.execute(
-            f"SELECT original_id FROM {_table(Observation)} WHERE dataset = %s "
+            f"SELECT original_id FROM {bulk.table(Observation)} WHERE dataset = %s "
             "AND original_id IN (SELECT value FROM json_each(%s))",
             [dataset, json.dumps(list(keys))],
         )
@@ -117,24 +110,11 @@ def plan(drafts: Sequence[Draft], stored: dict[str, dict]) -> tuple[list, list, 
     return new, changed, unchanged
 
 
-def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({_columns(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({_columns(columns)}) VALUES ({marks})", rows)
-
-
 _DATETIMES = frozenset(
     f.attname for f in Observation._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
 )
 #: The columns a draft gives, in the order of :data:`INSERTED`, then the defaults, then the
-#: two timestamps; the key, taken ahead (:func:`_new_ids`), before them all.
+#: two timestamps; the key, taken ahead (:func:`abide.core.bulk.new_ids`), before them all.
 _DRAFT_COLUMNS = tuple(name for name in INSERTED if name not in DEFAULTS and name not in _SKIP)
 _DEFAULT_VALUES = tuple(DEFAULTS[name] for name in INSERTED if name in DEFAULTS)
 _ORDER = (
@@ -207,30 +187,6 @@ def _rows(drafts: Sequence[Draft], ids: Sequence[int], now: dt.datetime) -> list
     return rows
 
 
-def _new_ids(count: int) -> list[int]:
-    """``count`` ids for new observations, taken before their rows are written (so that no
-    query has to find them afterwards), in ascending order as the database would give them."""
-    table = Observation._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One row holding every id: 5,000 rows of one id each cost more to fetch.
-            cursor.execute(
-                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
-                "FROM generate_series(1, %s)",
-                [connection.ops.quote_name(table), count],
-            )
-            return sorted(cursor.fetchone()[0])
-        # SQLite: the transaction holds the write lock from its start (IMMEDIATE), so the ids
-        # after the largest ever given (AUTOINCREMENT never gives one again) are free.
-        cursor.execute(
-            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max(id) FROM {_table(Observation)}), 0))",
-            [table],
-        )
-        last = cursor.fetchone()[0]
-    return list(range(last + 1, last + 1 + count))
-
-
 def _json(value: object) -> str:
     """``value`` as JSON text, without the spaces after separators (a row's thirty columns:
     sixty bytes fewer to write)."""
@@ -276,10 +232,10 @@ def _write(new: list[Draft], changed: list, unchanged: int) -> BatchResult:
     # PostgreSQL: each month its partition before its rows arrive (else the DEFAULT one).
     partitions.ensure_months(starts | changed_starts)
     if new:
-        result.created = _new_ids(len(new))
-        _insert_rows(_table(Observation), _ORDER, _rows(new, result.created, now))
-        _insert_rows(
-            _table(ObservationActor),
+        result.created = bulk.new_ids(Observation, len(new))
+        bulk.insert_rows(bulk.table(Observation), _ORDER, _rows(new, result.created, now))
+        bulk.insert_rows(
+            bulk.table(ObservationActor),
             ACTOR_COLUMNS,
             [
                 (pk, party, name, attribution, position)
@@ -321,8 +277,8 @@ def _update(changed: list, now: object) -> None:
     renewed = [(pk, draft) for pk, draft, _, actors_differ in changed if actors_differ]
     if renewed:
         ObservationActor.objects.filter(observation_id__in=[pk for pk, _ in renewed]).delete()
-        _insert_rows(
-            _table(ObservationActor),
+        bulk.insert_rows(
+            bulk.table(ObservationActor),
             ACTOR_COLUMNS,
             [
                 (pk, party, name, attribution, position)
@@ -383,12 +339,11 @@ class Statistics:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET default_statistics_target TO {self.SAMPLE_TARGET}")
                 try:
-                    cursor.execute(
-                        f"ANALYZE {_table(Observation)} ({_columns(['dataset', 'original_id'])})"
-                    )
+                    keys = bulk.columns(["dataset", "original_id"])
+                    cursor.execute(f"ANALYZE {bulk.table(Observation)} ({keys})")
                 finally:
                     cursor.execute("RESET default_statistics_target")
-                cursor.execute(f"ANALYZE {_table(ObservationActor)}")
+                cursor.execute(f"ANALYZE {bulk.table(ObservationActor)}")
                 cursor.execute(f"ANALYZE {original_keys.TABLE}")
             self.at_last += self.written
             self.written = 0

@@ -11,10 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max, Min
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from abide.audit.models import AuditEntry
+from abide.compliance import catchup
 from abide.compliance.assessment import assess
 from abide.compliance.catchup import catch_up, catch_up_run, observations_of_run
 from abide.compliance.linking import linkable_commitments, propose_links, set_scope
@@ -87,9 +89,14 @@ def _assessed(
     assess(commitments, periods, actor=actor)
 
 
-def test_the_catch_up_gives_the_links_and_statuses_of_proposing_them_one_by_one(analyst):
+@pytest.mark.parametrize("known_places", [100_000, 1])
+def test_the_catch_up_gives_the_links_and_statuses_of_proposing_them_one_by_one(
+    analyst, monkeypatch, known_places
+):
     """A small case that always runs: scopes by country, area, circle and polygon, open and
-    closed windows, observations naming the obligor, another party or no one."""
+    closed windows, observations naming the obligor, another party or no one; the same
+    whether the candidates of each place are kept or worked out again for every row."""
+    monkeypatch.setattr(catchup, "KNOWN_PLACES", known_places)
     pledge()  # Azerbaijan's territory, from 26 September 2023, no deadline
     by_area = pledge(deadline=dt.date(2023, 10, 8))
     set_scope(by_area, actor=analyst, admin_areas=["Khojaly"])
@@ -133,6 +140,67 @@ def test_the_catch_up_gives_the_links_and_statuses_of_proposing_them_one_by_one(
     assert done.assessments > 0
     entry = AuditEntry.objects.filter(action="propose links").latest("seq")
     assert entry.actor == analyst and len(entry.touched) == done.links
+
+
+def _at(observation: Observation, start: dt.datetime, end: dt.datetime) -> Observation:
+    Observation.objects.filter(pk=observation.pk).update(observed_start=start, observed_end=end)
+    return observation
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Yerevan", "America/New_York"])
+def test_the_catch_up_reads_a_commitments_time_by_its_utc_days_as_linking_does(analyst, zone):
+    """The window runs from the start of the day the commitment was made to the end of its
+    deadline, in UTC, whatever the current time zone: an observation a minute either side of
+    either end is linked or not as ``propose_links`` links it."""
+    commitment = pledge(date_made=dt.date(2023, 9, 26), deadline=dt.date(2023, 10, 8))
+    utc = dt.UTC
+    edges = {
+        # ends a minute before the window opens
+        "before": (
+            dt.datetime(2023, 9, 25, 22, 0, tzinfo=utc),
+            dt.datetime(2023, 9, 25, 23, 59, tzinfo=utc),
+        ),
+        # ends in the window's first minute
+        "opening": (
+            dt.datetime(2023, 9, 25, 22, 0, tzinfo=utc),
+            dt.datetime(2023, 9, 26, 0, 0, tzinfo=utc),
+        ),
+        # begins in the window's last minute
+        "closing": (
+            dt.datetime(2023, 10, 8, 23, 59, tzinfo=utc),
+            dt.datetime(2023, 10, 9, 2, 0, tzinfo=utc),
+        ),
+        # begins a minute after the window closes
+        "after": (
+            dt.datetime(2023, 10, 9, 0, 0, tzinfo=utc),
+            dt.datetime(2023, 10, 9, 2, 0, tzinfo=utc),
+        ),
+    }
+    made = {name: _at(observe(), *times) for name, times in edges.items()}
+    with timezone.override(zone):
+        old, now, done = _both_ways([o.pk for o in made.values()], analyst)
+    assert now == old
+    linked = {o for c, o, *_ in now[0] if c == commitment.pk}
+    assert linked == {made["opening"].pk, made["closing"].pk}
+    assert done.links == 2
+
+
+def test_the_audit_entry_of_proposed_links_names_exactly_the_links_it_wrote(analyst):
+    """The links' keys are taken before they are written: the entry names those rows, and
+    keys of links deleted earlier are never given again."""
+    commitment = pledge()
+    earlier = catch_up([observe(day=dt.date(2023, 10, 1)).pk], actor=analyst)
+    assert earlier.links == 1
+    removed = Link.objects.get(commitment=commitment)
+    Link.objects.filter(pk=removed.pk).delete()
+    new = [observe(day=dt.date(2023, 10, 2)).pk, observe(day=dt.date(2023, 10, 3)).pk]
+    done = catch_up(new, actor=analyst)
+    entry = AuditEntry.objects.filter(action="propose links").latest("seq")
+    written = set(Link.objects.filter(observation_id__in=new).values_list("pk", flat=True))
+    assert done.links == 2 and len(written) == 2
+    assert {int(item["id"]) for item in entry.touched} == written
+    assert min(written) > removed.pk
+    assert set(Link.objects.filter(pk__in=written).values_list("state", flat=True)) == {"candidate"}
 
 
 def test_running_the_catch_up_twice_changes_nothing_more(analyst):
