@@ -208,7 +208,7 @@ class ActorResolver:
             if group in key:
                 return self.both_sides(exclude)
         if self.signatories and key in self.lexicon.signatory_groups:
-            return list(self.signatories)
+            return self._the_signatories()
         # "my Administration", "the Biden-Harris Administration": the government speaking.
         if head.lemma_.lower() in self.lexicon.government_nouns:
             owner = self._government_of(phrase, speaker)
@@ -366,7 +366,7 @@ class ActorResolver:
     def _pronoun(self, lower: str, *, speaker: Actor | None, exclude: Actor | None) -> list[Actor]:
         if lower in PRONOUNS_WE:
             if self.signatories and (speaker is None or speaker == self.narrator):
-                return list(self.signatories)  # a joint statement's "we": its signatories
+                return self._the_signatories()  # a joint statement's "we": its signatories
             who = speaker or self.narrator
             if who is None:
                 return []
@@ -394,6 +394,15 @@ class ActorResolver:
                     return [actor]
         return []
 
+    def _the_signatories(self) -> list[Actor]:
+        """A joint statement's signatories, each one the registry does not know noted as a
+        proposal (as a party named in the text is)."""
+        for actor in self.signatories:
+            if actor.proposed:
+                key = ("party", actor.name)
+                self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
+        return list(self.signatories)
+
     def both_sides(self, exclude: Actor | None = None) -> list[Actor]:
         """The two parties a text means by "both sides": those of the conversation, else a
         joint statement's signatories, else the last two named, else the first two the
@@ -401,7 +410,7 @@ class ActorResolver:
         if len(self.state.counterpart) >= 2:
             return list(self.state.counterpart)
         if self.signatories:
-            return list(self.signatories)
+            return self._the_signatories()
         if len(self.state.counterpart) == 1 and self.narrator is not None and self.narrator.party:
             # "Both leaders" in a readout: the narrator's leader and the one called.
             return [self.narrator, *self.state.counterpart]

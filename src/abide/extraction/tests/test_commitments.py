@@ -203,6 +203,42 @@ def test_a_joint_statement_binds_each_party_its_title_names(extract):
     }
 
 
+def test_a_joint_statement_proposes_a_signatory_country_the_registry_does_not_know(extract):
+    result = extract(
+        "Joint Statement from the Leaders of the United States and the Republic of Indonesia\n\n"
+        "The two leaders committed to continue the peace talks. Both leaders pledged to deliver "
+        "humanitarian aid to the displaced."
+    )
+
+    assert triples(result) == {
+        ("pledge", "United States", "peace_process"),
+        ("pledge", "Indonesia", "peace_process"),
+        ("pledge", "United States", "humanitarian_access"),
+        ("pledge", "Indonesia", "humanitarian_access"),
+    }
+    assert [(p["kind"], p["name"]) for p in result["proposals"]] == [("party", "Indonesia")]
+
+
+def test_a_city_in_a_joint_statements_title_is_no_signatory(extract):
+    """Only countries are signatories: a title naming one country and a city names too few,
+    and the city is never proposed as a party."""
+    alone = extract(
+        "Joint Statement of the United States on the Talks in Geneva\n\n"
+        "The leaders committed to continue the peace talks."
+    )
+    two = extract(
+        "Joint Statement of the United States and Switzerland on the Talks in Geneva\n\n"
+        "The leaders committed to continue the peace talks."
+    )
+
+    assert triples(alone) == set() and alone["proposals"] == []
+    assert triples(two) == {
+        ("pledge", "United States", "peace_process"),
+        ("pledge", "Switzerland", "peace_process"),
+    }
+    assert [p["name"] for p in two["proposals"]] == ["Switzerland"]
+
+
 def test_only_a_joint_statement_makes_its_leaders_and_its_we_the_parties_it_names(extract):
     result = extract(JOINT.replace("Joint Statement of", "Statement on"))
 
