@@ -59,7 +59,10 @@ AREA_PREPOSITIONS = {"in", "into", "to", "across", "throughout", "within", "insi
 OTHER_FACTOR = 0.75
 UNSPECIFIED_FACTOR = 0.8
 #: The title of a statement its signatories make together.
-JOINT_TITLE = re.compile(r"\bjoint\s+(statement|declaration|communiqu[eé]|readout)", re.IGNORECASE)
+JOINT_TITLE = re.compile(
+    r"\bjoint\s+(?:leaders[’']?\s+|vision\s+)?(?:statement|declaration|communiqu[eé]|readout)",
+    re.IGNORECASE,
+)
 #: whether an Extractor uses the trained sentence classifier unless told: where `make train`
 #: has built it (the model is not kept in the repository: it is trained from ../shared's texts).
 LEARNED_BY_DEFAULT = (MODEL_DIRECTORY / "manifest.json").is_file()
@@ -125,6 +128,7 @@ class Extractor:
         self.policy = policy or DEFAULT_POLICY
         self.gazetteer = gazetteer
         self._name_patterns: dict[str, re.Pattern] | None = None
+        self._person_patterns: dict[str, re.Pattern] | None = None
         self.nlp = nlp or shared_pipeline()
         if "abide_quotes" not in self.nlp.pipe_names:
             self.nlp.add_pipe("abide_paragraphs", before="parser")
@@ -197,15 +201,17 @@ class Extractor:
             "narrator": narrator,
             "publisher": publisher,
             "places": self.gazetteer,
-            "signatories": self._signatories(document.title),
+            "signatories": self._signatories(document.title, document.published),
         }
 
-    def _signatories(self, title: str) -> list[Actor]:
+    def _signatories(self, title: str, on: dt.date | None = None) -> list[Actor]:
         """The states a joint statement's title names, in its order ("Joint Statement from the
-        Leaders of the United States and the Republic of Indonesia"): whom its "we", "the
-        leaders" and "both leaders" mean. A country the registry does not know is proposed as
-        a party under its short name ("Indonesia"). None for any other title, or one naming
-        fewer than two."""
+        Leaders of the United States and the Republic of Indonesia", "U.S.-India Joint
+        Leaders' Statement"), or the parties of the registry's people it names ("Joint
+        Statement by President Biden and President Macron", their parties on the day ``on``):
+        whom its "we", "the leaders" and "both leaders" mean. A country the registry does not
+        know is proposed as a party under its short name ("Indonesia"). None for any other
+        title, or one naming fewer than two."""
         if not JOINT_TITLE.search(title):
             return []
         text = normalise(title)
@@ -214,6 +220,13 @@ class Extractor:
             match = pattern.search(text)
             if match is not None:
                 party = self.registry.parties[party_id]
+                found.append((match.start(), match.end(), _party_actor(party)))
+        for person_id, pattern in self._person_name_patterns().items():
+            match = pattern.search(text)
+            party = None
+            if match is not None:
+                party = self.registry.party_of(self.registry.persons[person_id], on)
+            if party is not None and all(actor.party != party.id for *_, actor in found):
                 found.append((match.start(), match.end(), _party_actor(party)))
         for name, pattern in _country_patterns():
             match = pattern.search(text)
@@ -242,6 +255,22 @@ class Extractor:
                 if party.kind in {"state", "de_facto_authority"}
             }
         return self._name_patterns
+
+    def _person_name_patterns(self) -> dict[str, re.Pattern]:
+        """One pattern per person of the registry: their name and aliases as words (built once
+        per extractor)."""
+        if self._person_patterns is None:
+            self._person_patterns = {
+                person.id: re.compile(
+                    "|".join(
+                        rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
+                        for name in sorted({person.name, *person.aliases}, key=len, reverse=True)
+                        if name
+                    )
+                )
+                for person in self.registry.persons.values()
+            }
+        return self._person_patterns
 
     def _first_person_narrator(self, document: Document) -> Actor | None:
         """In a first-person text (a speech) "we" is the party the opening names most."""

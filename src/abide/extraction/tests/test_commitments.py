@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from abide.extraction.tests.conftest import triples
 
 
@@ -217,6 +219,21 @@ def test_a_joint_statement_proposes_a_signatory_country_the_registry_does_not_kn
         ("pledge", "Indonesia", "humanitarian_access"),
     }
     assert [(p["kind"], p["name"]) for p in result["proposals"]] == [("party", "Indonesia")]
+
+
+@pytest.mark.parametrize(
+    ("title", "parties"),
+    [
+        ("U.S.-Armenia Joint Leaders’ Statement", ("United States", "Armenia")),
+        ("Joint Statement by President Biden and President Macron", ("United States", "France")),
+    ],
+)
+def test_a_joint_leaders_statement_or_one_naming_leaders_binds_their_states(
+    extract, title, parties
+):
+    result = extract(f"{title}\n\nThe leaders committed to continue the peace talks.")
+
+    assert triples(result) == {("pledge", party, "peace_process") for party in parties}
 
 
 def test_a_city_in_a_joint_statements_title_is_no_signatory(extract):
