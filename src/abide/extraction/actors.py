@@ -126,8 +126,7 @@ class ActorResolver:
                 return None
         if kind == "party":
             name = self._legislature(name)
-        key = (kind, name)
-        self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
+        self._note_unknown(kind, name)
         if kind == "person":
             return Actor(name=name, person_name=name, proposed=True)
         return Actor(name=name, party_name=name, proposed=True)
@@ -399,9 +398,13 @@ class ActorResolver:
         proposal (as a party named in the text is)."""
         for actor in self.signatories:
             if actor.proposed:
-                key = ("party", actor.name)
-                self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
+                self._note_unknown("party", actor.name)
         return list(self.signatories)
+
+    def _note_unknown(self, kind: str, name: str) -> None:
+        """One more mention of a person or party the registry does not know (a proposal)."""
+        key = (kind, name)
+        self.state.unknown[key] = self.state.unknown.get(key, 0) + 1
 
     def both_sides(self, exclude: Actor | None = None) -> list[Actor]:
         """The two parties a text means by "both sides": those of the conversation, else a

@@ -245,12 +245,7 @@ class Extractor:
         (built once per extractor)."""
         if self._name_patterns is None:
             self._name_patterns = {
-                party.id: re.compile(
-                    "|".join(
-                        rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
-                        for name in (party.name, *party.aliases[:3])
-                    )
-                )
+                party.id: _as_words(party.name, *party.aliases[:3])
                 for party in self.registry.parties.values()
                 if party.kind in {"state", "de_facto_authority"}
             }
@@ -261,13 +256,7 @@ class Extractor:
         per extractor)."""
         if self._person_patterns is None:
             self._person_patterns = {
-                person.id: re.compile(
-                    "|".join(
-                        rf"(?<!\w){re.escape(normalise(name))}(?!\w)"
-                        for name in sorted({person.name, *person.aliases}, key=len, reverse=True)
-                        if name
-                    )
-                )
+                person.id: _as_words(*sorted({person.name, *person.aliases}, key=len, reverse=True))
                 for person in self.registry.persons.values()
             }
         return self._person_patterns
@@ -527,10 +516,15 @@ class Extractor:
 @functools.cache
 def _country_patterns() -> list[tuple[str, re.Pattern]]:
     """Each country's short name and a pattern finding it as words in normalised text."""
-    return [
-        (name, re.compile(rf"(?<!\w){re.escape(normalise(name))}(?!\w)"))
-        for name in sorted(country_names().values())
-    ]
+    return [(name, _as_words(name)) for name in sorted(country_names().values())]
+
+
+def _as_words(*names: str) -> re.Pattern:
+    """A pattern finding any of ``names`` as whole words in normalised text (the first that
+    matches where several begin at one place: give the longer first)."""
+    return re.compile(
+        "|".join(rf"(?<!\w){re.escape(normalise(name))}(?!\w)" for name in names if name)
+    )
 
 
 def _party_actor(party: PartyData) -> Actor:
