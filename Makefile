@@ -60,8 +60,9 @@ messages: $(VENV)/.installed
 	cd src/abide && ../../$(BIN)/abide makemessages --all --no-obsolete --no-location --ignore 'tests/*'
 	cd src/abide && ../../$(BIN)/abide compilemessages
 
-# The learned sentence classifier from eval/corpus (train split; dev chooses and is scored, test
-# is never read): seeded, one thread. Writes src/abide/extraction/data/model/ and its manifest.
+# The learned layer from eval/corpus: the sentence classifier and the commitment ranker (train
+# split; dev chooses and is scored, test is never read): seeded, one thread. Writes
+# src/abide/extraction/data/model/ (with ranker/) and its manifest.
 train: $(VENV)/.installed
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BIN)/python -m abide.extraction.training.train

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -20,21 +21,21 @@ from abide.extraction.analysis import WALK_BACKS, Analysis, RawCommitment
 from abide.extraction.cues import Chunk
 from abide.extraction.errors import ModelError
 from abide.extraction.learned import (
-    DEFAULT_POLICY,
     MODEL_DIRECTORY,
-    Policy,
     SentenceClassifier,
-    refine,
+    apply_choice,
+    ranking_input,
     sentence_scores,
     shared_classifier,
 )
 from abide.extraction.lexicon import Lexicon, load_lexicon
+from abide.extraction.mentions import PartyNames
+from abide.extraction.ranking import UNSPECIFIED, RankingInput
 from abide.extraction.registry import PartyData, RegistrySnapshot, normalise
 from abide.extraction.speech import (
     Discourse,
     deadline_in,
     make_quote,
-    subject_of,
     to_text_span,
 )
 from abide.extraction.types import (
@@ -63,9 +64,21 @@ JOINT_TITLE = re.compile(
     r"\bjoint\s+(?:leaders[’']?\s+|vision\s+)?(?:statement|declaration|communiqu[eé]|readout)",
     re.IGNORECASE,
 )
-#: whether an Extractor uses the trained sentence classifier unless told: where `make train`
-#: has built it (the model is not kept in the repository: it is trained from ../shared's texts).
-LEARNED_BY_DEFAULT = (MODEL_DIRECTORY / "manifest.json").is_file()
+#: The title of a readout of a call or meeting with named leaders ("Readout of President Biden's
+#: Call with President Macron of France, Chancellor Scholz of Germany"): what follows "with".
+READOUT_TITLE = re.compile(
+    r"\breadout\b.*?\b(?:call|calls|meeting|meetings|conversation|talks|visit)\s+with\b"
+    r"(?P<with>.*)",
+    re.IGNORECASE,
+)
+def learned_by_default() -> bool:
+    """Whether an Extractor uses the learned layer unless told: ``ABIDE_LEARNED`` (``on`` or
+    ``off``) where it is set, else where `make train` has built it (the model is not kept in
+    the repository: it is trained from ../shared's texts)."""
+    setting = os.environ.get("ABIDE_LEARNED", "").strip().lower()
+    if setting in {"on", "off"}:
+        return setting == "on"
+    return (MODEL_DIRECTORY / "manifest.json").is_file()
 
 
 class PlaceResolver(Protocol):
@@ -116,19 +129,18 @@ class Extractor:
         nlp: Language | None = None,
         gazetteer: PlaceResolver | None = None,
         learned: bool | None = None,
-        policy: Policy | None = None,
     ) -> None:
         """``gazetteer`` (``abide.geo.gazetteer.Gazetteer``) resolves the areas commitments
-        cover to places; without it they stay words. ``learned`` turns the trained sentence
-        classifier on or off (default ``LEARNED_BY_DEFAULT``); ``policy`` sets how far it may
-        change the rules' answers."""
+        cover to places; without it they stay words. ``learned`` turns the learned layer (the
+        sentence classifier and the commitment ranker) on or off (default
+        ``learned_by_default()``)."""
         self.registry = registry
-        use_learned = LEARNED_BY_DEFAULT if learned is None else learned
+        use_learned = learned_by_default() if learned is None else learned
         self.classifier: SentenceClassifier | None = shared_classifier() if use_learned else None
-        self.policy = policy or DEFAULT_POLICY
         self.gazetteer = gazetteer
         self._name_patterns: dict[str, re.Pattern] | None = None
         self._person_patterns: dict[str, re.Pattern] | None = None
+        self._party_names: PartyNames | None = None
         self.nlp = nlp or shared_pipeline()
         if "abide_quotes" not in self.nlp.pipe_names:
             self.nlp.add_pipe("abide_paragraphs", before="parser")
@@ -180,6 +192,21 @@ class Extractor:
             else:
                 yield self._result(document, next(parsed))
 
+    def rules_and_ranking_input(
+        self, document: Document, classifier: SentenceClassifier
+    ) -> tuple[ExtractionResult, RankingInput]:
+        """The rules' answers on ``document`` (every commitment, whatever its confidence) and
+        what the commitment ranker would know of it with ``classifier``'s sentence scores (how
+        ``make train`` sees the corpus)."""
+        with _PIPELINE_LOCK:
+            self.nlp.get_pipe("abide_discourse").registry = self.registry
+            doc = self.nlp.make_doc(document.body)
+            doc.user_data["abide_context"] = self._context(document)
+            doc = next(iter(self.nlp.pipe([doc])))
+            result = self._rules_result(document, doc)
+            scored = sentence_scores(doc, classifier)
+            return result, self._ranking_input(result, doc, scored)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _context(self, document: Document) -> dict:
@@ -201,7 +228,8 @@ class Extractor:
             "narrator": narrator,
             "publisher": publisher,
             "places": self.gazetteer,
-            "signatories": self._signatories(document.title, document.published),
+            "signatories": self._signatories(document.title, document.published)
+            or self._participants(document.title, document.published, narrator),
         }
 
     def _signatories(self, title: str, on: dt.date | None = None) -> list[Actor]:
@@ -214,6 +242,22 @@ class Extractor:
         title, or one naming fewer than two."""
         if not JOINT_TITLE.search(title):
             return []
+        return self._named_in(title, on)
+
+    def _participants(self, title: str, on: dt.date | None, narrator: Actor | None) -> list[Actor]:
+        """The parties a readout's title names after "with" and the party that narrates it:
+        whom its "the leaders" and "both leaders" mean ("Readout of President Biden's Call with
+        President Macron of France and Chancellor Scholz of Germany"). None for any other
+        title, or where fewer than two take part."""
+        match = READOUT_TITLE.search(title)
+        if match is None or narrator is None or narrator.party is None:
+            return []
+        named = [a for a in self._named_in(match.group("with"), on, least=1) if a != narrator]
+        if not named:
+            return []
+        return [narrator, *named]
+
+    def _named_in(self, title: str, on: dt.date | None, least: int = 2) -> list[Actor]:
         text = normalise(title)
         found: list[tuple[int, int, Actor]] = []
         for party_id, pattern in self._state_name_patterns().items():
@@ -236,7 +280,7 @@ class Extractor:
                 found.append(
                     (match.start(), match.end(), Actor(name, party_name=name, proposed=True))
                 )
-        if len(found) < 2:
+        if len(found) < least:
             return []
         return [actor for _, _, actor in sorted(found, key=lambda item: item[:2])]
 
@@ -278,6 +322,17 @@ class Extractor:
         return _party_actor(party)
 
     def _result(self, document: Document, doc: Doc) -> ExtractionResult:
+        result = self._rules_result(document, doc)
+        analysis: Analysis = doc._.abide_analysis
+        if self.classifier is not None:
+            self._rank(result, doc, analysis)
+        result.proposals = [
+            Proposal(kind, name, count)
+            for (kind, name), count in sorted(analysis.discourse.resolver.state.unknown.items())
+        ]
+        return result
+
+    def _rules_result(self, document: Document, doc: Doc) -> ExtractionResult:
         analysis: Analysis = doc._.abide_analysis
         discourse = analysis.discourse
         result = ExtractionResult(document)
@@ -390,44 +445,79 @@ class Extractor:
                     deadline=_deadline(entry["chunks"], raw.date, document.published),
                 )
             )
-        if self.classifier is not None:
-            self._refine(result, doc, analysis)
-        result.proposals = [
-            Proposal(kind, name, count)
-            for (kind, name), count in sorted(discourse.resolver.state.unknown.items())
-        ]
         return result
 
-    def _refine(self, result: ExtractionResult, doc: Doc, analysis: Analysis) -> None:
-        """The learned sentence classifier on the rules' commitments (see ``learned.refine``)."""
+    def _ranking_input(
+        self, result: ExtractionResult, doc: Doc, scored: list[tuple[SpacySpan, dict]]
+    ) -> RankingInput:
+        context = doc.user_data.get("abide_context", {})
+        on = context.get("published")
+        return ranking_input(
+            result,
+            scored,
+            key_of=self._obligor_key,
+            parties_in=lambda text: self.party_names.parties_in(text, on),
+            narrator=context.get("narrator"),
+            signatories=context.get("signatories") or [],
+            title=result.document.title or "",
+        )
+
+    def _rank(self, result: ExtractionResult, doc: Doc, analysis: Analysis) -> None:
+        """The learned layer on the rules' commitments (see ``abide.extraction.ranking``)."""
         discourse = analysis.discourse
-
-        def resolve_subject(sentence: SpacySpan) -> list[Actor]:
-            subject = subject_of(sentence.root)
-            if subject is None:
-                return []
-            actors = discourse.resolver.resolve(
-                subject, speaker=discourse.speaker_at(sentence.root)
-            )
-            return [actor for actor in actors if actor.party is not None]
-
         context = doc.user_data.get("abide_context", {})
         date = discourse.last_date or context.get("published")
+        scored = sentence_scores(doc, self.classifier)
+        document = self._ranking_input(result, doc, scored)
+        ranker = self.classifier.ranker
+        known: dict[str, Actor] = {}
+        for actor in [
+            *(c.obligor for c in result.commitments),
+            *(context.get("signatories") or []),
+            context.get("narrator"),
+        ]:
+            if actor is not None:
+                known.setdefault(self._obligor_key(actor), actor)
+
+        def actor_for(key: str) -> Actor | None:
+            if key == UNSPECIFIED:
+                return None
+            if key in known:
+                return known[key]
+            party = self.registry.parties.get(key)
+            return _party_actor(party) if party is not None else Actor(name=key, proposed=True)
 
         def statement_for(sentence: SpacySpan, speaker: Actor | None) -> int:
             return _paraphrase(result, discourse, sentence, speaker, date)
 
-        refine(
+        apply_choice(
             result,
-            doc,
-            sentence_scores(doc, self.classifier),
-            rule_sentences={raw.cue.sent.start_char for raw in analysis.raw},
-            narrator=context.get("narrator"),
-            resolve_subject=resolve_subject,
+            ranker.choose(document),
+            ranker,
+            document,
+            key_of=self._obligor_key,
+            actor_for=actor_for,
+            sentence_at={s.start_char: s for s, _ in scored},
             statement_for=statement_for,
             date_made=date,
-            policy=self.policy,
         )
+
+    @property
+    def party_names(self) -> PartyNames:
+        """The registry's names of parties and people (built once per extractor)."""
+        if self._party_names is None:
+            self._party_names = PartyNames(self.registry)
+        return self._party_names
+
+    def _obligor_key(self, actor: Actor | None) -> str:
+        """An obligor as the scoring compares it: its registry party, else its name."""
+        if actor is None:
+            return UNSPECIFIED
+        if actor.party:
+            return actor.party
+        name = actor.party_name or actor.label
+        party = self.registry.party_for(name)
+        return party.id if party is not None else normalise(name)
 
     def _walk_backs(
         self,

@@ -1,10 +1,12 @@
-"""abide's learned sentence classifier: loading it (checked against its manifest) and using it
-on the rules' answers.
+"""abide's learned layer: loading it (checked against its manifest) and using it on the rules'
+answers.
 
-The model (``data/model/``, written by ``make train``) scores each sentence for the labels
-``commitment``, ``pledge``, ``demand`` and each category. The rules stay first: the classifier
-only names the category of what the rules left as ``other``, and adds a commitment where the
-rules found none in a sentence it is confident about, with the rules' own obligor candidates.
+The model (``data/model/``, written by ``make train``) holds a sentence classifier, which scores
+each sentence for the labels ``commitment``, ``pledge``, ``demand`` and each category, and the
+commitment ranker (``ranker/``, see ``abide.extraction.ranking``), which decides from those
+scores and the rules' answers which commitments the document holds. The rules' commitments it
+keeps are kept as the rules found them (evidence, statements, scope, deadline); one it adds takes
+what it can from a rule answer of the same party (or kind and category), else its best sentence.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import spacy
@@ -23,33 +25,21 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from abide.extraction.errors import ModelError
-from abide.extraction.registry import normalise
+from abide.extraction.ranking import (
+    UNSPECIFIED,
+    RankerModel,
+    RankingInput,
+    RuleAnswer,
+    ScoredSentence,
+    Triple,
+)
 from abide.extraction.types import Actor, Commitment, ExtractionResult, Span
-from abide.registry.registry_file import CATEGORY_IDS
 
 HERE = Path(__file__).resolve().parent
 MODEL_DIRECTORY = HERE / "data" / "model"
 CONFIG = HERE / "training" / "config.cfg"
 MANIFEST = "manifest.json"
-NAMED_CATEGORIES = tuple(c for c in CATEGORY_IDS if c != "other")
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How far the classifier may change the rules' answers (thresholds chosen on dev)."""
-
-    #: a rule commitment of category "other" takes the classifier's best named category
-    #: when that category scores at least this.
-    category: float = 0.3
-    #: a sentence the rules found nothing in becomes a commitment when it scores at least this
-    #: for ``commitment`` (1.01: never).
-    add: float = 0.5
-    #: a rule commitment is dropped when every sentence of its evidence scores below this for
-    #: ``commitment`` (0.0: never).
-    keep: float = 0.0
-
-
-DEFAULT_POLICY = Policy()
+RANKER = "ranker"
 
 
 def _sha256(path: Path) -> str:
@@ -104,19 +94,33 @@ def describe_model(directory: Path = MODEL_DIRECTORY) -> str:
     except ModelError as exc:
         return f"sentence model: {exc}"
     commitment = manifest.get("scores", {}).get("dev", {}).get("commitment", {})
+    ranker = manifest.get("ranker", {})
+    dev = ranker.get("scores", {}).get("dev", {})
     return (
         f"sentence model: {manifest.get('name')} {manifest.get('model_sha256', '')[:12]} "
         f"(spaCy {manifest.get('spacy')}, trained on {manifest['corpus']['train']['documents']} "
-        f"documents; dev commitment sentences P {commitment.get('p')} R {commitment.get('r')})"
+        f"documents; dev commitment sentences P {commitment.get('p')} R {commitment.get('r')}; "
+        f"commitment ranker at {ranker.get('threshold')}"
+        + (f" (the rules' own answers at {ranker['keep']})" if "keep" in ranker else "")
+        + f", dev commitments P {dev.get('p')} "
+        f"R {dev.get('r')} F1 {dev.get('f')})"
     )
 
 
 class SentenceClassifier:
-    """The checked model; ``scores`` gives each sentence's label scores."""
+    """The checked model; ``scores`` gives each sentence's label scores, ``ranker`` the
+    commitment ranker trained with it."""
 
     def __init__(self, directory: Path = MODEL_DIRECTORY) -> None:
         self.manifest = check_model(directory)
         self.nlp: Language = spacy.load(directory)
+        try:
+            self.ranker = RankerModel.from_disk(directory / RANKER)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(
+                f"abide's commitment ranker ({directory / RANKER}) cannot be used ({exc}): "
+                "run `make train`"
+            ) from exc
         self.name = f"{self.manifest['name']} {self.manifest['model_sha256'][:12]}"
 
     def scores(self, texts: list[str]) -> list[dict[str, float]]:
@@ -141,79 +145,116 @@ def sentence_scores(doc: Doc, classifier: SentenceClassifier) -> list[tuple[Spac
     return list(zip(sentences, classifier.scores([s.text.strip() for s in sentences]), strict=True))
 
 
-def refine(
+def ranking_input(
     result: ExtractionResult,
-    doc: Doc,
     scored: list[tuple[SpacySpan, dict]],
     *,
-    rule_sentences: set[int],
+    key_of: Callable[[Actor | None], str],
+    parties_in: Callable[[str], tuple[str, ...]],
     narrator: Actor | None,
-    resolve_subject: Callable[[SpacySpan], list[Actor]],
+    signatories: list[Actor],
+    title: str,
+) -> RankingInput:
+    """What the ranker knows of a document: the rules' commitments in ``result`` (whatever
+    their confidence), the scored sentences and the parties each names (``parties_in``)."""
+    return RankingInput(
+        sentences=[
+            ScoredSentence(s.start_char, s.end_char, cats, parties_in(s.text)) for s, cats in scored
+        ],
+        rules=[
+            RuleAnswer(
+                c.kind,
+                key_of(c.obligor),
+                c.category,
+                c.confidence,
+                tuple((span.start, span.end) for span in c.evidence),
+            )
+            for c in result.commitments
+        ],
+        narrator=key_of(narrator) if narrator is not None else None,
+        signatories=tuple(key_of(a) for a in signatories),
+        title_parties=parties_in(title) if title else (),
+        length=len(result.document.body),
+    )
+
+
+def apply_choice(
+    result: ExtractionResult,
+    chosen: dict[Triple, float],
+    ranker: RankerModel,
+    document: RankingInput,
+    *,
+    key_of: Callable[[Actor | None], str],
+    actor_for: Callable[[str], Actor | None],
+    sentence_at: dict[int, SpacySpan],
     statement_for: Callable[[SpacySpan, Actor | None], int],
     date_made: dt.date | None = None,
-    policy: Policy = DEFAULT_POLICY,
 ) -> None:
-    """Apply the classifier's scores to the rules' commitments in ``result`` (in place).
+    """Replace the rules' commitments in ``result`` by the triples the ranker ``chosen``."""
+    rules = list(result.commitments)
 
-    ``rule_sentences``: start characters of the sentences where the rules found a pledge, a
-    demand or a walk-back; ``resolve_subject(sentence)`` the rules' obligor candidates for a
-    sentence (its subject resolved as the rules resolve it); ``statement_for(sentence,
-    speaker)`` the index of the statement a new commitment rests on."""
-
-    def scores_at(char: int) -> dict | None:
-        for sentence, cats in scored:
-            if sentence.start_char <= char < sentence.end_char:
-                return cats
-        return None
+    def triple(c: Commitment) -> Triple:
+        return (c.kind, key_of(c.obligor), c.category)
 
     kept: list[Commitment] = []
-    seen: set[tuple] = set()
-    for commitment in result.commitments:
-        found = [scores_at(span.start) for span in commitment.evidence]
-        found = [cats for cats in found if cats is not None]
-        if found and max(c["commitment"] for c in found) < policy.keep:
+    for (kind, obligor_key, category), probability in chosen.items():
+        confidence = ranker.confidence(probability)
+        exact = [c for c in rules if triple(c) == (kind, obligor_key, category)]
+        if exact:
+            kept.extend(replace(c, confidence=confidence) for c in exact)
             continue
-        if commitment.category == "other" and found:
-            best = max(NAMED_CATEGORIES, key=lambda c: max(s[c] for s in found))
-            if max(s[best] for s in found) >= policy.category:
-                commitment = replace(commitment, category=best)
-        key = (commitment.kind, _key(commitment.obligor), commitment.category)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(commitment)
-    for sentence, cats in scored:
-        if cats["commitment"] < policy.add or sentence.start_char in rule_sentences:
-            continue
-        kind = "pledge" if cats["pledge"] >= cats["demand"] else "demand"
-        category = max(CATEGORY_IDS, key=lambda c: cats[c])
-        obligors = resolve_subject(sentence) if kind == "pledge" else []
-        if kind == "pledge" and not obligors and narrator is not None:
-            obligors = [narrator]
-        for obligor in obligors or [None]:
-            key = (kind, _key(obligor), category)
-            if key in seen:
-                continue
-            seen.add(key)
-            span = Span(sentence.start_char, sentence.end_char, sentence.text)
-            statement = statement_for(sentence, obligor)
+        obligor = actor_for(obligor_key)
+        # a rule answer of the same party and kind, else party and category, else kind and
+        # category: its evidence, statements and scope are the new commitment's
+        base = next(
+            (
+                c
+                for same in ((0, 1), (1, 2), (0, 2))
+                for c in rules
+                if all(triple(c)[i] == (kind, obligor_key, category)[i] for i in same)
+            ),
+            None,
+        )
+        if base is not None:
             kept.append(
-                Commitment(
+                replace(
+                    base,
                     kind=kind,
                     category=category,
                     obligor=obligor,
-                    demanded_by=None,
-                    text=sentence.text,
-                    evidence=(span,),
-                    statements=(statement,),
-                    confidence=round(0.7 * cats["commitment"], 2),
-                    date_made=date_made,
+                    demanded_by=base.demanded_by if kind == "demand" else None,
+                    confidence=confidence,
                 )
             )
+            continue
+        sentence = _best_sentence(document, kind, obligor_key, category)
+        if sentence is None or sentence.start not in sentence_at:
+            continue
+        words = sentence_at[sentence.start]
+        span = Span(words.start_char, words.end_char, words.text)
+        kept.append(
+            Commitment(
+                kind=kind,
+                category=category,
+                obligor=obligor,
+                demanded_by=None,
+                text=words.text,
+                evidence=(span,),
+                statements=(statement_for(words, obligor if kind == "pledge" else None),),
+                confidence=confidence,
+                date_made=date_made,
+            )
+        )
+    kept.sort(key=lambda c: (c.evidence[0].start if c.evidence else 0, -c.confidence))
     result.commitments[:] = kept
 
 
-def _key(actor: Actor | None) -> str:
-    if actor is None:
-        return "unspecified"
-    return actor.party or actor.person or normalise(actor.name)
+def _best_sentence(
+    document: RankingInput, kind: str, obligor: str, category: str
+) -> ScoredSentence | None:
+    among = document.sentences if obligor == UNSPECIFIED else document.mentions(obligor)
+    return max(
+        among or document.sentences,
+        key=lambda s: s.cats["commitment"] * s.cats[category] * s.cats[kind],
+        default=None,
+    )

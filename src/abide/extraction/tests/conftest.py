@@ -1,4 +1,6 @@
-"""One extractor for the whole session: loading spaCy's pipeline takes a second."""
+"""One extractor for the whole session: loading spaCy's pipeline takes a second. It is the rules
+alone, wherever the learned layer is built, so that these tests prove the rules; the learned
+layer has its own tests (test_learned, test_ranking)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from abide.registry.files import STARTER_REGISTRY
 
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
-    return Extractor(RegistrySnapshot.from_file(STARTER_REGISTRY))
+    return Extractor(RegistrySnapshot.from_file(STARTER_REGISTRY), learned=False)
 
 
 @pytest.fixture(scope="session")

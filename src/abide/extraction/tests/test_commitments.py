@@ -269,3 +269,45 @@ def test_a_quoted_speaker_in_a_joint_statement_speaks_for_their_own_party(extrac
     )
 
     assert triples(result) == {("pledge", "Azerbaijan", "amnesty_and_detention")}
+
+
+def readout(title: str, body: str) -> str:
+    return (
+        f'---\ntitle: "{title}"\n'
+        "source_url: https://www.whitehouse.gov/briefing-room/statements-releases/readout/\n"
+        f"---\n\n{body}"
+    )
+
+
+def test_a_readouts_leaders_are_the_narrator_and_the_parties_its_title_names(extract):
+    result = extract(
+        readout(
+            "Readout of President Biden’s Call with President Macron of France and "
+            "Chancellor Scholz of Germany",
+            "The leaders committed to continue the peace talks.",
+        )
+    )
+
+    assert triples(result) == {
+        ("pledge", "United States", "peace_process"),
+        ("pledge", "France", "peace_process"),
+        ("pledge", "Germany", "peace_process"),
+    }
+
+
+def test_a_readout_naming_no_party_or_without_a_narrator_has_no_participants(extract):
+    """ "The leaders" of a readout whose title names nobody after "with", or of a text no party
+    narrates, are not the title's parties."""
+    nobody = extract(
+        readout(
+            "Readout of the President’s Meeting with Business Leaders",
+            "The leaders committed to continue the peace talks.",
+        )
+    )
+    no_narrator = extract(
+        "Readout of President Biden’s Call with President Macron of France\n\n"
+        "The leaders committed to continue the peace talks."
+    )
+
+    assert ("pledge", "France", "peace_process") not in triples(nobody) | triples(no_narrator)
+    assert ("pledge", "United States", "peace_process") not in triples(no_narrator)

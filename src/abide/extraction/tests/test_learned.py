@@ -1,9 +1,10 @@
-"""The learned sentence classifier: trained reproducibly, checked at load, named by
-`abide version`, and used by the extractor where the rules miss."""
+"""The learned layer (sentence classifier and commitment ranker): trained reproducibly, checked
+at load, named by `abide version`, and used by the extractor."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from io import StringIO
@@ -12,14 +13,20 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from abide.extraction import Extractor, ModelError, RegistrySnapshot, read_text
-from abide.extraction.learned import MODEL_DIRECTORY, check_model, describe_model
+from abide.extraction import Extractor, ModelError, RegistrySnapshot, read_file
+from abide.extraction.learned import (
+    MODEL_DIRECTORY,
+    SentenceClassifier,
+    check_model,
+    describe_model,
+)
 from abide.extraction.prediction import to_prediction
-from abide.extraction.tests.conftest import triples
+from abide.extraction.scoring import NameMatcher, load_gold, score_document
 from abide.extraction.training.corpus import locate, split_files
 from abide.extraction.training.train import main as train_main
 from abide.extraction.training.train import train
 from abide.registry.files import STARTER_REGISTRY
+from abide.testing import shared_path
 
 TEXTS = {
     "alpha": (
@@ -104,9 +111,12 @@ def tiny_models(tmp_path_factory) -> list[tuple[Path, dict]]:
 
 def test_training_twice_on_the_same_corpus_gives_the_same_weights(tiny_models):
     (_, one), (_, two) = tiny_models
-    weights = "textcat_multilabel/model"
-    assert one["files"][weights] == two["files"][weights]
+    for weights in ("textcat_multilabel/model", "ranker/weights.bin", "ranker/ranker.json"):
+        assert one["files"][weights] == two["files"][weights]
     assert one["model_sha256"] == two["model_sha256"]
+    assert one["ranker"] == two["ranker"]
+    assert one["ranker"]["folds"] == 2  # two train documents: each scored by the other's model
+    assert one["ranker"]["scores"]["threshold_chosen_on"] == "train, by cross-validation"
     assert one["corpus"]["train"] == two["corpus"]["train"]
     assert one["corpus"]["train"]["positive_sentences"] == 4
     assert one["corpus"]["train"]["evidence_located"] == "4/4"
@@ -164,6 +174,30 @@ def test_a_missing_model_or_an_unlisted_file_is_refused(tiny_models, tmp_path):
         check_model(model)
 
 
+def test_a_model_whose_ranker_cannot_be_read_is_refused(tiny_models, tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(tiny_models[0][0], model)
+    SentenceClassifier(model)  # as trained: accepted
+    settings = model / "ranker" / "ranker.json"
+    settings.write_text(settings.read_text().replace('"rule_exact"', '"rule_maybe"'))
+    manifest = json.loads((model / "manifest.json").read_text())
+    manifest["files"]["ranker/ranker.json"] = hashlib.sha256(settings.read_bytes()).hexdigest()
+    (model / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=r"commitment ranker .* other features.*make train"):
+        SentenceClassifier(model)
+
+
+@needs_model
+def test_the_founding_article_stays_exact_with_the_learned_layer():
+    registry = RegistrySnapshot.from_file(STARTER_REGISTRY)
+    gold = load_gold(shared_path("eval", "armenpress-2023-09-27-blinken-aliyev.gold.json"))
+    document = read_file(gold["text_path"], published=dt.date(2023, 9, 27))
+    prediction = to_prediction(Extractor(registry, learned=True).extract(document))
+    result = score_document(gold, prediction, names=NameMatcher(registry))
+    assert (result.commitments.tp, result.commitments.fp, result.commitments.fn) == (9, 0, 0)
+    assert (result.quotes.tp, result.quotes.fp, result.quotes.fn) == (5, 0, 0)
+
+
 @needs_model
 def test_abide_version_names_the_model_and_its_hash():
     out = StringIO()
@@ -173,26 +207,13 @@ def test_abide_version_names_the_model_and_its_hash():
 
 
 @needs_model
-def test_the_classifier_finds_a_pledge_the_rules_miss():
-    text = (
-        "The United States will continue to provide humanitarian assistance to the people of Gaza."
-    )
+def test_the_learned_layer_is_on_by_default_and_can_be_turned_off(monkeypatch):
     registry = RegistrySnapshot.from_file(STARTER_REGISTRY)
-    document = read_text(text, published=dt.date(2023, 9, 27))
-    rules = to_prediction(Extractor(registry, learned=False).extract(document), threshold=0)
-    both = to_prediction(Extractor(registry, learned=True).extract(document), threshold=0)
-    assert triples(rules) == set()
-    assert triples(both) == {("pledge", "United States", "humanitarian_access")}
-    assert both["commitments"][0]["evidence"] == [text]
-    result = Extractor(registry, learned=True).extract(document)
-    (statement,) = result.commitments[0].statements
-    assert result.statements[statement].span.text == text
-    assert result.statements[statement].speaker.party_name == "United States"
-
-
-@needs_model
-def test_the_learned_layer_is_on_by_default_and_can_be_turned_off():
-    registry = RegistrySnapshot.from_file(STARTER_REGISTRY)
+    monkeypatch.delenv("ABIDE_LEARNED")
+    assert Extractor(registry).classifier is not None
+    monkeypatch.setenv("ABIDE_LEARNED", "off")
+    assert Extractor(registry).classifier is None
+    monkeypatch.setenv("ABIDE_LEARNED", "on")
     assert Extractor(registry).classifier is not None
     assert Extractor(registry, learned=False).classifier is None
 
