@@ -30,7 +30,7 @@ from abide.extraction.learned import (
 )
 from abide.extraction.lexicon import Lexicon, load_lexicon
 from abide.extraction.mentions import PartyNames
-from abide.extraction.ranking import UNSPECIFIED, RankingInput
+from abide.extraction.ranking import UNSPECIFIED, RankingInput, party_key
 from abide.extraction.registry import PartyData, RegistrySnapshot, normalise
 from abide.extraction.speech import (
     Discourse,
@@ -71,6 +71,8 @@ READOUT_TITLE = re.compile(
     r"(?P<with>.*)",
     re.IGNORECASE,
 )
+
+
 def learned_by_default() -> bool:
     """Whether an Extractor uses the learned layer unless told: ``ABIDE_LEARNED`` (``on`` or
     ``off``) where it is set, else where `make train` has built it (the model is not kept in
@@ -179,12 +181,7 @@ class Extractor:
         self, documents: list[Document], batch_size: int
     ) -> Iterator[ExtractionResult]:
         self.nlp.get_pipe("abide_discourse").registry = self.registry
-        docs = []
-        for document in documents:
-            if document.language in LANGUAGES:
-                doc = self.nlp.make_doc(document.body)
-                doc.user_data["abide_context"] = self._context(document)
-                docs.append(doc)
+        docs = [self._unparsed(d) for d in documents if d.language in LANGUAGES]
         parsed = iter(self.nlp.pipe(docs, batch_size=batch_size))
         for document in documents:
             if document.language not in LANGUAGES:
@@ -200,14 +197,18 @@ class Extractor:
         ``make train`` sees the corpus)."""
         with _PIPELINE_LOCK:
             self.nlp.get_pipe("abide_discourse").registry = self.registry
-            doc = self.nlp.make_doc(document.body)
-            doc.user_data["abide_context"] = self._context(document)
-            doc = next(iter(self.nlp.pipe([doc])))
+            doc = next(iter(self.nlp.pipe([self._unparsed(document)])))
             result = self._rules_result(document, doc)
             scored = sentence_scores(doc, classifier)
             return result, self._ranking_input(result, doc, scored)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _unparsed(self, document: Document) -> Doc:
+        """The document's words, with what the pipeline's components need to know of it."""
+        doc = self.nlp.make_doc(document.body)
+        doc.user_data["abide_context"] = self._context(document)
+        return doc
 
     def _context(self, document: Document) -> dict:
         narrator = None
@@ -513,11 +514,7 @@ class Extractor:
         """An obligor as the scoring compares it: its registry party, else its name."""
         if actor is None:
             return UNSPECIFIED
-        if actor.party:
-            return actor.party
-        name = actor.party_name or actor.label
-        party = self.registry.party_for(name)
-        return party.id if party is not None else normalise(name)
+        return actor.party or party_key(actor.party_name or actor.label, self.registry)
 
     def _walk_backs(
         self,

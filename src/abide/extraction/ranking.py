@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from thinc.api import Model
 
+from abide.extraction.registry import RegistrySnapshot, normalise
 from abide.registry.registry_file import CATEGORY_IDS
 
 KINDS = ("pledge", "demand")
@@ -126,6 +127,16 @@ FEATURES: tuple[str, ...] = (
 
 
 RULE_KEPT = FEATURES.index("rule_kept")
+
+
+def party_key(name: str | None, registry: RegistrySnapshot) -> str:
+    """A party's key as the scoring compares names: the registry's id, else the name as
+    written (case and accents aside); ``unspecified`` for none. Both the gold's obligors and
+    the extractor's are keyed by it."""
+    if not name or normalise(name) == UNSPECIFIED:
+        return UNSPECIFIED
+    party = registry.party_for(name)
+    return party.id if party is not None else normalise(name)
 
 
 def _within(sentence: ScoredSentence, spans: Sequence[tuple[int, int]]) -> bool:

@@ -19,8 +19,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from abide.extraction.ranking import RULE_KEPT, RankerModel, RankingInput, Triple, features
-from abide.extraction.registry import RegistrySnapshot, normalise
+from abide.extraction.ranking import (
+    RULE_KEPT,
+    RankerModel,
+    RankingInput,
+    Triple,
+    features,
+    party_key,
+)
+from abide.extraction.registry import RegistrySnapshot
 from abide.extraction.scoring import PRF, load_gold
 
 if TYPE_CHECKING:
@@ -47,15 +54,6 @@ class LabelledDocument:
     input: RankingInput
     required: set[Triple]
     optional: set[Triple]
-
-
-def party_key(name: str | None, registry: RegistrySnapshot) -> str:
-    """A party's key as the scoring compares names: the registry's id, else the name as
-    written (case and accents aside); ``unspecified`` for none."""
-    if not name or normalise(name) == "unspecified":
-        return "unspecified"
-    party = registry.party_for(name)
-    return party.id if party is not None else normalise(name)
 
 
 def gold_triples(gold: dict, registry: RegistrySnapshot) -> tuple[set[Triple], set[Triple]]:
