@@ -52,17 +52,21 @@ class ActorResolver:
         narrator: Actor | None = None,
         places: Places | None = None,
         signatories: Sequence[Actor] = (),
+        voice: Actor | None = None,
     ) -> None:
         """``places``, a gazetteer, keeps the names of towns and regions the tagger took
         for people or organisations ("Khan Younis", "Port Sudan") from being proposed.
         ``signatories`` are the parties of a joint statement (named by its title): its "we",
-        "the leaders" and "both leaders", where no one else is speaking."""
+        "the leaders" and "both leaders", where no one else is speaking. ``voice`` is the
+        person whose "I" the text is, where its title names them ("Remarks by President
+        Biden")."""
         self.registry = registry
         self.lexicon = lexicon
         self.on = on
         self.narrator = narrator
         self.places = places
         self.signatories = list(signatories) if len(signatories) >= 2 else []
+        self.voice = voice
         self.state = ResolverState()
         #: Every party the document names, in order (for "both sides" before they are named).
         self.document_parties: list[Actor] = []
@@ -89,7 +93,7 @@ class ActorResolver:
             return
         if subject and actor.person:
             self.state.last_subject = actor
-        if actor.person or (actor.proposed and actor.party is None and " " in actor.name):
+        if actor.person or (actor.proposed and actor.person_name):
             self.state.persons = [
                 a
                 for a in self.state.persons
@@ -197,6 +201,7 @@ class ActorResolver:
                 and narrated
                 and last is not None
                 and last != exclude
+                and not _same_person(last, self.voice)
             ):
                 return [last]  # a subject pronoun continues the last subject
             return self._pronoun(lower, speaker=speaker, exclude=exclude)
@@ -352,11 +357,10 @@ class ActorResolver:
                     ):
                         return actor
         for candidate in candidates:
-            if (
-                candidate in {"president", "minister", "secretary", "leader", "official"}
-                and party_id is None
-            ):
-                continue
+            if party_id is None and candidate in self.lexicon.titles:
+                continue  # a bare title names nobody
+            if candidate.rsplit(" ", 1)[-1] in {"of", "for", "to", "in", "on", "at", "with"}:
+                continue  # "head of" (Hanwha Philly Shipyard) is no "Head of ... Department"
             person = self.registry.holder(candidate, party_id, self.on)
             if person is not None:
                 return self.from_person(person, phrase.text)
@@ -378,10 +382,13 @@ class ActorResolver:
             return [who]
         if lower in PRONOUNS_I:
             who = speaker or self.narrator
+            if who == self.narrator and self.voice is not None:
+                who = self.voice
             return [who] if who else []
         if lower in PRONOUNS_PERSON:
+            # "he" or "she" is never whoever says "I" (a speech's speaker, a quote's).
             for actor in reversed(self.state.persons):
-                if actor != exclude and actor != speaker:
+                if actor != exclude and actor != speaker and not _same_person(actor, self.voice):
                     return [actor]
             return []
         if lower in PRONOUNS_IT:
@@ -472,3 +479,7 @@ def _conjuncts(head: Token) -> list[Token]:
 
 def actor_key(actor: Actor) -> str:
     return actor.party or actor.person or normalise(actor.name)
+
+
+def _same_person(actor: Actor, other: Actor | None) -> bool:
+    return other is not None and actor.person is not None and actor.person == other.person

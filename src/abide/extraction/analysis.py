@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from abide.extraction.actors import ActorResolver
 from abide.extraction.cues import Chunk, content_chunks
 from abide.extraction.lexicon import Lexicon
 from abide.extraction.speech import (
@@ -28,6 +29,9 @@ CONTENT_CLAUSES = {"ccomp", "xcomp", "parataxis"}
 #: The kinds of a raw item that walks a pledge back rather than makes one.
 WALK_BACKS = ("refuses", "denies", "conditions")
 PAST = {"VBD", "VBN"}
+FINITE = {"VBD", "VBP", "VBZ", "MD"}
+#: Words a title leaves in lower case ("Camps of Instruction", "Investing in America").
+TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "to", "at", "by", "or"}
 
 
 @dataclass
@@ -72,24 +76,42 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
             next_root += 1
         tokens = range(first, last)
         inside = set(tokens)
+        if not _gives_words(doc, first, last, discourse.lexicon):
+            continue  # a title, a name or a single word in quotation marks
         verb = _governing_verb(doc, inside, discourse.lexicon)
         if verb is None:
             verb = _speech_verb_near(doc, first, last, inside, discourse.lexicon)
         speaker = None
+        someone_else = False  # "her mother said": somebody the registry and the text leave unnamed
         if verb is not None:
             subject = subject_of(verb) or agent_of_passive(verb)
+            if (subject is None or subject.i in inside) and verb.i >= last:
+                subject = _inverted_subject(verb)
             if subject is not None and subject.i not in inside:
                 actors = resolver.resolve(subject, speaker=discourse.speaker_at(verb))
-                speaker = actors[0] if actors else None
+                speaker = _person_of(actors[0], subject, resolver) if actors else None
+                someone_else = not actors and (
+                    subject.lower_ in {"he", "she", "they"}
+                    or (subject.pos_ == "NOUN" and subject.lower_ not in discourse.lexicon.titles)
+                )
                 quote.cue = verb.text
         if speaker is None:
             speaker = _next_sentence_subject(doc, last, inside, discourse)
+        intro = _colon_introduction(doc, first)
+        if speaker is None and intro is not None:
+            speaker = _named_in(intro, discourse)
         if speaker is None:
             source = according_to(doc[first].sent)  # "According to Miller, “...”"
             if source is not None and source.i not in inside:
                 actors = resolver.resolve(source, speaker=discourse.speaker_at(source))
                 speaker = actors[0] if actors else None
-        if speaker is None and previous is not None and _continues(doc, previous, quote):
+        if (
+            speaker is None
+            and intro is None
+            and not someone_else
+            and previous is not None
+            and _continues(doc, previous, quote)
+        ):
             speaker = previous.speaker
             quote.cue = previous.cue
         if speaker is not None and speaker.person is None and speaker.person_name is None:
@@ -98,6 +120,72 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
         if speaker is not None:
             resolver.remember(speaker)
         previous = quote
+
+
+def _gives_words(doc: Doc, first: int, last: int, lexicon: Lexicon) -> bool:
+    """Whether the words between the marks can be someone's words: not a single word (a scare
+    quote: “vermin”) nor a title or a name (“Golden Dome”, “Camps of Instruction”: every word
+    capitalised, no finite verb)."""
+    words = [t for t in doc[first:last] if t.is_alpha]
+    if len(words) <= 1:
+        return False
+    if len(words) > 8 or any(t.tag_ in FINITE for t in doc[first:last]):
+        return True
+    return not all(t.is_title or t.is_upper or t.lower_ in TITLE_SMALL_WORDS for t in words)
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """ "“...,” exclaimed First Lady Melania Trump": the name after the verb, which the parser
+    may take for its object."""
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "oprd"} and child.pos_ == "PROPN":
+            return child
+    return None
+
+
+def _person_of(actor: Actor, head: Token, resolver: ActorResolver) -> Actor:
+    """ "the Armenian leader" said it: the person of that party named last, where an office
+    gives only the party."""
+    if actor.person or actor.person_name or not actor.party:
+        return actor
+    if head.lower_ not in resolver.lexicon.titles or head.lower_ in {"official", "officials"}:
+        return actor
+    for person in reversed(resolver.state.persons):
+        if person.party == actor.party:
+            return person
+    return actor
+
+
+def _colon_introduction(doc: Doc, first: int) -> Span | None:
+    """ "French President Emmanuel Macron: “...”", "Statement from President Biden: “...”": the
+    words, no verb among them, with which a paragraph opens and introduces the quote."""
+    colon = first - 1
+    while colon >= 0 and doc[colon].is_quote:
+        colon -= 1
+    if colon < 1 or doc[colon].text != ":":
+        return None
+    start = colon
+    while start > 0 and colon - start < 14:
+        before = doc[start - 1]
+        if before.is_space or before.is_quote or before.text in {".", "!", "?", ":", ";"}:
+            break
+        start -= 1
+    if start > 0 and "\n" not in doc[start - 1].text + doc[start - 1].whitespace_:
+        return None
+    intro = doc[start:colon]
+    if not len(intro) or any(t.pos_ in {"VERB", "AUX"} for t in intro):
+        return None
+    return intro
+
+
+def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
+    """The person an introduction names (the last proper noun heads the name)."""
+    names = [t for t in intro if t.pos_ == "PROPN"]
+    if not names:
+        return None
+    actors = discourse.resolver.resolve(names[-1], speaker=discourse.resolver.narrator)
+    actor = actors[0] if actors else None
+    return actor if actor is not None and (actor.person or actor.person_name) else None
 
 
 def _governing_verb(doc: Doc, inside: set[int], lexicon: Lexicon) -> Token | None:
@@ -125,7 +213,21 @@ def _speech_verb_near(
     """ "..., Miller said." after the quote, or "Miller said:" right before it."""
     sent_start = doc[first].sent.start
     sent_end = doc[last - 1].sent.end if last > first else doc[first].sent.end
-    for i in list(range(last, min(sent_end, last + 8))) + list(
+    stop = min(sent_end, last + 8)
+    after = last
+    while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
+        after += 1
+    if sent_end <= after < len(doc) and not doc[after].is_space:
+        # "“... are there?” he asked.": the quote closes a sentence the tagger ended there.
+        closing = doc[after : min(doc[after].sent.end, after + 3)]
+        for token in closing:
+            if (
+                token.lemma_.lower() in lexicon.quote_verbs
+                and token.pos_ in {"VERB", "AUX"}
+                and not any(c.dep_ in CONTENT_CLAUSES | {"dobj"} for c in token.children)
+            ):
+                return token
+    for i in list(range(last, stop)) + list(
         range(first - 1, max(sent_start, first - 12) - 1, -1)
     ):
         token = doc[i]

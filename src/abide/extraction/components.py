@@ -61,6 +61,7 @@ class DiscourseReader:
             narrator=context.get("narrator"),
             places=context.get("places"),
             signatories=context.get("signatories") or (),
+            voice=context.get("voice"),
         )
         discourse = Discourse(
             doc, resolver, self.lexicon, context.get("published"), context.get("publisher")

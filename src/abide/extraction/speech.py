@@ -82,7 +82,8 @@ class Discourse:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, inherited along conjunctions and control ("urged and noted")."""
+    """The verb's subject, inherited along conjunctions and control ("urged and noted", "after
+    saying")."""
     seen = 0
     token = verb
     while token is not None and seen < 6:
@@ -91,6 +92,10 @@ def subject_of(verb: Token) -> Token | None:
                 return child
         if token.dep_ in {"conj", "xcomp", "advcl"} and token.head.i != token.i:
             token = token.head
+            seen += 1
+            continue
+        if token.dep_ == "pcomp" and token.head.dep_ == "prep" and token.tag_ == "VBG":
+            token = token.head.head  # "Scott, after saying ..., said": the gerund's subject
             seen += 1
             continue
         break

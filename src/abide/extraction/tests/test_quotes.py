@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from abide.extraction.quotes import quote_spans
 
 
@@ -69,3 +71,106 @@ def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker(extract):
 def test_a_title_or_slogan_in_quotation_marks_is_not_a_quote(extract):
     result = extract("The program, called “Bridges for Peace,” began in May.")
     assert speakers(result) == []
+
+
+def test_a_single_word_or_a_name_in_quotation_marks_is_not_a_quote(extract):
+    result = extract(
+        "Norman said the plan was “waste.” Kim said the plan, named “Camps of Instruction,” "
+        "was ready. Representative Nancy Mace said the bill was “a failing plan.”"
+    )
+    assert speakers(result) == [("Nancy Mace", "a failing plan.")]
+
+
+def test_a_paragraph_opening_with_a_name_and_a_colon_introduces_the_quote(extract):
+    result = extract(
+        "Leaders reacted at once.\n\n"
+        "Australian Prime Minister Anthony Albanese: “Australia welcomes the plan.”\n\n"
+        "Statement from President Biden: “We will keep working for peace.”"
+    )
+    assert speakers(result) == [
+        ("Anthony Albanese", "Australia welcomes the plan."),
+        ("Joe Biden", "We will keep working for peace."),
+    ]
+
+
+def test_an_introduction_naming_no_person_does_not_continue_the_last_speaker(extract):
+    result = extract(
+        "Leaders reacted at once.\n\n"
+        "Australian Prime Minister Anthony Albanese: “Australia welcomes the plan.”\n\n"
+        "Azerbaijani Ministry of Foreign Affairs: “We welcome the announcement of the plan.”"
+    )
+    assert speakers(result) == [("Anthony Albanese", "Australia welcomes the plan.")]
+
+
+def test_he_asked_after_a_question_closing_its_sentence_names_the_speaker(extract):
+    result = extract(
+        "Nikol Pashinyan spoke in Yerevan. Voters listened. “If Armenia does not make peace, "
+        "what alternatives are there?” he asked pointedly."
+    )
+    assert speakers(result) == [
+        ("Nikol Pashinyan", "If Armenia does not make peace, what alternatives are there?")
+    ]
+
+
+def test_an_office_that_gives_only_the_party_means_its_person_named_last(extract):
+    result = extract(
+        "Nikol Pashinyan spoke in Yerevan on Monday. “Yes, I recognised the territorial "
+        "integrity of Azerbaijan,” the Armenian leader admitted."
+    )
+    assert [s for s, _ in speakers(result)] == ["Nikol Pashinyan"]
+
+
+def test_a_quotation_runs_on_over_paragraphs_to_its_closing_mark():
+    text = "Biden said: “The first paragraph.\n\nThe second paragraph.” Then the rest."
+    assert [text[s:e] for s, e in quote_spans(text)] == [
+        "The first paragraph.\n\nThe second paragraph."
+    ]
+
+
+def test_a_name_after_the_closing_verb_is_the_speaker_even_when_parsed_as_its_object(extract):
+    result = extract(
+        "“It was clear that day that her spirit would move mountains to rescue her husband, "
+        "Keith,” exclaimed First Lady Melania Trump."
+    )
+    assert [s for s, _ in speakers(result)] == ["Melania Trump"]
+
+
+def test_the_subject_of_after_saying_is_the_speaker(extract):
+    result = extract(
+        "Senator Tim Scott voted against the law. Senator Scott—after saying the bill would "
+        "“put the American Dream further out of reach for families”—said he was "
+        "“excited to see the work begin” in Florence."
+    )
+    assert speakers(result) == [
+        ("Tim Scott", "put the American Dream further out of reach for families"),
+        ("Tim Scott", "excited to see the work begin"),
+    ]
+
+
+def test_he_added_after_a_person_named_with_an_unknown_organisation_means_that_person(extract):
+    result = extract(
+        "“The budget focuses on combat ships,” said Lee Jong-moo, head of Hanwha Philly "
+        "Shipyard.\n\n“Support shipbuilding has fallen behind schedule,” he added."
+    )
+    assert [s for s, _ in speakers(result)] == ["Lee Jong-moo", "Lee Jong-moo"]
+
+
+def test_bold_markdown_over_a_line_break_leaves_the_speaker_readable(extract):
+    text = (
+        "---\ntitle: Peace\ndate: '2025-08-08'\n---\n\n"
+        "“We are laying a foundation for a better story,” [**said Prime Minister\n"
+        "Pashinyan**](https://example.org/post).\n"
+    )
+    result = extract(text, published=dt.date(2025, 8, 8), kind="markdown")
+    assert [s for s, _ in speakers(result)] == ["Nikol Pashinyan"]
+
+
+def test_i_in_remarks_is_the_person_the_title_names_and_she_is_someone_else(extract):
+    text = (
+        "---\ntitle: Remarks by President Biden and First Lady Jill Biden at a Summit\n"
+        "date: '2024-11-13'\n---\n\n"
+        "She said she wanted to keep teaching. I said, “Of course, you should.”\n\n"
+        "Her student saw me. She had said, “Mom! That is my English teacher!”\n"
+    )
+    result = extract(text, published=dt.date(2024, 11, 13), kind="markdown")
+    assert speakers(result) == [("Joe Biden", "Of course, you should.")]
