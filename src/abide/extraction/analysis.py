@@ -90,6 +90,7 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
             if subject is not None and subject.i not in inside:
                 actors = resolver.resolve(subject, speaker=discourse.speaker_at(verb))
                 speaker = _person_of(actors[0], subject, resolver) if actors else None
+                speaker = _institution(speaker, subject, discourse.lexicon)
                 someone_else = not actors and (
                     subject.lower_ in {"he", "she", "they"}
                     or (subject.pos_ == "NOUN" and subject.lower_ not in discourse.lexicon.titles)
@@ -100,6 +101,8 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
         intro = _colon_introduction(doc, first)
         if speaker is None and intro is not None:
             speaker = _named_in(intro, discourse)
+        if speaker is None and not any(t.is_alpha for t in doc[:first]):
+            speaker = discourse.author  # a statement opening in quotation marks: its author
         if speaker is None:
             source = according_to(doc[first].sent)  # "According to Miller, “...”"
             if source is not None and source.i not in inside:
@@ -114,7 +117,12 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
         ):
             speaker = previous.speaker
             quote.cue = previous.cue
-        if speaker is not None and speaker.person is None and speaker.person_name is None:
+        if (
+            speaker is not None
+            and speaker.person is None
+            and speaker.person_name is None
+            and not (speaker.institution and _sentence_like(doc[first:last]))
+        ):
             speaker = None  # a party does not speak in quotation marks: a title or a slogan
         quote.speaker = speaker
         if speaker is not None:
@@ -179,13 +187,47 @@ def _colon_introduction(doc: Doc, first: int) -> Span | None:
 
 
 def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
-    """The person an introduction names (the last proper noun heads the name)."""
+    """The person an introduction names (the last proper noun heads the name), or the
+    institution it names ("Azerbaijani Ministry of Foreign Affairs")."""
+    head = intro.root
+    if head.lemma_.lower() in discourse.lexicon.institution_nouns:
+        actors = discourse.resolver.resolve(head, speaker=discourse.resolver.narrator)
+        return _institution(actors[0], head, discourse.lexicon) if actors else None
     names = [t for t in intro if t.pos_ == "PROPN"]
     if not names:
         return None
     actors = discourse.resolver.resolve(names[-1], speaker=discourse.resolver.narrator)
     actor = actors[0] if actors else None
     return actor if actor is not None and (actor.person or actor.person_name) else None
+
+
+def _institution(actor: Actor | None, head: Token, lexicon: Lexicon) -> Actor | None:
+    """A party speaking through the institution its phrase names ("The U.S. State Department
+    said", "Azerbaijani Ministry of Foreign Affairs:"): the actor with that institution's name
+    as the text gives it; ``actor`` unchanged otherwise."""
+    if actor is None or actor.person or actor.person_name:
+        return actor
+    if head.lemma_.lower() not in lexicon.institution_nouns:
+        return actor
+    doc = head.doc
+    start = head.left_edge.i
+    while start < head.i and doc[start].dep_ in {"det", "punct"}:
+        start += 1
+    end = head.i + 1
+    after = [c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"]
+    if after and after[0].right_edge.i - head.i <= 5:
+        end = after[0].right_edge.i + 1
+    words = doc[start:end]
+    if len([t for t in words if t.is_alpha]) < 2:
+        return actor  # "the Ministry": which one, the text has said before
+    return replace(actor, institution=words.text)
+
+
+def _sentence_like(words: Span) -> bool:
+    """Words an institution can have said: a clause of five words or more."""
+    return len([t for t in words if t.is_alpha]) >= 5 and any(
+        t.pos_ in {"VERB", "AUX"} for t in words
+    )
 
 
 def _governing_verb(doc: Doc, inside: set[int], lexicon: Lexicon) -> Token | None:

@@ -64,7 +64,12 @@ class DiscourseReader:
             voice=context.get("voice"),
         )
         discourse = Discourse(
-            doc, resolver, self.lexicon, context.get("published"), context.get("publisher")
+            doc,
+            resolver,
+            self.lexicon,
+            context.get("published"),
+            context.get("publisher"),
+            author=context.get("author"),
         )
         chars = doc.user_data.get("abide_quote_chars", [])
         for index, span in enumerate(doc.spans.get("abide_quotes", [])):

@@ -8,6 +8,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
@@ -88,6 +89,11 @@ VOICE_TITLE = re.compile(
     r"^\s*(?:remarks|statement|message|letter|address|op-ed|video\s+message)\b.*?"
     r"\b(?:by|from|of)\s+(?P<who>.*)",
     re.IGNORECASE,
+)
+
+#: A statement's title opening with who makes it ("White House Statement on ...").
+INSTITUTION_TITLE = re.compile(
+    r"^\s*(?:the\s+)?(?P<who>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})\s+[Ss]tatement\b"
 )
 
 
@@ -252,8 +258,20 @@ class Extractor:
             "places": self.gazetteer,
             "signatories": self._signatories(document.title, document.published)
             or self._participants(document.title, document.published, narrator),
-            "voice": self._voice(document.title, document.published),
+            "voice": (voice := self._voice(document.title, document.published)),
+            "author": voice or self._institution_in_title(document.title, narrator),
         }
+
+    def _institution_in_title(self, title: str, narrator: Actor | None) -> Actor | None:
+        """The narrating party's institution a statement's title names ("White House Statement
+        on Hostage Release"); None for any other title."""
+        match = INSTITUTION_TITLE.search(title)
+        if match is None or narrator is None or narrator.party is None:
+            return None
+        last = match.group("who").split()[-1].lower()
+        if last not in self.lexicon.institution_nouns:
+            return None
+        return replace(narrator, institution=match.group("who"))
 
     def _voice(self, title: str, on: dt.date | None) -> Actor | None:
         """The person whose "I" a text is, where its title names them ("Remarks by President

@@ -44,15 +44,19 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _runs_on(text: str, i: int, closing: str) -> bool:
-    """Whether a curly quotation open where a paragraph ends at ``i`` runs on: its closing
-    mark comes within the next three paragraphs, none of which opens another quotation."""
-    if closing != "”":
+    """Whether a quotation open where a paragraph ends at ``i`` runs on: its closing mark comes
+    within the next eight paragraphs, none of which opens another quotation."""
+    if closing == STRAIGHT:
+        end = text.find(STRAIGHT, i)
+        if end < 0 or _opens(text, end):
+            return False
+    elif closing == "”":
+        end = text.find("”", i)
+        if end < 0 or "“" in text[i:end]:
+            return False
+    else:
         return False
-    end = text.find("”", i)
-    if end < 0:
-        return False
-    between = text[i:end]
-    return "“" not in between and between.count("\n\n") <= 3
+    return text.count("\n\n", i, end) <= 8
 
 
 def _opens(text: str, i: int) -> bool:

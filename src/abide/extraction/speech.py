@@ -55,6 +55,8 @@ class Discourse:
     events: list[SpeechEvent] = field(default_factory=list)
     quote_of_token: dict[int, int] = field(default_factory=dict)
     last_date: dt.date | None = None
+    #: who a statement opening in quotation marks is by, where its title names them
+    author: Actor | None = None
 
     def quote_at(self, token: Token) -> QuoteInfo | None:
         index = self.quote_of_token.get(token.i)

@@ -29,7 +29,8 @@ class Actor:
     """Someone who speaks, is spoken to or must act: a person and/or a party of the registry.
 
     ``person`` and ``party`` are registry identifiers; ``name`` is how the text names them.
-    An actor the registry does not know has ids of None and ``proposed`` set.
+    An actor the registry does not know has ids of None and ``proposed`` set. A party may speak
+    through an ``institution`` (its ministry, its president's office).
     """
 
     name: str
@@ -38,10 +39,12 @@ class Actor:
     person_name: str | None = None
     party_name: str | None = None
     proposed: bool = False
+    #: the institution of the party that speaks ("U.S. State Department"), if one does
+    institution: str | None = None
 
     @property
     def label(self) -> str:
-        return self.person_name or self.party_name or self.name
+        return self.person_name or self.institution or self.party_name or self.name
 
 
 @dataclass(frozen=True)

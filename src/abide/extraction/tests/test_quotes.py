@@ -97,9 +97,41 @@ def test_an_introduction_naming_no_person_does_not_continue_the_last_speaker(ext
     result = extract(
         "Leaders reacted at once.\n\n"
         "Australian Prime Minister Anthony Albanese: “Australia welcomes the plan.”\n\n"
-        "Azerbaijani Ministry of Foreign Affairs: “We welcome the announcement of the plan.”"
+        "China: “China welcomes all efforts conducive to easing the tension.”"
     )
     assert speakers(result) == [("Anthony Albanese", "Australia welcomes the plan.")]
+
+
+def test_an_institution_speaks_for_its_party_in_whole_sentences_only(extract):
+    result = extract(
+        "Leaders reacted at once.\n\n"
+        "Azerbaijani Ministry of Foreign Affairs: “We welcome the announcement of the plan.”\n\n"
+        "The U.S. State Department said: “Do not travel to the region due to the risk of "
+        "detention.” The State Department called the plan “a good start.”"
+    )
+    assert speakers(result) == [
+        ("Azerbaijani Ministry of Foreign Affairs", "We welcome the announcement of the plan."),
+        ("U.S. State Department", "Do not travel to the region due to the risk of detention."),
+    ]
+    assert [q["party"] for q in result["quotes"]] == ["Azerbaijan", "United States"]
+
+
+def test_a_statement_opening_in_quotation_marks_is_by_the_author_its_title_names(extract):
+    front = "---\ntitle: {}\nsource_url: https://www.whitehouse.gov/x/\ndate: '2025-03-19'\n---\n\n"
+    body = "“Today the two Presidents had a productive call.\n\nThe teams will meet soon.”\n"
+    by_person = extract(
+        front.format("Statement from Secretary Rubio on the Call") + body,
+        published=dt.date(2025, 3, 19),
+        kind="markdown",
+    )
+    by_house = extract(
+        front.format("White House Statement on the Call") + body,
+        published=dt.date(2025, 3, 19),
+        kind="markdown",
+    )
+    text = "Today the two Presidents had a productive call.\n\nThe teams will meet soon."
+    assert speakers(by_person) == [("Marco Rubio", text)]
+    assert speakers(by_house) == [("White House", text)]
 
 
 def test_he_asked_after_a_question_closing_its_sentence_names_the_speaker(extract):
@@ -174,3 +206,11 @@ def test_i_in_remarks_is_the_person_the_title_names_and_she_is_someone_else(extr
     )
     result = extract(text, published=dt.date(2024, 11, 13), kind="markdown")
     assert speakers(result) == [("Joe Biden", "Of course, you should.")]
+
+
+def test_a_straight_quotation_runs_on_over_paragraphs_to_its_closing_mark():
+    text = 'The letter said: "Your Majesty,\n\nI extend my congratulations," it reads. "Next'
+    assert [text[s:e] for s, e in quote_spans(text)] == [
+        "Your Majesty,\n\nI extend my congratulations,",
+        "Next",
+    ]
