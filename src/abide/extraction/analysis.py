@@ -97,10 +97,12 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
                 )
                 quote.cue = verb.text
         if speaker is None:
-            speaker = _next_sentence_subject(doc, last, inside, discourse)
+            speaker = _next_sentence_subject(doc, first, last, inside, discourse)
         intro = _colon_introduction(doc, first)
         if speaker is None and intro is not None:
             speaker = _named_in(intro, discourse)
+        if speaker is None and intro is None:
+            speaker = _subject_before_colon(doc, first, discourse)
         if speaker is None and not any(t.is_alpha for t in doc[:first]):
             speaker = discourse.author  # a statement opening in quotation marks: its author
         if speaker is None:
@@ -184,6 +186,25 @@ def _colon_introduction(doc: Doc, first: int) -> Span | None:
     if not len(intro) or any(t.pos_ in {"VERB", "AUX"} for t in intro):
         return None
     return intro
+
+
+def _subject_before_colon(doc: Doc, first: int, discourse: Discourse) -> Actor | None:
+    """ "Henry rose from his seat, boldly beseeching his fellow Virginians: “...”": the person
+    who is the subject of the clause a colon ends, right before the quote."""
+    colon = first - 1
+    while colon >= 0 and doc[colon].is_quote:
+        colon -= 1
+    if colon < 1 or doc[colon].text != ":":
+        return None
+    verb = doc[colon].head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    subject = subject_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    if subject is None or subject.i > colon or subject.pos_ != "PROPN":
+        return None
+    actors = discourse.resolver.resolve(subject, speaker=discourse.speaker_at(subject))
+    actor = actors[0] if actors else None
+    return actor if actor is not None and (actor.person or actor.person_name) else None
 
 
 def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
@@ -293,10 +314,15 @@ def _speech_verb_near(
 
 
 def _next_sentence_subject(
-    doc: Doc, last: int, inside: set[int], discourse: Discourse
+    doc: Doc, first: int, last: int, inside: set[int], discourse: Discourse
 ) -> Actor | None:
     """ "“...” First Lady Melania Trump opened her remarks": a quote standing as its own
     sentence, followed at once by a sentence whose subject is a named person."""
+    opening = first
+    while opening > 0 and (doc[opening - 1].is_quote or doc[opening - 1].is_space):
+        opening -= 1
+    if opening > 0 and not (doc[opening - 1].is_punct or doc[opening].is_sent_start):
+        return None  # "... prayed that God’s blessings prevail over “...”": a quote ending one
     after = last
     while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
         after += 1

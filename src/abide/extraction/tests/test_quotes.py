@@ -214,3 +214,19 @@ def test_a_straight_quotation_runs_on_over_paragraphs_to_its_closing_mark():
         "Your Majesty,\n\nI extend my congratulations,",
         "Next",
     ]
+
+
+def test_a_quote_ending_a_sentence_is_not_said_by_the_next_sentences_subject(extract):
+    result = extract(
+        "Franklin D. Roosevelt took to the radio and prayed that blessings prevail over “the "
+        "unholy forces of our enemy.” President Ronald Reagan later proclaimed a Year of Peace."
+    )
+    assert speakers(result) == []
+
+
+def test_the_subject_of_a_clause_a_colon_ends_speaks_the_quote(extract):
+    result = extract(
+        "Patrick Henry rose from his seat with no notes in hand, boldly beseeching his fellow "
+        "Virginians: “If we wish to be free, we must fight!”"
+    )
+    assert speakers(result) == [("Patrick Henry", "If we wish to be free, we must fight!")]
