@@ -344,6 +344,10 @@ class ActorResolver:
             " ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1)
         ]
         party_id = party.party if party else None
+        # "minister of defense": the office's own words, which the holder's title must have.
+        specific = {
+            t.lower_ for t in phrase.doc[title.i + 1 : phrase.end] if t.pos_ == "NOUN"
+        }
         # The salient person who holds such an office, then the registry's holder at the date.
         for actor in reversed(self.state.persons):
             person = self.registry.persons.get(actor.person or "")
@@ -351,14 +355,16 @@ class ActorResolver:
                 continue
             for role in person.roles:
                 if role.active_on(self.on) and (party_id is None or role.party == party_id):
+                    held = normalise(role.title).split()
                     if (
-                        normalise(role.title).endswith(title.lower_)
-                        or title.lower_ in normalise(role.title).split()
-                    ):
+                        normalise(role.title).endswith(title.lower_) or title.lower_ in held
+                    ) and specific <= set(held):
                         return actor
         for candidate in candidates:
             if party_id is None and candidate in self.lexicon.titles:
                 continue  # a bare title names nobody
+            if not specific <= set(candidate.split()):
+                continue  # "minister of defense" is not any minister
             if candidate.rsplit(" ", 1)[-1] in {"of", "for", "to", "in", "on", "at", "with"}:
                 continue  # "head of" (Hanwha Philly Shipyard) is no "Head of ... Department"
             person = self.registry.holder(candidate, party_id, self.on)

@@ -30,6 +30,8 @@ CONTENT_CLAUSES = {"ccomp", "xcomp", "parataxis"}
 WALK_BACKS = ("refuses", "denies", "conditions")
 PAST = {"VBD", "VBN"}
 FINITE = {"VBD", "VBP", "VBZ", "MD"}
+#: Nouns for someone's words, whose possessor says the quote they govern.
+WORDS_NOUNS = {"statement", "word", "remark", "comment", "message", "claim", "assertion"}
 #: Words a title leaves in lower case ("Camps of Instruction", "Investing in America").
 TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "to", "at", "by", "or"}
 
@@ -103,6 +105,8 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
             speaker = _named_in(intro, discourse)
         if speaker is None and intro is None:
             speaker = _subject_before_colon(doc, first, discourse)
+        if speaker is None:
+            speaker = _owner_of_words(doc, first, inside, discourse)
         if speaker is None and not any(t.is_alpha for t in doc[:first]):
             speaker = discourse.author  # a statement opening in quotation marks: its author
         if speaker is None:
@@ -158,8 +162,8 @@ def _person_of(actor: Actor, head: Token, resolver: ActorResolver) -> Actor:
     gives only the party."""
     if actor.person or actor.person_name or not actor.party:
         return actor
-    if head.lower_ not in resolver.lexicon.titles or head.lower_ in {"official", "officials"}:
-        return actor
+    if head.lower_ != "leader" or any(c.dep_ == "prep" for c in head.children):
+        return actor  # "the minister of defense of Armenia" is not whoever of Armenia spoke
     for person in reversed(resolver.state.persons):
         if person.party == actor.party:
             return person
@@ -188,19 +192,44 @@ def _colon_introduction(doc: Doc, first: int) -> Span | None:
     return intro
 
 
+def _owner_of_words(doc: Doc, first: int, inside: set[int], discourse: Discourse) -> Actor | None:
+    """ "His statement that “Karabakh is Armenia”", "Pashinyan’s words: “...”": whose the
+    words are, when a noun for words with a possessor governs the quote."""
+    token = doc[first]
+    for _ in range(4):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if token.i in inside:
+            continue
+        if token.pos_ == "NOUN" and token.lemma_.lower() in WORDS_NOUNS:
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if owner is None:
+                return None
+            actors = discourse.resolver.resolve(owner, speaker=discourse.speaker_at(owner))
+            actor = actors[0] if actors else None
+            return actor if actor is not None and (actor.person or actor.person_name) else None
+    return None
+
+
 def _subject_before_colon(doc: Doc, first: int, discourse: Discourse) -> Actor | None:
-    """ "Henry rose from his seat, boldly beseeching his fellow Virginians: “...”": the person
-    who is the subject of the clause a colon ends, right before the quote."""
+    """ "Henry rose from his seat, boldly beseeching his fellow Virginians: “...”", "he sees,
+    quote, “a failing nation”": the person who is the subject of the clause a colon (or a
+    spoken "quote") ends, right before the quote."""
     colon = first - 1
     while colon >= 0 and doc[colon].is_quote:
         colon -= 1
-    if colon < 1 or doc[colon].text != ":":
+    if colon >= 1 and doc[colon].text == "," and doc[colon - 1].lower_ == "quote":
+        colon -= 1
+    elif colon < 1 or doc[colon].text != ":":
         return None
     verb = doc[colon].head
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
     subject = subject_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
-    if subject is None or subject.i > colon or subject.pos_ != "PROPN":
+    if subject is None or subject.i > colon:
+        return None
+    if subject.pos_ != "PROPN" and subject.lower_ not in {"he", "she"}:
         return None
     actors = discourse.resolver.resolve(subject, speaker=discourse.speaker_at(subject))
     actor = actors[0] if actors else None

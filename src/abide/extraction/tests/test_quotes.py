@@ -230,3 +230,23 @@ def test_the_subject_of_a_clause_a_colon_ends_speaks_the_quote(extract):
         "Virginians: “If we wish to be free, we must fight!”"
     )
     assert speakers(result) == [("Patrick Henry", "If we wish to be free, we must fight!")]
+
+
+def test_a_possessor_of_words_and_a_spoken_quote_marker_name_the_speaker(extract):
+    result = extract(
+        "Nikol Pashinyan spoke in Stepanakert. His statement that “Karabakh is Armenia” was "
+        "criticised. When Donald Trump looks at America, he sees, quote, “a failing nation.”"
+    )
+    assert speakers(result) == [
+        ("Nikol Pashinyan", "Karabakh is Armenia"),
+        ("Donald Trump", "a failing nation."),
+    ]
+
+
+def test_referred_to_as_quotes_and_a_minister_is_not_the_leader_named_last(extract):
+    result = extract(
+        "Pope Francis met Ilham Aliyev. Pope Francis referred to Azerbaijan as a “true example "
+        "of tolerance.” Nikol Pashinyan spoke later. The minister of defense of Armenia calls "
+        "for “new war for new territories.”"
+    )
+    assert speakers(result) == [("Pope Francis", "true example of tolerance.")]
