@@ -159,9 +159,14 @@ def _inverted_subject(verb: Token) -> Token | None:
 
 def _person_of(actor: Actor, head: Token, resolver: ActorResolver) -> Actor:
     """ "the Armenian leader" said it: the person of that party named last, where an office
-    gives only the party."""
+    gives only the party; a person the registry does not know, where the phrase names one."""
     if actor.person or actor.person_name or not actor.party:
         return actor
+    if head.ent_type_ == "PERSON":
+        # "the British General Phineas Riall": the person named, not the party of "British".
+        named = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+        person = resolver.propose(named.text, "PERSON") if named is not None else None
+        return person or actor
     if head.lower_ != "leader" or any(c.dep_ == "prep" for c in head.children):
         return actor  # "the minister of defense of Armenia" is not whoever of Armenia spoke
     for person in reversed(resolver.state.persons):

@@ -218,7 +218,7 @@ def test_a_straight_quotation_runs_on_over_paragraphs_to_its_closing_mark():
 
 def test_a_quote_ending_a_sentence_is_not_said_by_the_next_sentences_subject(extract):
     result = extract(
-        "Franklin D. Roosevelt took to the radio and prayed that blessings prevail over “the "
+        "Franklin D. Roosevelt took to the radio and hoped that blessings prevail over “the "
         "unholy forces of our enemy.” President Ronald Reagan later proclaimed a Year of Peace."
     )
     assert speakers(result) == []
@@ -250,3 +250,15 @@ def test_referred_to_as_quotes_and_a_minister_is_not_the_leader_named_last(extra
         "for “new war for new territories.”"
     )
     assert speakers(result) == [("Pope Francis", "true example of tolerance.")]
+
+
+def test_uncommon_speech_verbs_and_a_person_named_beside_a_nationality_name_the_speaker(extract):
+    result = extract(
+        "Recognizing his grave error, the British General Phineas Riall famously cried out, "
+        "“Those are regulars, by God!” “This funding is a game changer for youth,” commented "
+        "Scott Turner."
+    )
+    assert speakers(result) == [
+        ("Phineas Riall", "Those are regulars, by God!"),
+        ("Scott Turner", "This funding is a game changer for youth,"),
+    ]
