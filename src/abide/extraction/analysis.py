@@ -90,7 +90,11 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
             if (subject is None or subject.i in inside) and verb.i >= last:
                 subject = _inverted_subject(verb)
             if subject is not None and subject.i not in inside:
-                actors = resolver.resolve(subject, speaker=discourse.speaker_at(verb))
+                actors = resolver.resolve(
+                    subject,
+                    speaker=discourse.speaker_at(verb),
+                    exclude=_named_aside(subject, resolver),
+                )
                 speaker = _person_of(actors[0], subject, resolver) if actors else None
                 speaker = _institution(speaker, subject, discourse.lexicon)
                 someone_else = not actors and (
@@ -146,6 +150,24 @@ def _gives_words(doc: Doc, first: int, last: int, lexicon: Lexicon) -> bool:
     if len(words) > 8 or any(t.tag_ in FINITE for t in doc[first:last]):
         return True
     return not all(t.is_title or t.is_upper or t.lower_ in TITLE_SMALL_WORDS for t in words)
+
+
+def _named_aside(pronoun: Token, resolver: ActorResolver) -> Actor | None:
+    """ "Responding to the question of the accused David Manukyan, he said": the person named
+    earlier in the pronoun's sentence, but not as a subject, whom "he" or "she" does not mean."""
+    if pronoun.lower_ not in {"he", "she"}:
+        return None
+    doc = pronoun.doc
+    for token in reversed(list(pronoun.sent)):
+        if token.i >= pronoun.i or token.ent_type_ != "PERSON":
+            continue
+        if token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == "I":
+            continue  # the name's last word stands for it
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            return None
+        actors = resolver.resolve(token)
+        return actors[0] if actors else None
+    return None
 
 
 def _inverted_subject(verb: Token) -> Token | None:

@@ -262,3 +262,12 @@ def test_uncommon_speech_verbs_and_a_person_named_beside_a_nationality_name_the_
         ("Phineas Riall", "Those are regulars, by God!"),
         ("Scott Turner", "This funding is a game changer for youth,"),
     ]
+
+
+def test_he_is_not_the_person_named_aside_earlier_in_his_sentence(extract):
+    result = extract(
+        "Ragif Aliyev said that he was injured on September 20.\n\n"
+        "Responding to the question of the accused David Manukyan, he said, “The enemy’s goal "
+        "was to annihilate us.”"
+    )
+    assert speakers(result) == [("Ragif Aliyev", "The enemy’s goal was to annihilate us.")]
