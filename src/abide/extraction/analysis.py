@@ -140,6 +140,19 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
         previous = quote
 
 
+def _person_only(actor: Actor | None) -> Actor | None:
+    """``actor`` if it is a person (of the registry or proposed), else None."""
+    return actor if actor is not None and (actor.person or actor.person_name) else None
+
+
+def _before_quote(doc: Doc, first: int) -> int:
+    """The index of the last token before a quote's opening marks (-1 at the text's start)."""
+    before = first - 1
+    while before >= 0 and doc[before].is_quote:
+        before -= 1
+    return before
+
+
 def _gives_words(doc: Doc, first: int, last: int, lexicon: Lexicon) -> bool:
     """Whether the words between the marks can be someone's words: not a single word (a scare
     quote: “vermin”) nor a title or a name (“Golden Dome”, “Camps of Instruction”: every word
@@ -200,9 +213,7 @@ def _person_of(actor: Actor, head: Token, resolver: ActorResolver) -> Actor:
 def _colon_introduction(doc: Doc, first: int) -> Span | None:
     """ "French President Emmanuel Macron: “...”", "Statement from President Biden: “...”": the
     words, no verb among them, with which a paragraph opens and introduces the quote."""
-    colon = first - 1
-    while colon >= 0 and doc[colon].is_quote:
-        colon -= 1
+    colon = _before_quote(doc, first)
     if colon < 1 or doc[colon].text != ":":
         return None
     start = colon
@@ -235,7 +246,7 @@ def _owner_of_words(doc: Doc, first: int, inside: set[int], discourse: Discourse
                 return None
             actors = discourse.resolver.resolve(owner, speaker=discourse.speaker_at(owner))
             actor = actors[0] if actors else None
-            return actor if actor is not None and (actor.person or actor.person_name) else None
+            return _person_only(actor)
     return None
 
 
@@ -243,9 +254,7 @@ def _subject_before_colon(doc: Doc, first: int, discourse: Discourse) -> Actor |
     """ "Henry rose from his seat, boldly beseeching his fellow Virginians: “...”", "he sees,
     quote, “a failing nation”": the person who is the subject of the clause a colon (or a
     spoken "quote") ends, right before the quote."""
-    colon = first - 1
-    while colon >= 0 and doc[colon].is_quote:
-        colon -= 1
+    colon = _before_quote(doc, first)
     if colon >= 1 and doc[colon].text == "," and doc[colon - 1].lower_ == "quote":
         colon -= 1
     elif colon < 1 or doc[colon].text != ":":
@@ -260,7 +269,7 @@ def _subject_before_colon(doc: Doc, first: int, discourse: Discourse) -> Actor |
         return None
     actors = discourse.resolver.resolve(subject, speaker=discourse.speaker_at(subject))
     actor = actors[0] if actors else None
-    return actor if actor is not None and (actor.person or actor.person_name) else None
+    return _person_only(actor)
 
 
 def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
@@ -275,7 +284,7 @@ def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
         return None
     actors = discourse.resolver.resolve(names[-1], speaker=discourse.resolver.narrator)
     actor = actors[0] if actors else None
-    return actor if actor is not None and (actor.person or actor.person_name) else None
+    return _person_only(actor)
 
 
 def _institution(actor: Actor | None, head: Token, lexicon: Lexicon) -> Actor | None:
