@@ -76,14 +76,7 @@ class ActorResolver:
     # -- building actors -----------------------------------------------------------------
 
     def from_person(self, person: PersonData, name: str) -> Actor:
-        party = self.registry.party_of(person, self.on)
-        return Actor(
-            name=name,
-            person=person.id,
-            party=party.id if party else None,
-            person_name=person.name,
-            party_name=party.name if party else None,
-        )
+        return person_actor(self.registry, person, name, self.on)
 
     def from_party(self, party: PartyData, name: str) -> Actor:
         return Actor(name=name, party=party.id, party_name=party.name)
@@ -481,6 +474,20 @@ def _phrase(head: Token) -> Span:
 
 def _conjuncts(head: Token) -> list[Token]:
     return [c for c in head.conjuncts if c.i > head.i]
+
+
+def person_actor(
+    registry: RegistrySnapshot, person: PersonData, name: str, on: dt.date | None
+) -> Actor:
+    """The registry person ``person``, named ``name`` in the text, with their party on ``on``."""
+    party = registry.party_of(person, on)
+    return Actor(
+        name=name,
+        person=person.id,
+        party=party.id if party else None,
+        person_name=person.name,
+        party_name=party.name if party else None,
+    )
 
 
 def actor_key(actor: Actor) -> str:

@@ -129,8 +129,7 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
             quote.cue = previous.cue
         if (
             speaker is not None
-            and speaker.person is None
-            and speaker.person_name is None
+            and not speaker.is_person
             and not (speaker.institution and _sentence_like(doc[first:last]))
         ):
             speaker = None  # a party does not speak in quotation marks: a title or a slogan
@@ -140,9 +139,11 @@ def attribute_quotes(discourse: Discourse, chunk_roots: dict[int, list[Token]]) 
         previous = quote
 
 
-def _person_only(actor: Actor | None) -> Actor | None:
-    """``actor`` if it is a person (of the registry or proposed), else None."""
-    return actor if actor is not None and (actor.person or actor.person_name) else None
+def _person_at(token: Token, discourse: Discourse, speaker: Actor | None) -> Actor | None:
+    """The person the phrase headed by ``token`` names (of the registry or proposed), else
+    None."""
+    actors = discourse.resolver.resolve(token, speaker=speaker)
+    return actors[0] if actors and actors[0].is_person else None
 
 
 def _before_quote(doc: Doc, first: int) -> int:
@@ -151,6 +152,14 @@ def _before_quote(doc: Doc, first: int) -> int:
     while before >= 0 and doc[before].is_quote:
         before -= 1
     return before
+
+
+def _after_quote(doc: Doc, last: int) -> int:
+    """The index of the first token after a quote's closing marks and punctuation."""
+    after = last
+    while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
+        after += 1
+    return after
 
 
 def _gives_words(doc: Doc, first: int, last: int, lexicon: Lexicon) -> bool:
@@ -195,7 +204,7 @@ def _inverted_subject(verb: Token) -> Token | None:
 def _person_of(actor: Actor, head: Token, resolver: ActorResolver) -> Actor:
     """ "the Armenian leader" said it: the person of that party named last, where an office
     gives only the party; a person the registry does not know, where the phrase names one."""
-    if actor.person or actor.person_name or not actor.party:
+    if actor.is_person or not actor.party:
         return actor
     if head.ent_type_ == "PERSON":
         # "the British General Phineas Riall": the person named, not the party of "British".
@@ -244,9 +253,7 @@ def _owner_of_words(doc: Doc, first: int, inside: set[int], discourse: Discourse
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
             if owner is None:
                 return None
-            actors = discourse.resolver.resolve(owner, speaker=discourse.speaker_at(owner))
-            actor = actors[0] if actors else None
-            return _person_only(actor)
+            return _person_at(owner, discourse, discourse.speaker_at(owner))
     return None
 
 
@@ -267,9 +274,7 @@ def _subject_before_colon(doc: Doc, first: int, discourse: Discourse) -> Actor |
         return None
     if subject.pos_ != "PROPN" and subject.lower_ not in {"he", "she"}:
         return None
-    actors = discourse.resolver.resolve(subject, speaker=discourse.speaker_at(subject))
-    actor = actors[0] if actors else None
-    return _person_only(actor)
+    return _person_at(subject, discourse, discourse.speaker_at(subject))
 
 
 def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
@@ -282,16 +287,14 @@ def _named_in(intro: Span, discourse: Discourse) -> Actor | None:
     names = [t for t in intro if t.pos_ == "PROPN"]
     if not names:
         return None
-    actors = discourse.resolver.resolve(names[-1], speaker=discourse.resolver.narrator)
-    actor = actors[0] if actors else None
-    return _person_only(actor)
+    return _person_at(names[-1], discourse, discourse.resolver.narrator)
 
 
 def _institution(actor: Actor | None, head: Token, lexicon: Lexicon) -> Actor | None:
     """A party speaking through the institution its phrase names ("The U.S. State Department
     said", "Azerbaijani Ministry of Foreign Affairs:"): the actor with that institution's name
     as the text gives it; ``actor`` unchanged otherwise."""
-    if actor is None or actor.person or actor.person_name:
+    if actor is None or actor.is_person:
         return actor
     if head.lemma_.lower() not in lexicon.institution_nouns:
         return actor
@@ -342,9 +345,7 @@ def _speech_verb_near(
     sent_start = doc[first].sent.start
     sent_end = doc[last - 1].sent.end if last > first else doc[first].sent.end
     stop = min(sent_end, last + 8)
-    after = last
-    while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
-        after += 1
+    after = _after_quote(doc, last)
     if sent_end <= after < len(doc) and not doc[after].is_space:
         # "“... are there?” he asked.": the quote closes a sentence the tagger ended there.
         closing = doc[after : min(doc[after].sent.end, after + 3)]
@@ -388,9 +389,7 @@ def _next_sentence_subject(
         opening -= 1
     if opening > 0 and not (doc[opening - 1].is_punct or doc[opening].is_sent_start):
         return None  # "... prayed that God’s blessings prevail over “...”": a quote ending one
-    after = last
-    while after < len(doc) and (doc[after].is_punct or doc[after].is_quote):
-        after += 1
+    after = _after_quote(doc, last)
     if after >= len(doc) or doc[after].is_space or doc[after].i in inside:
         return None
     sentence = doc[after].sent
@@ -400,7 +399,7 @@ def _next_sentence_subject(
     if subject is None or subject.pos_ != "PROPN":
         return None
     actors = discourse.resolver.resolve(subject)
-    return actors[0] if actors and (actors[0].person or actors[0].person_name) else None
+    return actors[0] if actors and actors[0].is_person else None
 
 
 def _continues(doc: Doc, previous: QuoteInfo, quote: QuoteInfo) -> bool:

@@ -19,6 +19,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.util import compile_infix_regex
 
 from abide.extraction import components  # noqa: F401  (registers the abide_* components)
+from abide.extraction.actors import person_actor
 from abide.extraction.analysis import WALK_BACKS, Analysis, RawCommitment
 from abide.extraction.cues import Chunk
 from abide.extraction.errors import ModelError
@@ -288,15 +289,7 @@ class Extractor:
         if not found:
             return None
         _, person_id, name = min(found)
-        person = self.registry.persons[person_id]
-        party = self.registry.party_of(person, on)
-        return Actor(
-            name=name,
-            person=person.id,
-            person_name=person.name,
-            party=party.id if party else None,
-            party_name=party.name if party else None,
-        )
+        return person_actor(self.registry, self.registry.persons[person_id], name, on)
 
     def _signatories(self, title: str, on: dt.date | None = None) -> list[Actor]:
         """The states a joint statement's title names, in its order ("Joint Statement from the

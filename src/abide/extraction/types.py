@@ -46,6 +46,11 @@ class Actor:
     def label(self) -> str:
         return self.person_name or self.institution or self.party_name or self.name
 
+    @property
+    def is_person(self) -> bool:
+        """A person, of the registry or proposed (not a party or its institution)."""
+        return bool(self.person or self.person_name)
+
 
 @dataclass(frozen=True)
 class PlaceRef:
